@@ -1,0 +1,36 @@
+import { cookies } from 'next/headers';
+import { Suspense } from 'react';
+import { HeaderControls } from '@/components/shell/header';
+import { Sidebar } from '@/components/shell/sidebar';
+import { ThemeToggle } from '@/components/shell/theme-toggle';
+import { TRPCReactProvider } from '../_trpc/client';
+import { serverCaller } from '../_trpc/server';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';
+  const caller = await serverCaller();
+  const me = await caller.auth.me();
+  return (
+    <TRPCReactProvider>
+      <div className="flex min-h-screen">
+        <Suspense>
+          <Sidebar role={me?.role ?? null} />
+        </Suspense>
+        <div className="flex min-w-0 flex-1 flex-col">
+          <header className="flex flex-wrap items-center justify-between gap-3 border-b border-tremor-border bg-tremor-background px-6 py-3 dark:border-dark-tremor-border dark:bg-dark-tremor-background">
+            <Suspense>
+              <HeaderControls />
+            </Suspense>
+            <div className="flex items-center gap-3 text-tremor-default">
+              {me && <span data-testid="whoami">{me.email} · {me.role}</span>}
+              <ThemeToggle initial={theme} />
+            </div>
+          </header>
+          <main className="flex-1 p-6">{children}</main>
+        </div>
+      </div>
+    </TRPCReactProvider>
+  );
+}

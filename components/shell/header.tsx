@@ -1,0 +1,123 @@
+'use client';
+
+import { useState } from 'react';
+import { FILTER_KEYS, FILTER_LABEL, Filters, type FilterKey } from '@/lib/filters';
+import { PRESET_LABEL, RANGE_PRESETS, RangePreset } from '@/lib/time-range';
+import { useViewParams } from '@/lib/use-view-params';
+
+const inputCls =
+  'rounded-tremor-small border border-tremor-border bg-tremor-background px-2 py-1 text-tremor-default dark:border-dark-tremor-border dark:bg-dark-tremor-background';
+
+function toLocalInput(d: Date): string {
+  const off = d.getTimezoneOffset() * 60_000;
+  return new Date(d.getTime() - off).toISOString().slice(0, 16);
+}
+
+/** The global time range and filter chips; both live in the URL. */
+export function HeaderControls() {
+  const { range, filters, setRange, setFilter } = useViewParams();
+  const isCustom = !('preset' in range);
+  const [customFrom, setCustomFrom] = useState(() => toLocalInput(isCustom ? range.from : new Date(Date.now() - 86_400_000)));
+  const [customTo, setCustomTo] = useState(() => toLocalInput(isCustom ? range.to : new Date()));
+  const [showCustom, setShowCustom] = useState(isCustom);
+  const [filterKey, setFilterKey] = useState<FilterKey>('deviceClass');
+  const [filterValue, setFilterValue] = useState('');
+  const [filterError, setFilterError] = useState<string | null>(null);
+
+  function applyFilter(e: React.FormEvent) {
+    e.preventDefault();
+    const parsed = Filters.shape[filterKey].safeParse(filterValue.trim());
+    if (!parsed.success || parsed.data === undefined) {
+      setFilterError(`${FILTER_LABEL[filterKey]}: ${parsed.error?.issues[0]?.message ?? 'enter a value'}`);
+      return;
+    }
+    setFilterError(null);
+    setFilter(filterKey, parsed.data);
+    setFilterValue('');
+  }
+
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <label className="sr-only" htmlFor="time-range">
+        Time range
+      </label>
+      <select
+        id="time-range"
+        data-testid="time-range"
+        className={inputCls}
+        value={isCustom || showCustom ? 'custom' : range.preset}
+        onChange={(e) => {
+          const v = e.target.value;
+          if (v === 'custom') setShowCustom(true);
+          else {
+            setShowCustom(false);
+            setRange({ preset: RangePreset.parse(v) });
+          }
+        }}
+      >
+        {RANGE_PRESETS.map((p) => (
+          <option key={p} value={p}>
+            {PRESET_LABEL[p]}
+          </option>
+        ))}
+        <option value="custom">Custom…</option>
+      </select>
+      {(showCustom || isCustom) && (
+        <form
+          className="flex items-center gap-1"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const from = new Date(customFrom);
+            const to = new Date(customTo);
+            if (!(from < to)) return;
+            setRange({ from, to });
+          }}
+        >
+          <input aria-label="From" type="datetime-local" className={inputCls} value={customFrom} onChange={(e) => setCustomFrom(e.target.value)} />
+          <span aria-hidden>→</span>
+          <input aria-label="To" type="datetime-local" className={inputCls} value={customTo} onChange={(e) => setCustomTo(e.target.value)} />
+          <button type="submit" className={inputCls}>
+            Apply
+          </button>
+        </form>
+      )}
+      <div className="flex flex-wrap items-center gap-1" data-testid="filter-chips">
+        {FILTER_KEYS.filter((k) => filters[k] !== undefined).map((k) => (
+          <span
+            key={k}
+            className="inline-flex items-center gap-1 rounded-tremor-full bg-tremor-brand-faint px-2 py-0.5 text-tremor-label text-tremor-brand-emphasis dark:bg-dark-tremor-brand-faint dark:text-dark-tremor-brand-emphasis"
+          >
+            {FILTER_LABEL[k]}: {String(filters[k])}
+            <button type="button" aria-label={`Remove ${FILTER_LABEL[k]} filter`} onClick={() => setFilter(k, undefined)}>
+              ×
+            </button>
+          </span>
+        ))}
+      </div>
+      <form onSubmit={applyFilter} className="flex items-center gap-1">
+        <select aria-label="Filter by" className={inputCls} value={filterKey} onChange={(e) => setFilterKey(e.target.value as FilterKey)}>
+          {FILTER_KEYS.map((k) => (
+            <option key={k} value={k}>
+              {FILTER_LABEL[k]}
+            </option>
+          ))}
+        </select>
+        <input
+          aria-label="Filter value"
+          className={`${inputCls} w-32`}
+          placeholder="value"
+          value={filterValue}
+          onChange={(e) => setFilterValue(e.target.value)}
+        />
+        <button type="submit" className={inputCls}>
+          + Filter
+        </button>
+      </form>
+      {filterError && (
+        <span role="alert" className="text-tremor-label text-red-600">
+          {filterError}
+        </span>
+      )}
+    </div>
+  );
+}

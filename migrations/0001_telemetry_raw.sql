@@ -1,0 +1,42 @@
+-- Raw telemetry reports, one row per accepted report (telemetry contract v1).
+-- The TTL is not written here: it comes from SWARMDECK_RAW_TTL_DAYS and is applied at start.
+CREATE TABLE IF NOT EXISTS telemetry_raw (
+    report_id        String CODEC(ZSTD(1)),
+    ts               DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    received_at      DateTime64(3, 'UTC') CODEC(DoubleDelta, ZSTD(1)),
+    interval_ms      UInt32 CODEC(T64, ZSTD(1)),
+    session_id       String CODEC(ZSTD(1)),
+    device_id        String CODEC(ZSTD(1)),
+    peer_id          String CODEC(ZSTD(1)),
+    device_class     LowCardinality(String),
+    client_version   LowCardinality(String),
+    content_id       LowCardinality(String),
+    swarm_id         LowCardinality(String),
+    p2p_mode         LowCardinality(String),
+    cohort           LowCardinality(String),
+    config_version   UInt32 CODEC(T64, ZSTD(1)),
+    opt_out          UInt8,
+    asn              UInt32 CODEC(T64, ZSTD(1)),
+    isp              LowCardinality(String),
+    country          LowCardinality(String),
+    bytes_cdn        UInt64 CODEC(T64, ZSTD(1)),
+    bytes_p2p_down   UInt64 CODEC(T64, ZSTD(1)),
+    bytes_p2p_up     UInt64 CODEC(T64, ZSTD(1)),
+    flows_peer_asn   Array(UInt32) CODEC(ZSTD(1)),
+    flows_down       Array(UInt64) CODEC(ZSTD(1)),
+    flows_up         Array(UInt64) CODEC(ZSTD(1)),
+    peers_connected  UInt32 CODEC(T64, ZSTD(1)),
+    swarm_size       UInt32 CODEC(T64, ZSTD(1)),
+    peer_attempts    UInt32 CODEC(T64, ZSTD(1)),
+    peer_failures    UInt32 CODEC(T64, ZSTD(1)),
+    play_ms          UInt32 CODEC(T64, ZSTD(1)),
+    rebuffer_ms      UInt32 CODEC(T64, ZSTD(1)),
+    rebuffer_count   UInt32 CODEC(T64, ZSTD(1)),
+    startup_ms       Nullable(UInt32),
+    bitrate_kbps     UInt32 CODEC(T64, ZSTD(1)),
+    fatal_error      LowCardinality(String),
+    cache_bytes      Nullable(UInt64),
+    ingest_key_id    LowCardinality(String)
+) ENGINE = MergeTree
+PARTITION BY toDate(ts)
+ORDER BY (toStartOfHour(ts), device_class, asn, content_id, ts);

@@ -1,0 +1,69 @@
+/**
+ * Runs one of the project's command-line tools: `tsx scripts/cli.ts <command> [--flag value …]`.
+ * Opens the embedded store directly when it is free; when a running server holds its lock, the
+ * command runs inside that server through its loopback admin path.
+ */
+import { parseArgs } from 'node:util';
+import { closeStore, dataDir, store, storeMode, StoreError } from '../server/clickhouse/client';
+import { ADMIN_PATH, readServerHandle } from '../server/cli/admin-endpoint';
+import { CliUsageError, COMMANDS, runCommand } from '../server/cli/commands';
+import '../server/cli/all';
+
+function usage(): string {
+  return ['Usage: npm run <command> -- [--flag value …]', 'Commands:', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n}  ${c.description}`)].join('\n');
+}
+
+async function viaServer(name: string, args: Record<string, unknown>): Promise<string[]> {
+  const handle = readServerHandle(dataDir());
+  if (!handle) {
+    throw new Error(
+      `The embedded store at ${dataDir()} is locked by another process, and no running Swarmdeck server was found for it. Stop that process and run the command again.`,
+    );
+  }
+  let res: Response;
+  try {
+    res = await fetch(`http://127.0.0.1:${handle.port}${ADMIN_PATH}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${handle.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ command: name, args }),
+    });
+  } catch {
+    throw new Error(`The embedded store is locked, and the server recorded for it (pid ${handle.pid}, port ${handle.port}) does not answer.`);
+  }
+  const body = (await res.json()) as { lines?: string[]; error?: string };
+  if (!res.ok) throw new Error(body.error ?? `server answered ${res.status}`);
+  return body.lines ?? [];
+}
+
+async function main() {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === '--help') {
+    console.log(usage());
+    return;
+  }
+  const { values } = parseArgs({ args: rest, strict: false, allowPositionals: false });
+  const args = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  let lines: string[];
+  if (storeMode() === 'server') {
+    lines = await runCommand(name, args);
+  } else {
+    try {
+      await store();
+      lines = await runCommand(name, args);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'locked') {
+        lines = await viaServer(name, args);
+        lines.push('(ran inside the running server, which holds the embedded store)');
+      } else throw err;
+    }
+  }
+  for (const l of lines) console.log(l);
+}
+
+main()
+  .then(() => closeStore())
+  .catch(async (err) => {
+    console.error(err instanceof CliUsageError ? `${err.message}\n\n${usage()}` : `error: ${(err as Error).message}`);
+    await closeStore().catch(() => {});
+    process.exit(1);
+  });

@@ -1,0 +1,63 @@
+/**
+ * Swarmdeck's HTTP server: Next.js behind a plain node:http server, so route handlers learn the socket's
+ * peer address (for ASN enrichment and rate limits) and CLI tools reach the process that holds the
+ * embedded store's lock through a loopback-only admin path.
+ */
+import http from 'node:http';
+import next from 'next';
+import { env } from './server/env';
+import { closeStore, dataDir, storeMode } from './server/clickhouse/client';
+import { stampPeer } from './server/net/peer';
+import { ADMIN_PATH, handleAdmin, removeServerHandle, writeServerHandle, type ServerHandle } from './server/cli/admin-endpoint';
+import { startup } from './server/startup';
+import './server/cli/all';
+
+async function main() {
+  const dev = process.argv.includes('--dev');
+  const e = env();
+  await startup((line) => console.log(line));
+
+  const app = next({ dev, hostname: e.HOST, port: e.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  let admin: ServerHandle | undefined;
+  const server = http.createServer((req, res) => {
+    stampPeer(req);
+    if (admin && req.url?.startsWith(ADMIN_PATH)) {
+      void handleAdmin(req, res, admin);
+      return;
+    }
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(e.PORT, e.HOST, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : e.PORT;
+  if (storeMode() === 'embedded') admin = writeServerHandle(dataDir(), port);
+  const shown = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
+  console.log(`Swarmdeck ${dev ? '(dev) ' : ''}listening on http://${shown}:${port} — store: ${storeMode()}${storeMode() === 'embedded' ? ` at ${dataDir()}` : ''}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    server.close();
+    server.closeAllConnections();
+    if (storeMode() === 'embedded') removeServerHandle(dataDir());
+    await closeStore().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(`Swarmdeck failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import 'server-only';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { z } from 'zod';
+import { can, type Access, type Permission } from '@/lib/auth/permissions';
+import { sessionFromHeaders, type SessionUser } from '../auth/session';
+import { StoreError } from '../clickhouse/client';
+
+export interface Context {
+  headers: Headers;
+  user: SessionUser | null;
+  /** Headers to add to the response (cookies set by a procedure). */
+  resHeaders?: Headers;
+}
+
+export async function createContext(opts: { headers: Headers; resHeaders?: Headers }): Promise<Context> {
+  return { headers: opts.headers, resHeaders: opts.resHeaders, user: await sessionFromHeaders(opts.headers) };
+}
+
+export interface Meta {
+  access: Access;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
+      return { ...shape, data: { ...shape.data, zodError } };
+    },
+  });
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Store failures become a clear SERVICE_UNAVAILABLE / TIMEOUT instead of an opaque 500. */
+const storeErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof StoreError) {
+    const cause = result.error.cause;
+    throw new TRPCError({
+      code: cause.code === 'timeout' ? 'TIMEOUT' : cause.code === 'query' || cause.code === 'parse' ? 'INTERNAL_SERVER_ERROR' : 'SERVICE_UNAVAILABLE',
+      message: cause.message,
+      cause,
+    });
+  }
+  return result;
+});
+
+const base = t.procedure.use(storeErrors);
+
+export const publicProcedure = base.meta({ access: 'public' });
+
+export const authedProcedure = base.meta({ access: 'authed' }).use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** A procedure that requires one permission; the matrix test reads it from the meta. */
+export function permissionProcedure(permission: Permission) {
+  return base.meta({ access: permission }).use(({ ctx, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+    if (!can(ctx.user.role, permission)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${ctx.user.role}) lacks the permission ${permission}.` });
+    }
+    return next({ ctx: { ...ctx, user: ctx.user } });
+  });
+}

@@ -1,0 +1,2 @@
+// Each area registers its command-line tools here (one import line per area).
+import './commands';

@@ -1,0 +1,222 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { z } from 'zod';
+import { env } from '../env';
+
+/**
+ * The one door to ClickHouse. Embedded (chdb, in-process, on SWARMDECK_DATA_DIR) unless CLICKHOUSE_URL
+ * points at a server. Values only ever travel as bound `{name:Type}` parameters.
+ */
+
+export type StoreMode = 'embedded' | 'server';
+
+export class StoreError extends Error {
+  readonly code: 'locked' | 'unavailable' | 'timeout' | 'query' | 'parse';
+  constructor(code: StoreError['code'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+interface Store {
+  mode: StoreMode;
+  client: ClickHouseClient;
+  dataDir?: string;
+  /** chdb's raw passthrough insert, for the ingestion writer's hot path (embedded only). */
+  rawInsert?: (table: string, body: Buffer | string, format: string) => Promise<void>;
+}
+
+// Settings live on the client, not per query: chdb's connection sends per-query settings as `SET …`,
+// which would persist on its one session.
+const SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_64bit_integers: 1,
+  date_time_input_format: 'best_effort',
+};
+
+const KEY = Symbol.for('swarmdeck.clickhouse');
+type Holder = { [KEY]?: Store };
+const holder = globalThis as unknown as Holder;
+
+export function dataDir(): string {
+  return path.resolve(env().SWARMDECK_DATA_DIR);
+}
+
+export function storeMode(): StoreMode {
+  return env().CLICKHOUSE_URL ? 'server' : 'embedded';
+}
+
+async function loadChdbConnection(dir: string) {
+  // Loaded at run time only in embedded mode so a server deployment never maps libchdb.
+  const mod = (await import('chdb/connection')) as typeof import('chdb/connection');
+  return mod.createChdbConnection({ path: dir });
+}
+
+let opening: Promise<Store> | undefined;
+
+/** The process's store, created lazily on first use and shared by every module copy in the process. */
+export async function store(): Promise<Store> {
+  const existing = holder[KEY];
+  if (existing) return existing;
+  opening ??= openStore().then(
+    (s) => {
+      holder[KEY] = s;
+      return s;
+    },
+    (e) => {
+      opening = undefined;
+      throw e;
+    },
+  );
+  return opening;
+}
+
+async function openStore(): Promise<Store> {
+  const e = env();
+  if (e.CLICKHOUSE_URL) {
+    const client = createClient({
+      url: e.CLICKHOUSE_URL,
+      username: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+      database: e.CLICKHOUSE_DATABASE,
+      request_timeout: e.CLICKHOUSE_QUERY_TIMEOUT_MS,
+      clickhouse_settings: { ...SETTINGS, max_execution_time: Math.ceil(e.CLICKHOUSE_QUERY_TIMEOUT_MS / 1000) },
+      application: 'swarmdeck',
+    });
+    return { mode: 'server', client };
+  }
+  const dir = dataDir();
+  fs.mkdirSync(dir, { recursive: true });
+  let connection: Awaited<ReturnType<typeof loadChdbConnection>>;
+  try {
+    connection = await loadChdbConnection(dir);
+  } catch (err) {
+    throw mapError(err);
+  }
+  const client = createClient({
+    // chdb's Connection type comes from its own copy of @clickhouse/client-common; at run time it fits.
+    connection: connection as unknown as Parameters<typeof createClient>[0] extends infer O
+      ? O extends { connection?: infer C }
+        ? C
+        : never
+      : never,
+    clickhouse_settings: SETTINGS,
+  });
+  // Probe once so a held lock surfaces here, with a clear message, rather than on a user's first query.
+  try {
+    await client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json());
+  } catch (err) {
+    await client.close().catch(() => {});
+    throw mapError(err);
+  }
+  const chdb = (connection as unknown as { chdb?: { rawInsert?: (...a: unknown[]) => Promise<unknown> } }).chdb;
+  return {
+    mode: 'embedded',
+    client,
+    dataDir: dir,
+    rawInsert: chdb?.rawInsert
+      ? async (table, body, format) => {
+          await chdb.rawInsert!(`INSERT INTO ${table} FORMAT ${format}`, body);
+        }
+      : undefined,
+  };
+}
+
+/** Close the store (tests, CLI tools, shutdown). */
+export async function closeStore(): Promise<void> {
+  const s = holder[KEY];
+  holder[KEY] = undefined;
+  opening = undefined;
+  if (s) await s.client.close();
+}
+
+export function isLockError(err: unknown): boolean {
+  const msg = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err);
+  // chdb prints the engine's "Code: 76 … Cannot lock file" to stderr and throws only this:
+  if (/Failed to create connection for path/.test(msg)) return true;
+  return /Code: 76\b/.test(msg) && /lock/i.test(msg);
+}
+
+export function mapError(err: unknown): StoreError {
+  if (err instanceof StoreError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  if (isLockError(err)) {
+    return new StoreError(
+      'locked',
+      `The embedded store at ${dataDir()} is held by another process (ClickHouse error 76: its lock is taken). ` +
+        'Only one process may open it: stop the other server, use another SWARMDECK_DATA_DIR, or run the command while the server is up so it goes through the server.',
+      { cause: err },
+    );
+  }
+  if (/timeout|TIMEOUT_EXCEEDED|Code: 159\b/i.test(msg)) {
+    return new StoreError('timeout', `ClickHouse query timed out: ${firstLine(msg)}`, { cause: err });
+  }
+  if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|socket hang up/i.test(msg)) {
+    return new StoreError('unavailable', `ClickHouse is unreachable: ${firstLine(msg)}`, { cause: err });
+  }
+  return new StoreError('query', `ClickHouse error: ${firstLine(msg)}`, { cause: err });
+}
+
+function firstLine(s: string): string {
+  const line = s.split('\n')[0] ?? s;
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}
+
+type Params = Record<string, unknown>;
+
+function timeoutSignal(): AbortSignal {
+  return AbortSignal.timeout(env().CLICKHOUSE_QUERY_TIMEOUT_MS);
+}
+
+/** Run a SELECT and parse every row with its zod schema. */
+export async function query<S extends z.ZodType>(
+  sql: string,
+  params: Params,
+  row: S,
+): Promise<z.infer<S>[]> {
+  const s = await store();
+  let raw: unknown[];
+  try {
+    const rs = await s.client.query({
+      query: sql,
+      query_params: params,
+      format: 'JSONEachRow',
+      abort_signal: timeoutSignal(),
+    });
+    raw = await rs.json();
+  } catch (err) {
+    throw mapError(err);
+  }
+  const parsed = z.array(row).safeParse(raw);
+  if (!parsed.success) {
+    throw new StoreError('parse', `Unexpected row shape from ClickHouse: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Run a statement that returns nothing (DDL, INSERT … SELECT, ALTER). */
+export async function command(sql: string, params: Params = {}): Promise<void> {
+  const s = await store();
+  try {
+    await s.client.command({ query: sql, query_params: params, abort_signal: timeoutSignal() });
+  } catch (err) {
+    throw mapError(err);
+  }
+}
+
+/** Insert rows (objects keyed by column) into a table named by an internal constant. */
+export async function insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const s = await store();
+  try {
+    await s.client.insert({ table, values: rows as Record<string, unknown>[], format: 'JSONEachRow' });
+  } catch (err) {
+    throw mapError(err);
+  }
+}
+
+export async function serverVersion(): Promise<string> {
+  const [row] = await query('SELECT version() AS v', {}, z.object({ v: z.string() }));
+  return row?.v ?? 'unknown';
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+export const Env = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  SWARMDECK_DATA_DIR: z.string().min(1).default('./data'),
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier').default('swarmdeck'),
+  CLICKHOUSE_QUERY_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  SWARMDECK_SESSION_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  SWARMDECK_INGEST_KEY: z.string().min(8).optional(),
+  SWARMDECK_REPORTS_TOKEN: z.string().min(8).optional(),
+  SWARMDECK_ADMIN_EMAIL: z.email().optional(),
+  SWARMDECK_ADMIN_PASSWORD: z.string().min(8).optional(),
+  SWARMDECK_RAW_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(35),
+  TRUSTED_PROXIES: z.string().default(''),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  SWARMDECK_DEMO: bool,
+});
+export type Env = z.infer<typeof Env>;
+
+let cached: Env | undefined;
+
+/** The validated environment, read once per process. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = Env.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** For tests that change variables between cases in one process. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,34 @@
+import { serverVersion, storeMode } from './clickhouse/client';
+import { migrationStatus } from './clickhouse/migrate';
+
+export interface Health {
+  status: 'ok' | 'unavailable';
+  clickhouse: { mode: 'embedded' | 'server'; version: string | null };
+  migrations: { applied: number; pending: number };
+  reason?: string;
+}
+
+/** Ready means: the store answers and no migration is pending. */
+export async function health(): Promise<{ httpStatus: 200 | 503; body: Health }> {
+  const mode = storeMode();
+  try {
+    const [version, m] = await Promise.all([serverVersion(), migrationStatus()]);
+    const body: Health = {
+      status: m.pending === 0 ? 'ok' : 'unavailable',
+      clickhouse: { mode, version },
+      migrations: { applied: m.applied, pending: m.pending },
+    };
+    if (m.pending > 0) body.reason = `${m.pending} migration(s) pending: ${m.pendingFiles.join(', ')}; run npm run migrate`;
+    return { httpStatus: m.pending === 0 ? 200 : 503, body };
+  } catch (err) {
+    return {
+      httpStatus: 503,
+      body: {
+        status: 'unavailable',
+        clickhouse: { mode, version: null },
+        migrations: { applied: 0, pending: 0 },
+        reason: (err as Error).message,
+      },
+    };
+  }
+}
