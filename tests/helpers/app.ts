@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const TEST_DIST_DIR = '.next-test';
+export const TEST_DIST_DIR = process.env.SWARMDECK_TEST_DIST_DIR ?? '.next-test';
 
 export interface RunningApp {
   url: string;

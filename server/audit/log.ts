@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { insert, query } from '../clickhouse/client';
+
+/** Who did something: a console user, the system itself (guardrails, expiry), an API token or a share link. */
+export const AuditActor = z.object({
+  kind: z.enum(['user', 'system', 'token', 'share', 'anonymous']),
+  id: z.string(),
+  email: z.string().default(''),
+});
+export type AuditActor = z.input<typeof AuditActor>;
+
+export interface AuditEntry {
+  actor: AuditActor;
+  /** Dotted verb, e.g. `auth.sign_in`, `auth.sign_in_failed`, `user.role_changed`, `rollout.change_applied`. */
+  action: string;
+  target?: { type: string; id: string };
+  before?: unknown;
+  after?: unknown;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+function json(v: unknown): string {
+  return v === undefined ? '' : JSON.stringify(v);
+}
+
+/** Append one row. Never pass secrets, tokens, passwords or client IPs in any field. */
+export async function audit(entry: AuditEntry): Promise<string> {
+  const actor = AuditActor.parse(entry.actor);
+  const id = randomUUID();
+  await insert('audit_log', [
+    {
+      id,
+      ts: Date.now(),
+      actor_kind: actor.kind,
+      actor_id: actor.id,
+      actor_email: actor.email,
+      action: entry.action,
+      target_type: entry.target?.type ?? '',
+      target_id: entry.target?.id ?? '',
+      before: json(entry.before),
+      after: json(entry.after),
+      reason: entry.reason ?? '',
+      details: json(entry.details),
+    },
+  ]);
+  return id;
+}
+
+export const AuditFilter = z.object({
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  action: z.string().max(100).optional(),
+  actionPrefix: z.string().max(100).optional(),
+  actor: z.string().max(200).optional(),
+  targetType: z.string().max(100).optional(),
+  targetId: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(10_000).default(200),
+});
+export type AuditFilter = z.input<typeof AuditFilter>;
+
+export const AuditRow = z.object({
+  id: z.string(),
+  ts: z.string(),
+  actor_kind: z.string(),
+  actor_id: z.string(),
+  actor_email: z.string(),
+  action: z.string(),
+  target_type: z.string(),
+  target_id: z.string(),
+  before: z.string(),
+  after: z.string(),
+  reason: z.string(),
+  details: z.string(),
+});
+export type AuditRow = z.infer<typeof AuditRow>;
+
+/** Newest first; every value a bound parameter. */
+export async function listAudit(input: AuditFilter = {}): Promise<AuditRow[]> {
+  const f = AuditFilter.parse(input);
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: f.limit };
+  if (f.from) {
+    where.push('ts >= {from:DateTime64(3)}');
+    params.from = f.from.getTime() / 1000;
+  }
+  if (f.to) {
+    where.push('ts < {to:DateTime64(3)}');
+    params.to = f.to.getTime() / 1000;
+  }
+  if (f.action) {
+    where.push('action = {action:String}');
+    params.action = f.action;
+  }
+  if (f.actionPrefix) {
+    where.push('startsWith(action, {actionPrefix:String})');
+    params.actionPrefix = f.actionPrefix;
+  }
+  if (f.actor) {
+    where.push('(actor_email = {actor:String} OR actor_id = {actor:String})');
+    params.actor = f.actor;
+  }
+  if (f.targetType) {
+    where.push('target_type = {targetType:String}');
+    params.targetType = f.targetType;
+  }
+  if (f.targetId) {
+    where.push('target_id = {targetId:String}');
+    params.targetId = f.targetId;
+  }
+  return query(
+    `SELECT toString(id) AS id, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, actor_kind, actor_id, actor_email, action,
+            target_type, target_id, before, after, reason, details
+     FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY audit_log.ts DESC, id DESC
+     LIMIT {limit:UInt32}`,
+    params,
+    AuditRow,
+  );
+}
