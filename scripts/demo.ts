@@ -28,7 +28,7 @@ if (!values['no-build'] || !fs.existsSync(path.join(root, distDir, 'BUILD_ID')))
 
 const env = {
   ...process.env,
-  NODE_ENV: 'production',
+  NODE_ENV: 'production' as const,
   NEXT_DIST_DIR: distDir,
   PORT: String(values.port),
   SWARMDECK_DATA_DIR: String(values.data),
