@@ -1,8 +1,11 @@
 import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { HeaderControls } from '@/components/shell/header';
 import { Sidebar } from '@/components/shell/sidebar';
 import { ThemeToggle } from '@/components/shell/theme-toggle';
+import { SignOutButton } from '@/components/auth/sign-out-button';
+import { RoleProvider } from '@/lib/auth/use-can';
 import { TRPCReactProvider } from '../_trpc/client';
 import { serverCaller } from '../_trpc/server';
 
@@ -12,11 +15,13 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';
   const caller = await serverCaller();
   const me = await caller.auth.me();
+  if (!me) redirect('/sign-in');
   return (
     <TRPCReactProvider>
+      <RoleProvider role={me.role}>
       <div className="flex min-h-screen">
         <Suspense>
-          <Sidebar role={me?.role ?? null} />
+          <Sidebar role={me.role} />
         </Suspense>
         <div className="flex min-w-0 flex-1 flex-col">
           <header className="flex flex-wrap items-center justify-between gap-3 border-b border-tremor-border bg-tremor-background px-6 py-3 dark:border-dark-tremor-border dark:bg-dark-tremor-background">
@@ -24,13 +29,15 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <HeaderControls />
             </Suspense>
             <div className="flex items-center gap-3 text-tremor-default">
-              {me && <span data-testid="whoami">{me.email} · {me.role}</span>}
+              <span data-testid="whoami">{me.email} · {me.role}</span>
               <ThemeToggle initial={theme} />
+              <SignOutButton />
             </div>
           </header>
           <main className="flex-1 p-6">{children}</main>
         </div>
       </div>
+      </RoleProvider>
     </TRPCReactProvider>
   );
 }

@@ -4,6 +4,7 @@ import superjson from 'superjson';
 import { z } from 'zod';
 import { can, type Access, type Permission } from '@/lib/auth/permissions';
 import { sessionFromHeaders, type SessionUser } from '../auth/session';
+import { assertCsrf } from '../auth/csrf';
 import { StoreError } from '../clickhouse/client';
 
 export interface Context {
@@ -49,7 +50,12 @@ const storeErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-const base = t.procedure.use(storeErrors);
+const csrf = t.middleware(({ ctx, type, next }) => {
+  assertCsrf(type, ctx.headers);
+  return next();
+});
+
+const base = t.procedure.use(storeErrors).use(csrf);
 
 export const publicProcedure = base.meta({ access: 'public' });
 

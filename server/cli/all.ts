@@ -1,2 +1,3 @@
 // Each area registers its command-line tools here (one import line per area).
 import './commands';
+import '../auth/register';

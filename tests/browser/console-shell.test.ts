@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../helpers/app';
 import { launchBrowser } from '../helpers/browser';
+import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, signInPage } from '../helpers/auth';
 
 const PAGES = [
   ['/overview', 'Overview'],
@@ -17,10 +18,16 @@ const PAGES = [
 
 let app: RunningApp;
 let browser: Browser;
+let context: BrowserContext;
 
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ env: ADMIN_ENV });
   browser = await launchBrowser();
+  // Every page of the console needs a session: sign in once through the real sign-in page.
+  context = await browser.newContext();
+  const page = await context.newPage();
+  await signInPage(page, app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.close();
 });
 afterAll(async () => {
   await browser?.close();
@@ -28,7 +35,7 @@ afterAll(async () => {
 });
 
 async function openWatched(path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage();
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());

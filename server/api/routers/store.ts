@@ -1,6 +1,6 @@
-import { createTRPCRouter, publicProcedure } from '../trpc';
+import { createTRPCRouter, permissionProcedure } from '../trpc';
 import { storeStatus } from '../../store/status';
 
 export const storeRouter = createTRPCRouter({
-  status: publicProcedure.query(() => storeStatus()),
+  status: permissionProcedure('dashboards:read').query(() => storeStatus()),
 });

@@ -1,0 +1,154 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { Role } from '@/lib/auth/permissions';
+import { insert, query } from '../clickhouse/client';
+import {
+  CountUsersRow,
+  CountUsersSql,
+  ListUsersSql,
+  UserByEmailSql,
+  UserByIdSql,
+  UserRow,
+  type UserStatus,
+} from '../clickhouse/queries/auth';
+
+/**
+ * Users in ClickHouse. Every change writes a new row version (ReplacingMergeTree); reads use FINAL.
+ * A process-wide cache (on globalThis, so Next's bundles and the server entry share it) answers the
+ * per-request session check; every write in this process clears the user's entry, and entries live a
+ * few seconds at most for writes made by another process (a remote-store cluster).
+ */
+
+const CACHE_MS = 3_000;
+const KEY = Symbol.for('swarmdeck.userCache');
+type Cache = Map<string, { at: number; row: UserRow | null }>;
+const holder = globalThis as unknown as { [KEY]?: Cache };
+const cache: Cache = (holder[KEY] ??= new Map());
+
+export function invalidateUser(id: string): void {
+  cache.delete(id);
+}
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Enter a valid email address.').max(254));
+
+export async function getUserById(id: string, opts: { fresh?: boolean } = {}): Promise<UserRow | null> {
+  const hit = cache.get(id);
+  if (!opts.fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.row;
+  const [row] = await query(UserByIdSql, { id }, UserRow);
+  cache.set(id, { at: Date.now(), row: row ?? null });
+  return row ?? null;
+}
+
+export async function getUserByEmail(email: string): Promise<UserRow | null> {
+  const [row] = await query(UserByEmailSql, { email: email.trim().toLowerCase() }, UserRow);
+  return row ?? null;
+}
+
+export async function listUsers(): Promise<UserRow[]> {
+  return query(ListUsersSql, {}, UserRow);
+}
+
+export async function countUsers(): Promise<{ n: number; admins: number }> {
+  const [row] = await query(CountUsersSql, {}, CountUsersRow);
+  return row ?? { n: 0, admins: 0 };
+}
+
+// Versions must grow even for two writes in one millisecond.
+let lastVersion = 0;
+function nextVersion(): number {
+  lastVersion = Math.max(Date.now() * 1000, lastVersion + 1);
+  return lastVersion;
+}
+
+async function write(row: Omit<UserRow, 'version' | 'updated_at_ms'>): Promise<UserRow> {
+  const full: UserRow = { ...row, updated_at_ms: Date.now(), version: nextVersion() };
+  await insert('users', [
+    {
+      id: full.id,
+      email: full.email,
+      name: full.name,
+      role: full.role,
+      status: full.status,
+      password_hash: full.password_hash,
+      sessions_valid_after: full.sessions_valid_after_ms,
+      created_at: full.created_at_ms,
+      updated_at: full.updated_at_ms,
+      version: full.version,
+    },
+  ]);
+  invalidateUser(full.id);
+  return full;
+}
+
+export class UserError extends Error {
+  constructor(
+    readonly code: 'conflict' | 'not_found' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// Email uniqueness is checked here; one chain per process serialises the check-then-insert.
+let chain: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const run = chain.then(fn, fn);
+  chain = run.catch(() => undefined);
+  return run;
+}
+
+export function createUser(input: {
+  email: string;
+  role: Role;
+  name?: string;
+  passwordHash?: string;
+  status?: UserStatus;
+}): Promise<UserRow> {
+  return serial(async () => {
+    const email = Email.parse(input.email);
+    if (await getUserByEmail(email)) throw new UserError('conflict', `A user with the email ${email} already exists.`);
+    const now = Date.now();
+    return write({
+      id: crypto.randomUUID(),
+      email,
+      name: input.name?.trim() || email.split('@')[0]!,
+      role: Role.parse(input.role),
+      status: input.status ?? 'active',
+      password_hash: input.passwordHash ?? '',
+      sessions_valid_after_ms: now,
+      created_at_ms: now,
+    });
+  });
+}
+
+/**
+ * Change a user. A status change or a new password ends the user's existing sessions; a role change
+ * needs no new session because every request re-reads the role.
+ */
+export async function updateUser(
+  id: string,
+  change: Partial<Pick<UserRow, 'role' | 'status' | 'password_hash' | 'name'>>,
+): Promise<{ before: UserRow; after: UserRow }> {
+  const before = await getUserById(id, { fresh: true });
+  if (!before) throw new UserError('not_found', 'No such user.');
+  const endSessions =
+    (change.status !== undefined && change.status !== before.status) ||
+    change.password_hash !== undefined;
+  const { version: _v, updated_at_ms: _u, ...rest } = before;
+  const after = await write({
+    ...rest,
+    ...change,
+    // A new sign-in in the same millisecond must still count, so the cut-off is "before now".
+    sessions_valid_after_ms: endSessions ? Date.now() : before.sessions_valid_after_ms,
+  });
+  return { before, after };
+}
+
+/** What may leave the server about a user (never the password hash). */
+export function publicUser(u: UserRow) {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: new Date(u.created_at_ms) };
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { Role } from '@/lib/auth/permissions';
+
+/** Users, invitations and API tokens: the latest version of each row (ReplacingMergeTree + FINAL). */
+
+const Ms = z.coerce.number();
+
+export const UserStatus = z.enum(['active', 'invited', 'deactivated']);
+export type UserStatus = z.infer<typeof UserStatus>;
+
+const USER_COLUMNS = `id, email, name, role, status, password_hash,
+  toUnixTimestamp64Milli(sessions_valid_after) AS sessions_valid_after_ms,
+  toUnixTimestamp64Milli(created_at) AS created_at_ms,
+  toUnixTimestamp64Milli(updated_at) AS updated_at_ms, version`;
+
+export const UserRow = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  status: UserStatus,
+  password_hash: z.string(),
+  sessions_valid_after_ms: Ms,
+  created_at_ms: Ms,
+  updated_at_ms: Ms,
+  version: z.coerce.number(),
+});
+export type UserRow = z.infer<typeof UserRow>;
+
+export const UserByIdSql = `SELECT ${USER_COLUMNS} FROM users FINAL WHERE id = {id:String} LIMIT 1`;
+export const UserByEmailSql = `SELECT ${USER_COLUMNS} FROM users FINAL WHERE email = {email:String} ORDER BY created_at LIMIT 1`;
+export const ListUsersSql = `SELECT ${USER_COLUMNS} FROM users FINAL ORDER BY email`;
+export const CountUsersSql = `SELECT count() AS n, countIf(role = 'admin' AND status = 'active') AS admins FROM users FINAL`;
+export const CountUsersRow = z.object({ n: z.coerce.number(), admins: z.coerce.number() });
+
+export const InviteRow = z.object({
+  token_hash: z.string(),
+  user_id: z.string(),
+  created_by: z.string(),
+  created_at_ms: Ms,
+  expires_at_ms: Ms,
+  used: z.coerce.number(),
+  version: z.coerce.number(),
+});
+export type InviteRow = z.infer<typeof InviteRow>;
+export const InviteByHashSql = `SELECT token_hash, user_id, created_by,
+  toUnixTimestamp64Milli(created_at) AS created_at_ms, toUnixTimestamp64Milli(expires_at) AS expires_at_ms,
+  used_at IS NOT NULL AS used, version
+  FROM user_invites FINAL WHERE token_hash = {hash:String} LIMIT 1`;
+
+export const ApiTokenRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  scope: z.string(),
+  token_hash: z.string(),
+  prefix: z.string(),
+  created_by: z.string(),
+  created_at_ms: Ms,
+  expires_at_ms: Ms.nullable(),
+  revoked_at_ms: Ms.nullable(),
+  version: z.coerce.number(),
+});
+export type ApiTokenRow = z.infer<typeof ApiTokenRow>;
+const TOKEN_COLUMNS = `id, name, scope, token_hash, prefix, created_by,
+  toUnixTimestamp64Milli(created_at) AS created_at_ms,
+  if(expires_at IS NULL, NULL, toUnixTimestamp64Milli(assumeNotNull(expires_at))) AS expires_at_ms,
+  if(revoked_at IS NULL, NULL, toUnixTimestamp64Milli(assumeNotNull(revoked_at))) AS revoked_at_ms, version`;
+export const ApiTokenByHashSql = `SELECT ${TOKEN_COLUMNS} FROM api_tokens FINAL WHERE token_hash = {hash:String} LIMIT 1`;
+export const ApiTokenByIdSql = `SELECT ${TOKEN_COLUMNS} FROM api_tokens FINAL WHERE id = {id:String} LIMIT 1`;
+export const ListApiTokensSql = `SELECT ${TOKEN_COLUMNS} FROM api_tokens FINAL ORDER BY created_at DESC`;
