@@ -2,10 +2,16 @@ import 'server-only';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { authRouter } from './routers/auth';
 import { storeRouter } from './routers/store';
+import { rolloutsRouter } from './routers/rollouts';
+import { auditRouter } from './routers/audit';
+import { dashboardsRouter } from './routers/dashboards';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   store: storeRouter,
+  rollouts: rolloutsRouter,
+  audit: auditRouter,
+  dashboards: dashboardsRouter,
 });
 
 export type AppRouter = typeof appRouter;

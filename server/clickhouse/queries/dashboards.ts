@@ -1,0 +1,443 @@
+import { z } from 'zod';
+import type { Filters, FilterKey } from '@/lib/filters';
+
+/**
+ * Dashboard SQL beside its row schemas. Each figure is ONE query written against a `Source`: a rollup
+ * (minute, 5-minute or hour grain — the grain is only the table name and the bucket column) or the raw
+ * table (for the rollup-vs-raw test and the benchmark). Identifiers come only from the constants below;
+ * every value is a bound `{name:Type}` parameter.
+ */
+
+export type Grain = '1m' | '5m' | '1h';
+export const GRAIN_SECONDS: Record<Grain, number> = { '1m': 60, '5m': 300, '1h': 3600 };
+
+/** Column of each filter key, the same in the raw table and in every rollup that carries it. */
+export const FILTER_COLUMN: Record<FilterKey, { col: string; type: string }> = {
+  deviceClass: { col: 'device_class', type: 'String' },
+  asn: { col: 'asn', type: 'UInt32' },
+  country: { col: 'country', type: 'String' },
+  contentId: { col: 'content_id', type: 'String' },
+  clientVersion: { col: 'client_version', type: 'String' },
+  cohort: { col: 'cohort', type: 'String' },
+};
+
+/** Breakdown dimensions (URL/API name → column). */
+export const DIMENSION_COLUMN = {
+  deviceClass: 'device_class',
+  p2pMode: 'p2p_mode',
+  asn: 'asn',
+  country: 'country',
+  contentId: 'content_id',
+  clientVersion: 'client_version',
+  cohort: 'cohort',
+} as const;
+export type Dimension = keyof typeof DIMENSION_COLUMN;
+export const DIMENSIONS = Object.keys(DIMENSION_COLUMN) as Dimension[];
+
+type Agg =
+  | 'reports'
+  | 'cdn'
+  | 'p2pDown'
+  | 'p2pUp'
+  | 'intervalMs'
+  | 'playMs'
+  | 'rebufferMs'
+  | 'bitratePlay'
+  | 'sessions'
+  | 'peers'
+  | 'fatalSessions'
+  | 'startup'
+  | 'connected'
+  | 'attempts'
+  | 'failures'
+  | 'uploadingPeers'
+  | 'contentId'
+  | 'ispName'
+  | 'intra'
+  | 'pIn'
+  | 'pOut'
+  | 'unknownDown'
+  | 'unknownUp'
+  | 'flowDown'
+  | 'flowUp';
+
+export interface Source {
+  name: string;
+  /** FROM clause (a table constant, possibly with an ARRAY JOIN). */
+  from: string;
+  /** The DateTime column the range and buckets apply to. */
+  time: string;
+  grain: Grain | 'raw';
+  dims: readonly string[];
+  agg: Partial<Record<Agg, string>>;
+}
+
+const TOTALS_AGG: Source['agg'] = {
+  reports: 'sum(reports)',
+  cdn: 'sum(bytes_cdn)',
+  p2pDown: 'sum(bytes_p2p_down)',
+  p2pUp: 'sum(bytes_p2p_up)',
+  intervalMs: 'sum(interval_ms)',
+  playMs: 'sum(play_ms)',
+  rebufferMs: 'sum(rebuffer_ms)',
+  bitratePlay: 'sum(bitrate_play)',
+  sessions: 'uniqMerge(sessions)',
+  peers: 'uniqMerge(peers)',
+  fatalSessions: 'uniqIfMerge(fatal_sessions)',
+  startup: 'quantilesIfMerge(0.5, 0.95)(startup)',
+};
+const SWARM_AGG: Source['agg'] = {
+  reports: 'sum(reports)',
+  cdn: 'sum(bytes_cdn)',
+  p2pDown: 'sum(bytes_p2p_down)',
+  p2pUp: 'sum(bytes_p2p_up)',
+  connected: 'sum(peers_connected)',
+  attempts: 'sum(peer_attempts)',
+  failures: 'sum(peer_failures)',
+  peers: 'uniqMerge(peers)',
+  uploadingPeers: 'uniqIfMerge(uploading_peers)',
+  contentId: 'anyLast(content_id)',
+};
+const ISP_AGG: Source['agg'] = {
+  reports: 'sum(reports)',
+  cdn: 'sum(bytes_cdn)',
+  p2pDown: 'sum(bytes_p2p_down)',
+  p2pUp: 'sum(bytes_p2p_up)',
+  ispName: 'anyLast(isp)',
+  intra: 'sum(p2p_intra)',
+  pIn: 'sum(p2p_in)',
+  pOut: 'sum(p2p_out)',
+  unknownDown: 'sum(p2p_unknown_down)',
+  unknownUp: 'sum(p2p_unknown_up)',
+};
+const RAW_AGG: Source['agg'] = {
+  reports: 'count()',
+  cdn: 'sum(bytes_cdn)',
+  p2pDown: 'sum(bytes_p2p_down)',
+  p2pUp: 'sum(bytes_p2p_up)',
+  intervalMs: 'sum(interval_ms)',
+  playMs: 'sum(play_ms)',
+  rebufferMs: 'sum(rebuffer_ms)',
+  bitratePlay: 'sum(toUInt64(bitrate_kbps) * play_ms)',
+  sessions: 'uniq(session_id)',
+  peers: 'uniq(peer_id)',
+  fatalSessions: "uniqIf(session_id, fatal_error != '')",
+  startup: 'quantilesIf(0.5, 0.95)(assumeNotNull(startup_ms), isNotNull(startup_ms))',
+  connected: 'sum(peers_connected)',
+  attempts: 'sum(peer_attempts)',
+  failures: 'sum(peer_failures)',
+  uploadingPeers: 'uniqIf(peer_id, bytes_p2p_up > 0)',
+  contentId: 'anyLast(toString(content_id))',
+  ispName: 'anyLast(toString(isp))',
+  intra: 'sum(arraySum(arrayMap((a, d) -> if(a = asn, d, 0), flows_peer_asn, flows_down)))',
+  pIn: 'sum(arraySum(arrayMap((a, d) -> if(a != asn AND a != 0, d, 0), flows_peer_asn, flows_down)))',
+  pOut: 'sum(arraySum(arrayMap((a, u) -> if(a != asn AND a != 0, u, 0), flows_peer_asn, flows_up)))',
+  unknownDown: 'sum(arraySum(arrayMap((a, d) -> if(a = 0, d, 0), flows_peer_asn, flows_down)))',
+  unknownUp: 'sum(arraySum(arrayMap((a, u) -> if(a = 0, u, 0), flows_peer_asn, flows_up)))',
+};
+
+const ALL_DIMS = ['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version', 'swarm_id'];
+
+function rollup(table: string, grain: Grain, dims: string[], agg: Source['agg']): Source {
+  return { name: `${table}_${grain}`, from: `${table}_${grain}`, time: 'bucket', grain, dims, agg };
+}
+
+export const RAW: Source = { name: 'telemetry_raw', from: 'telemetry_raw', time: 'ts', grain: 'raw', dims: ALL_DIMS, agg: RAW_AGG };
+const RAW_PAIRS: Source = {
+  name: 'telemetry_raw_flows',
+  from: 'telemetry_raw ARRAY JOIN flows_peer_asn AS peer_asn, flows_down AS flow_down, flows_up AS flow_up',
+  time: 'ts',
+  grain: 'raw',
+  dims: [...ALL_DIMS, 'peer_asn'],
+  agg: { flowDown: 'sum(flow_down)', flowUp: 'sum(flow_up)' },
+};
+
+/** Families of rollups: each question reads the narrowest one that carries its dimensions. */
+export const FAMILIES = {
+  totals: (g: Grain) => [
+    rollup('dash_totals', g, ['device_class', 'cohort', 'p2p_mode'], TOTALS_AGG),
+    rollup('dash_totals_wide', g, ['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version'], TOTALS_AGG),
+  ],
+  /** Offload by one title or ISP, unfiltered: the swarm and ISP rollups are far smaller than the wide one. */
+  offload: (g: Grain) => [
+    rollup('dash_totals', g, ['device_class', 'cohort', 'p2p_mode'], TOTALS_AGG),
+    rollup('dash_swarm', g, ['content_id'], SWARM_AGG),
+    rollup('dash_isp', g === '1m' ? '5m' : g, ['asn'], ISP_AGG),
+    rollup('dash_totals_wide', g, ['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version'], TOTALS_AGG),
+  ],
+  swarm: (g: Grain) => [rollup('dash_swarm', g, ['swarm_id', 'content_id'], SWARM_AGG)],
+  isp: (g: Grain) => [rollup('dash_isp', g === '1m' ? '5m' : g, ['asn'], ISP_AGG)],
+  pair: (g: Grain) => [
+    { ...rollup('dash_isp_pair', g === '1m' ? '5m' : g, ['asn', 'peer_asn'], { flowDown: 'sum(down)', flowUp: 'sum(up)' }) },
+  ],
+} as const;
+export type Family = keyof typeof FAMILIES;
+
+export class UnsupportedQuery extends Error {}
+
+/**
+ * The narrowest source of a family carrying `dims` and `aggs`, or the raw table (flows through its
+ * ARRAY JOIN for the pair family) when `raw` is asked for.
+ */
+export function pickSource(family: Family, grain: Grain, dims: string[], aggs: Agg[], raw = false): Source {
+  if (raw) return family === 'pair' ? RAW_PAIRS : RAW;
+  for (const s of FAMILIES[family](grain)) {
+    if (dims.every((d) => s.dims.includes(d)) && aggs.every((a) => s.agg[a])) return s;
+  }
+  throw new UnsupportedQuery(`no ${family} rollup carries ${dims.join(', ')}`);
+}
+
+/** The filter keys a family can apply (others are reported back as not applied). */
+export function applicableFilters(family: Family, filters: Filters): { applied: Filters; ignored: FilterKey[] } {
+  const widest = FAMILIES[family]('1h').reduce<string[]>((acc, s) => [...acc, ...s.dims], []);
+  const applied: Record<string, unknown> = {};
+  const ignored: FilterKey[] = [];
+  for (const [k, v] of Object.entries(filters) as [FilterKey, unknown][]) {
+    if (v === undefined) continue;
+    if (widest.includes(FILTER_COLUMN[k].col)) applied[k] = v;
+    else ignored.push(k);
+  }
+  return { applied: applied as Filters, ignored };
+}
+
+export function filterDims(filters: Filters): string[] {
+  return (Object.keys(filters) as FilterKey[]).filter((k) => filters[k] !== undefined).map((k) => FILTER_COLUMN[k].col);
+}
+
+/** `AND col = {f_key:Type}` for each filter, plus the params. */
+export function filterSql(filters: Filters): { sql: string; params: Record<string, unknown> } {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  for (const key of Object.keys(filters) as FilterKey[]) {
+    const v = filters[key];
+    if (v === undefined) continue;
+    const { col, type } = FILTER_COLUMN[key];
+    parts.push(`AND ${col} = {f_${key}:${type}}`);
+    params[`f_${key}`] = v;
+  }
+  return { sql: parts.join(' '), params };
+}
+
+function a(s: Source, name: Agg): string {
+  const e = s.agg[name];
+  if (!e) throw new UnsupportedQuery(`${s.name} has no ${name}`);
+  return e;
+}
+
+const num = z.coerce.number();
+const maybeNum = z.union([z.number(), z.string(), z.null()]).transform((v) => (v === null ? null : Number(v)));
+
+// ---------------------------------------------------------------- traffic totals by period and step
+
+export const TrafficRow = z.object({
+  k: z.string(),
+  cdn: num,
+  p2p_down: num,
+  p2p_up: num,
+  interval_ms: num,
+  peers: num,
+  play_p2p: num,
+  rebuffer_p2p: num,
+  play_control: num,
+  rebuffer_control: num,
+});
+export type TrafficRow = z.infer<typeof TrafficRow>;
+
+/**
+ * Offload, saved bytes, session time, distinct peers and the two cohorts' rebuffering, grouped by a key:
+ * the chart step (`keyExpr = step`) or the period (`keyExpr = period`: current vs previous).
+ */
+export function trafficSql(s: Source, key: 'step' | 'period', where: string): string {
+  const keyExpr =
+    key === 'step'
+      ? `toString(toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))))`
+      : `if(${s.time} >= {lo:DateTime('UTC')}, 'current', 'previous')`;
+  const lo = key === 'step' ? '{lo:DateTime(\'UTC\')}' : '{prevLo:DateTime(\'UTC\')}';
+  return `SELECT ${keyExpr} AS k,
+  ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up,
+  ${a(s, 'intervalMs')} AS interval_ms, ${a(s, 'peers')} AS peers,
+  ${a(s, 'playMs').replace(/^sum\((.*)\)$/, "sumIf($1, cohort = {p2pCohort:String})")} AS play_p2p,
+  ${a(s, 'rebufferMs').replace(/^sum\((.*)\)$/, "sumIf($1, cohort = {p2pCohort:String})")} AS rebuffer_p2p,
+  ${a(s, 'playMs').replace(/^sum\((.*)\)$/, "sumIf($1, cohort = {controlCohort:String})")} AS play_control,
+  ${a(s, 'rebufferMs').replace(/^sum\((.*)\)$/, "sumIf($1, cohort = {controlCohort:String})")} AS rebuffer_control
+FROM ${s.from}
+WHERE ${s.time} >= ${lo} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+GROUP BY k ORDER BY k`;
+}
+
+// ---------------------------------------------------------------- offload by a dimension, two periods
+
+export const DimOffloadRow = z.object({ key: z.string(), period: z.string(), cdn: num, p2p_down: num, p2p_up: num });
+export type DimOffloadRow = z.infer<typeof DimOffloadRow>;
+
+/** Bytes per value of one dimension column, for the current and (optionally) the previous period. */
+export function dimOffloadSql(s: Source, col: string, where: string, withPrevious: boolean): string {
+  const lo = withPrevious ? "{prevLo:DateTime('UTC')}" : "{lo:DateTime('UTC')}";
+  return `SELECT toString(${col}) AS key, if(${s.time} >= {lo:DateTime('UTC')}, 'current', 'previous') AS period,
+  ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up
+FROM ${s.from}
+WHERE ${s.time} >= ${lo} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+GROUP BY key, period`;
+}
+
+// ---------------------------------------------------------------- QoE by cohort × device class × step
+
+export const QoeRow = z.object({
+  t: num,
+  cohort: z.string(),
+  device_class: z.string(),
+  play: num,
+  rebuf: num,
+  bitrate_play: num,
+  sessions: num,
+  fatal_sessions: num,
+  startup: z.array(maybeNum),
+});
+export type QoeRow = z.infer<typeof QoeRow>;
+
+/** QoE per step and cohort/device class; `step = 0` gives one row per cohort × device class for the range. */
+export function qoeSql(s: Source, where: string, split: 'cohort' | 'cohort_device'): string {
+  const dc = split === 'cohort_device' ? 'toString(device_class)' : "''";
+  return `SELECT if({step:UInt32} = 0, 0, toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond(greatest({step:UInt32}, 1))))) AS t,
+  toString(cohort) AS cohort, ${dc} AS device_class,
+  ${a(s, 'playMs')} AS play, ${a(s, 'rebufferMs')} AS rebuf, ${a(s, 'bitratePlay')} AS bitrate_play,
+  ${a(s, 'sessions')} AS sessions, ${a(s, 'fatalSessions')} AS fatal_sessions, ${a(s, 'startup')} AS startup
+FROM ${s.from}
+WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+GROUP BY t, cohort, device_class ORDER BY t, cohort, device_class`;
+}
+
+// ---------------------------------------------------------------- swarms
+
+export const SwarmRow = z.object({
+  swarm_id: z.string(),
+  content_id: z.string(),
+  peers: num,
+  uploading_peers: num,
+  reports: num,
+  connected: num,
+  attempts: num,
+  failures: num,
+  cdn: num,
+  p2p_down: num,
+  p2p_up: num,
+});
+export type SwarmRow = z.infer<typeof SwarmRow>;
+
+export function swarmsSql(s: Source, where: string): string {
+  return `SELECT toString(swarm_id) AS swarm_id, ${a(s, 'contentId')} AS content_id,
+  ${a(s, 'peers')} AS peers, ${a(s, 'uploadingPeers')} AS uploading_peers, ${a(s, 'reports')} AS reports,
+  ${a(s, 'connected')} AS connected, ${a(s, 'attempts')} AS attempts, ${a(s, 'failures')} AS failures,
+  ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up
+FROM ${s.from}
+WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+GROUP BY swarm_id`;
+}
+
+export const SwarmStepRow = z.object({ t: num, swarm_id: z.string(), peers: num });
+export type SwarmStepRow = z.infer<typeof SwarmStepRow>;
+
+/** Active peers per step of the given swarms (the chart's lines). */
+export function swarmSizeSeriesSql(s: Source, where: string): string {
+  return `SELECT toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t,
+  toString(swarm_id) AS swarm_id, ${a(s, 'peers')} AS peers
+FROM ${s.from}
+WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} AND swarm_id IN {swarms:Array(String)} ${where}
+GROUP BY t, swarm_id ORDER BY t, swarm_id`;
+}
+
+export const SizeCurveRow = z.object({ size_class: num, samples: num, cdn: num, p2p_down: num });
+export type SizeCurveRow = z.infer<typeof SizeCurveRow>;
+
+/**
+ * Swarm size → offload: each (swarm, grain bucket) is one sample whose size is its distinct peers in
+ * that bucket; samples are grouped by power-of-two size class (1, 2, 3–4, 5–8, …) and their bytes summed.
+ */
+export function sizeCurveSql(s: Source, where: string): string {
+  const bucket = s.grain === 'raw' ? `toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({grain:UInt32}))` : s.time;
+  return `SELECT toUInt32(if(peers <= 1, 1, pow(2, ceil(log2(peers))))) AS size_class, count() AS samples,
+  sum(c) AS cdn, sum(p) AS p2p_down
+FROM (
+  SELECT ${bucket} AS b, swarm_id, ${a(s, 'peers')} AS peers, ${a(s, 'cdn')} AS c, ${a(s, 'p2pDown')} AS p
+  FROM ${s.from}
+  WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+  GROUP BY b, swarm_id
+)
+GROUP BY size_class ORDER BY size_class`;
+}
+
+// ---------------------------------------------------------------- ISPs
+
+export const IspRow = z.object({
+  asn: num,
+  isp: z.string(),
+  cdn: num,
+  p2p_down: num,
+  p2p_up: num,
+  intra: num,
+  p_in: num,
+  p_out: num,
+  unknown_down: num,
+  unknown_up: num,
+});
+export type IspRow = z.infer<typeof IspRow>;
+
+export function ispsSql(s: Source, where: string): string {
+  return `SELECT asn, ${a(s, 'ispName')} AS isp, ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up,
+  ${a(s, 'intra')} AS intra, ${a(s, 'pIn')} AS p_in, ${a(s, 'pOut')} AS p_out,
+  ${a(s, 'unknownDown')} AS unknown_down, ${a(s, 'unknownUp')} AS unknown_up
+FROM ${s.from}
+WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+GROUP BY asn`;
+}
+
+export const IspStepRow = z.object({ t: num, asn: num, cdn: num, p2p_down: num, intra: num, p_in: num, p_out: num });
+export type IspStepRow = z.infer<typeof IspStepRow>;
+
+export function ispSeriesSql(s: Source, where: string): string {
+  return `SELECT toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t, asn,
+  ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'intra')} AS intra, ${a(s, 'pIn')} AS p_in, ${a(s, 'pOut')} AS p_out
+FROM ${s.from}
+WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} AND asn IN {asns:Array(UInt32)} ${where}
+GROUP BY t, asn ORDER BY t, asn`;
+}
+
+export const PeakRow = z.object({ asn: num, peak_bytes: num });
+export type PeakRow = z.infer<typeof PeakRow>;
+
+/**
+ * peak_mbps_p95 (telemetry-v1): nearest-rank 95th percentile of the 5-minute sums of delivered_cdn +
+ * p2p_in over the `{n}` started buckets, empty buckets counting as 0: with z = n − (non-empty buckets),
+ * rank k = ⌈0.95 n⌉ is 0 when k ≤ z, else the (k − z)-th smallest non-empty sum. Returns bytes per bucket.
+ */
+export function peakSql(s: Source, where: string): string {
+  const bucket = s.grain === 'raw' ? `toStartOfFiveMinutes(${s.time})` : s.time;
+  return `SELECT asn, toUInt64(if({k:UInt32} <= {n:UInt32} - length(vs), 0, vs[{k:UInt32} - ({n:UInt32} - length(vs))])) AS peak_bytes
+FROM (
+  SELECT asn, arraySort(groupArray(v)) AS vs FROM (
+    SELECT asn, ${bucket} AS b, ${a(s, 'cdn')} + ${a(s, 'pIn')} AS v
+    FROM ${s.from}
+    WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {startedHi:DateTime('UTC')} ${where}
+    GROUP BY asn, b
+  ) GROUP BY asn
+)`;
+}
+
+export const PairRow = z.object({ asn: num, peer_asn: num, down: num, up: num });
+export type PairRow = z.infer<typeof PairRow>;
+
+/** Flow bytes per (reporting ASN, remote peer ASN); `{asn}` = 0 means every ASN. */
+export function pairsSql(s: Source): string {
+  return `SELECT asn, peer_asn, ${a(s, 'flowDown')} AS down, ${a(s, 'flowUp')} AS up
+FROM ${s.from}
+WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')}
+  AND ({asn:UInt32} = 0 OR asn = {asn:UInt32} OR peer_asn = {asn:UInt32})
+GROUP BY asn, peer_asn`;
+}
+
+export const NameRow = z.object({ asn: num, isp: z.string() });
+export function ispNamesSql(s: Source): string {
+  return `SELECT asn, ${a(s, 'ispName')} AS isp FROM ${s.from}
+WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} AND asn IN {asns:Array(UInt32)}
+GROUP BY asn`;
+}

@@ -1,0 +1,45 @@
+import { bucketSeconds, resolveRange, type TimeRangeInput } from '@/lib/time-range';
+import { GRAIN_SECONDS, type Grain } from '../clickhouse/queries/dashboards';
+
+/** Rollups are read at minute grain up to 24 h and at hour grain beyond. */
+export function grainFor(range: { from: Date; to: Date }): Grain {
+  return range.to.getTime() - range.from.getTime() <= 24 * 3_600_000 ? '1m' : '1h';
+}
+
+export interface Window {
+  /** First bucket start (inclusive), range start floored to the grain. */
+  lo: number;
+  /** Range end rounded up to the grain (exclusive): a bucket counts when it starts before the range end. */
+  hi: number;
+  grainSeconds: number;
+  /** The previous period of the same length, ending at lo. */
+  prevLo: number;
+  live: boolean;
+  now: number;
+}
+
+export function alignWindow(range: TimeRangeInput, grainSeconds: number, now = Date.now()): Window {
+  const r = resolveRange(range, now);
+  const g = grainSeconds * 1000;
+  const lo = Math.floor(r.from.getTime() / g) * g;
+  const hi = Math.ceil(r.to.getTime() / g) * g;
+  return { lo, hi, grainSeconds, prevLo: lo - (hi - lo), live: r.live, now };
+}
+
+/** The chart step: the shared range → bucket rule, never finer than the rollup grain. */
+export function stepSeconds(range: TimeRangeInput, grainSeconds: number, now = Date.now()): number {
+  const s = bucketSeconds(resolveRange(range, now));
+  return Math.max(s, grainSeconds);
+}
+
+export function chTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The step starts covering [lo, hi), for filling empty steps with zeros. */
+export function stepStarts(lo: number, hi: number, step: number): number[] {
+  const out: number[] = [];
+  const s = step * 1000;
+  for (let t = Math.floor(lo / s) * s; t < hi; t += s) out.push(t / 1000);
+  return out;
+}
