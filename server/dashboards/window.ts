@@ -1,5 +1,5 @@
 import { bucketSeconds, resolveRange, type TimeRangeInput } from '@/lib/time-range';
-import { GRAIN_SECONDS, type Grain } from '../clickhouse/queries/dashboards';
+import type { Grain } from '../clickhouse/queries/dashboards';
 
 /** Rollups are read at minute grain up to 24 h and at hour grain beyond. */
 export function grainFor(range: { from: Date; to: Date }): Grain {
