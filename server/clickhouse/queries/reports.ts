@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/**
+ * Report queries on the 400-day report storage (migrations 0050-0051), never on telemetry_raw.
+ * Every value is a bound parameter; UInt64 sums arrive as strings and are kept exact as BigInt.
+ */
+
+const u64 = z.union([z.string(), z.number()]).transform((v) => BigInt(v));
+
+export const ReportRangeParams = z.object({
+  asns: z.array(z.number().int().min(0).max(4_294_967_295)),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** UTC day of "now": buckets of this day count only once started. */
+  today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** 5-minute buckets of `today` that have started. */
+  startedToday: z.number().int().min(0).max(288),
+  /** the first 5-minute bucket that has not started yet (epoch seconds). */
+  nextBucket: z.number().int(),
+});
+export type ReportRangeParams = z.infer<typeof ReportRangeParams>;
+
+// Buckets one (asn, day) group counts: 288 for a past day, the started ones today, none in the future;
+// a bucket holding data from a client clock slightly ahead counts too.
+const STARTED_BUCKETS_OF_DAY = `multiIf(bday < {today:Date}, 288, bday = {today:Date}, {startedToday:UInt16}, 0)`;
+
+const BUCKETS = `
+  SELECT asn, bucket, toDate(bucket) AS bday,
+         sum(cdn) AS b_cdn, sum(p2p_down) AS b_p2p_down, sum(p2p_intra) AS b_p2p_intra,
+         sum(p2p_in) AS b_p2p_in, sum(p2p_out) AS b_p2p_out, b_cdn + b_p2p_in AS v
+  FROM report_asn_5m
+  WHERE asn IN {asns:Array(UInt32)}
+    AND bucket >= toDateTime({from:Date}, 'UTC') AND bucket < toDateTime({to:Date}, 'UTC') + INTERVAL 1 DAY
+  GROUP BY asn, bucket`;
+
+// Nearest rank ⌈0.95·n⌉ over n buckets of which only the `length(sorted)` non-zero ones are stored: the
+// zero buckets are the smallest, so the rank falls on a stored value only past them.
+const P95 = (n: string) => `
+  if(toInt64(intDiv(95 * (${n}) + 99, 100)) - toInt64((${n}) - length(sorted)) <= 0, toUInt64(0),
+     arrayElement(sorted, toInt64(intDiv(95 * (${n}) + 99, 100)) - toInt64((${n}) - length(sorted))))`;
+
+/** Byte sums and the 5-minute p95 (as bucket bytes) per ASN per day that has any stored bucket. */
+export const DAILY_BYTES_SQL = `
+  SELECT asn, toString(bday) AS day, sum(b_cdn) AS cdn, sum(b_p2p_down) AS p2p_down, sum(b_p2p_intra) AS p2p_intra,
+         sum(b_p2p_in) AS p2p_in, sum(b_p2p_out) AS p2p_out,
+         arraySort(groupArrayIf(v, v > 0)) AS sorted,
+         ${STARTED_BUCKETS_OF_DAY} + countIf(v > 0 AND bucket >= toDateTime({nextBucket:UInt32}, 'UTC')) AS n,
+         ${P95('n')} AS peak_bucket_bytes
+  FROM (${BUCKETS})
+  GROUP BY asn, bday
+  ORDER BY asn, bday`;
+
+export const DailyBytesRow = z.object({
+  asn: z.number(),
+  day: z.string(),
+  cdn: u64,
+  p2p_down: u64,
+  p2p_intra: u64,
+  p2p_in: u64,
+  p2p_out: u64,
+  n: z.union([z.string(), z.number()]).transform(Number),
+  peak_bucket_bytes: u64,
+});
+export type DailyBytesRow = z.infer<typeof DailyBytesRow>;
+
+/** The same over the whole range per ASN; {rangeBuckets} is the started buckets of every day of it. */
+export const TOTAL_BYTES_SQL = `
+  SELECT asn, sum(b_cdn) AS cdn, sum(b_p2p_down) AS p2p_down, sum(b_p2p_intra) AS p2p_intra,
+         sum(b_p2p_in) AS p2p_in, sum(b_p2p_out) AS p2p_out,
+         arraySort(groupArrayIf(v, v > 0)) AS sorted,
+         {rangeBuckets:UInt32} + countIf(v > 0 AND bucket >= toDateTime({nextBucket:UInt32}, 'UTC')) AS n,
+         ${P95('n')} AS peak_bucket_bytes
+  FROM (${BUCKETS})
+  GROUP BY asn
+  ORDER BY asn`;
+
+export const TotalBytesRow = DailyBytesRow.omit({ day: true });
+export type TotalBytesRow = z.infer<typeof TotalBytesRow>;
+
+export const DAILY_QOE_SQL = `
+  SELECT asn, toString(report_asn_day.day) AS day, sum(play_ms) AS play_ms, sum(rebuffer_ms) AS rebuffer_ms,
+         uniqExactMerge(sessions) AS sessions
+  FROM report_asn_day
+  WHERE asn IN {asns:Array(UInt32)} AND report_asn_day.day >= {from:Date} AND report_asn_day.day <= {to:Date}
+  GROUP BY asn, report_asn_day.day
+  ORDER BY asn, report_asn_day.day`;
+
+export const DailyQoeRow = z.object({
+  asn: z.number(),
+  day: z.string(),
+  play_ms: u64,
+  rebuffer_ms: u64,
+  sessions: u64,
+});
+export type DailyQoeRow = z.infer<typeof DailyQoeRow>;
+
+export const TOTAL_QOE_SQL = `
+  SELECT asn, sum(play_ms) AS play_ms, sum(rebuffer_ms) AS rebuffer_ms, uniqExactMerge(sessions) AS sessions
+  FROM report_asn_day
+  WHERE asn IN {asns:Array(UInt32)} AND day >= {from:Date} AND day <= {to:Date}
+  GROUP BY asn
+  ORDER BY asn`;
+
+export const TotalQoeRow = DailyQoeRow.omit({ day: true });
+
+/** The ISP name per ASN: the latest non-empty one stored, whatever the report range. */
+export const ISP_NAMES_SQL = `
+  SELECT asn, argMaxIf(isp, day, isp != '') AS isp
+  FROM report_asn_day
+  WHERE asn IN {asns:Array(UInt32)}
+  GROUP BY asn`;
+
+export const IspNameRow = z.object({ asn: z.number(), isp: z.string() });
+
+/** Cross-ISP partners per ASN over the range, largest combined flow first. */
+export const TOP_PARTNERS_SQL = `
+  SELECT asn, peer_asn, sum(down) AS down, sum(up) AS up
+  FROM report_pair_5m
+  WHERE asn IN {asns:Array(UInt32)}
+    AND bucket >= toDateTime({from:Date}, 'UTC') AND bucket < toDateTime({to:Date}, 'UTC') + INTERVAL 1 DAY
+    AND peer_asn != asn AND peer_asn != 0
+  GROUP BY asn, peer_asn
+  ORDER BY asn, down + up DESC, peer_asn
+  LIMIT {limit:UInt32} BY asn`;
+
+export const PartnerRow = z.object({ asn: z.number(), peer_asn: z.number(), down: u64, up: u64 });
+export type PartnerRow = z.infer<typeof PartnerRow>;
+
+/** ISPs known to the report storage, matched by name or ASN, busiest first. */
+export const ISP_SEARCH_SQL = `
+  SELECT asn, argMaxIf(isp, day, isp != '') AS isp, max(day) AS last_day
+  FROM report_asn_day
+  GROUP BY asn
+  HAVING {q:String} = '' OR positionCaseInsensitiveUTF8(isp, {q:String}) > 0 OR toString(asn) = {q:String}
+         OR startsWith(toString(asn), {q:String}) OR concat('as', toString(asn)) = lower({q:String})
+  ORDER BY isp = '', isp, asn
+  LIMIT {limit:UInt32}`;
+
+export const IspSearchRow = z.object({ asn: z.number(), isp: z.string(), last_day: z.string() });
+export type IspSearchRow = z.infer<typeof IspSearchRow>;
+
+// ---- share links (migration 0051) ----
+
+export const SHARE_LINK_COLUMNS = `id, toString(token_hash) AS token_hash, asns, toString(from_day) AS from_day, toString(to_day) AS to_day,
+  toUnixTimestamp64Milli(expires_at) AS expires_at, toUnixTimestamp64Milli(created_at) AS created_at, created_by, label,
+  if(isNull(revoked_at), NULL, toUnixTimestamp64Milli(assumeNotNull(revoked_at))) AS revoked_at, revoked_by, version`;
+
+export const SHARE_LINK_BY_HASH_SQL = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL WHERE token_hash = {hash:String} LIMIT 1`;
+export const SHARE_LINK_BY_ID_SQL = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL WHERE id = {id:String} LIMIT 1`;
+export const SHARE_LINKS_LIST_SQL = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL ORDER BY created_at DESC LIMIT {limit:UInt32}`;
+
+const ms = z.union([z.string(), z.number()]).transform(Number);
+export const ShareLinkRow = z.object({
+  id: z.string(),
+  token_hash: z.string(),
+  asns: z.array(z.number()),
+  from_day: z.string(),
+  to_day: z.string(),
+  expires_at: ms,
+  created_at: ms,
+  created_by: z.string(),
+  label: z.string(),
+  revoked_at: ms.nullable(),
+  revoked_by: z.string(),
+  version: ms,
+});
+export type ShareLinkRow = z.infer<typeof ShareLinkRow>;
