@@ -5,6 +5,7 @@ import { storeRouter } from './routers/store';
 import { rolloutsRouter } from './routers/rollouts';
 import { auditRouter } from './routers/audit';
 import { dashboardsRouter } from './routers/dashboards';
+import { reportsRouter } from './routers/reports';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   rollouts: rolloutsRouter,
   audit: auditRouter,
   dashboards: dashboardsRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;
