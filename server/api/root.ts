@@ -2,18 +2,24 @@ import 'server-only';
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { authRouter } from './routers/auth';
 import { storeRouter } from './routers/store';
+import { usersRouter } from './routers/users';
+import { apiTokensRouter } from './routers/api-tokens';
 import { rolloutsRouter } from './routers/rollouts';
 import { auditRouter } from './routers/audit';
 import { dashboardsRouter } from './routers/dashboards';
 import { reportsRouter } from './routers/reports';
+import { ingestKeysRouter } from './routers/ingest-keys';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   store: storeRouter,
+  users: usersRouter,
+  apiTokens: apiTokensRouter,
   rollouts: rolloutsRouter,
   audit: auditRouter,
   dashboards: dashboardsRouter,
   reports: reportsRouter,
+  ingestKeys: ingestKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,3 +1,4 @@
 // Each area registers its command-line tools here (one import line per area).
 import './commands';
 import '../auth/register';
+import '../ingest/startup';

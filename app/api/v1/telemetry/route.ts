@@ -1,0 +1,9 @@
+import { handleTelemetryPost } from '@/server/ingest/http';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+/** Telemetry contract v1 (shared/spec/telemetry-v1.md). */
+export async function POST(req: Request): Promise<Response> {
+  return handleTelemetryPost(req);
+}

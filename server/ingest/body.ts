@@ -1,0 +1,152 @@
+import zlib from 'node:zlib';
+import { MAX_BODY_BYTES, MAX_REPORTS } from './config';
+
+/**
+ * Reading a telemetry request body per the contract: content type and charset, optional gzip (inflated
+ * with a hard output cap, so a bomb stops at 5 MiB), the JSON envelope or NDJSON lines.
+ */
+
+export type BodyFailure = { ok: false; status: 400 | 413 | 415; error: string };
+/** One item per report slot: a parsed value, or why its NDJSON line could not be parsed. */
+export type BodyItem = { value: unknown } | { lineError: string };
+export type BodyResult = { ok: true; items: BodyItem[] } | BodyFailure;
+
+type Kind = 'json' | 'ndjson';
+
+export function contentKind(headers: Headers): { ok: true; kind: Kind; gzip: boolean } | BodyFailure {
+  const ct = headers.get('content-type');
+  if (!ct) return { ok: false, status: 415, error: 'Content-Type must be application/json or application/x-ndjson' };
+  const [media, ...params] = ct.split(';');
+  const type = media!.trim().toLowerCase();
+  const kind: Kind | null = type === 'application/json' ? 'json' : type === 'application/x-ndjson' ? 'ndjson' : null;
+  if (!kind) return { ok: false, status: 415, error: `Unsupported Content-Type ${type || '(empty)'}: use application/json or application/x-ndjson` };
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq < 0) continue;
+    const name = p.slice(0, eq).trim().toLowerCase();
+    let value = p.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    if (name === 'charset' && value.toLowerCase() !== 'utf-8') {
+      return { ok: false, status: 415, error: `Unsupported charset ${value}: only utf-8` };
+    }
+  }
+  const enc = (headers.get('content-encoding') ?? '').trim().toLowerCase();
+  if (enc !== '' && enc !== 'identity' && enc !== 'gzip') {
+    return { ok: false, status: 415, error: `Unsupported Content-Encoding ${enc}: only gzip` };
+  }
+  return { ok: true, kind, gzip: enc === 'gzip' };
+}
+
+const tooLarge = (): BodyFailure => ({ ok: false, status: 413, error: `Body larger than ${MAX_BODY_BYTES} bytes (after decompression)` });
+
+/** Read at most MAX_BODY_BYTES from the request; more is a 413 without reading the rest. */
+async function readCapped(req: Request): Promise<Buffer | BodyFailure> {
+  const len = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(len) && len > MAX_BODY_BYTES) return tooLarge();
+  if (!req.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function gunzipCapped(buf: Buffer): Promise<Buffer | BodyFailure> {
+  return new Promise((resolve) => {
+    // maxOutputLength stops the inflater as soon as its output passes the cap: a bomb is never
+    // inflated past 5 MiB.
+    zlib.gunzip(buf, { maxOutputLength: MAX_BODY_BYTES }, (err, out) => {
+      if (!err) return resolve(out);
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return resolve(tooLarge());
+      resolve({ ok: false, status: 400, error: 'Body is not valid gzip' });
+    });
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function parseJson(text: string): BodyResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, status: 400, error: 'Body is not valid JSON' };
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Array.isArray((doc as { reports?: unknown }).reports)) {
+    return { ok: false, status: 400, error: 'Body must be {"reports": [ … ]}' };
+  }
+  const reports = (doc as { reports: unknown[] }).reports;
+  if (reports.length === 0) return { ok: false, status: 400, error: 'No reports' };
+  if (reports.length > MAX_REPORTS) return { ok: false, status: 413, error: `More than ${MAX_REPORTS} reports in one request` };
+  return { ok: true, items: reports.map((value) => ({ value })) };
+}
+
+function parseNdjsonLines(lines: (string | null)[]): BodyResult {
+  const items: BodyItem[] = [];
+  for (const line of lines) {
+    if (line !== null && line.trim() === '') continue;
+    if (items.length >= MAX_REPORTS) return { ok: false, status: 413, error: `More than ${MAX_REPORTS} reports in one request` };
+    if (line === null) {
+      items.push({ lineError: 'line is not valid UTF-8' });
+      continue;
+    }
+    try {
+      items.push({ value: JSON.parse(line) });
+    } catch {
+      items.push({ lineError: 'line is not valid JSON' });
+    }
+  }
+  if (items.length === 0) return { ok: false, status: 400, error: 'No reports' };
+  return { ok: true, items };
+}
+
+function parseNdjson(buf: Buffer): BodyResult {
+  let text: string | null = null;
+  try {
+    text = utf8.decode(buf);
+  } catch {
+    text = null;
+  }
+  if (text !== null) return parseNdjsonLines(text.split('\n'));
+  // Some line is not valid UTF-8: decode line by line so only that line is rejected.
+  const lines: (string | null)[] = [];
+  let start = 0;
+  while (start <= buf.length) {
+    let end = buf.indexOf(10, start);
+    if (end < 0) end = buf.length;
+    try {
+      lines.push(utf8.decode(buf.subarray(start, end)));
+    } catch {
+      lines.push(null);
+    }
+    start = end + 1;
+  }
+  return parseNdjsonLines(lines);
+}
+
+export async function readReports(req: Request, kind: Kind, gzip: boolean): Promise<BodyResult> {
+  let buf = await readCapped(req);
+  if (!Buffer.isBuffer(buf)) return buf;
+  if (gzip) {
+    const out = await gunzipCapped(buf);
+    if (!Buffer.isBuffer(out)) return out;
+    buf = out;
+  }
+  if (kind === 'ndjson') return parseNdjson(buf);
+  let text: string;
+  try {
+    text = utf8.decode(buf);
+  } catch {
+    return { ok: false, status: 400, error: 'Body is not valid UTF-8' };
+  }
+  return parseJson(text);
+}

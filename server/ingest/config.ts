@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/** Ingestion tunables (env), read once per process; `resetIngestConfig()` for tests that change them. */
+const IngestEnv = z.object({
+  /** reports/s of the bootstrap key from SWARMDECK_INGEST_KEY */
+  SWARMDECK_INGEST_KEY_RATE: z.coerce.number().int().min(1).default(200_000),
+  /** requests/s per client address (token bucket, burst = 2 s worth); 0 switches it off */
+  SWARMDECK_INGEST_IP_RATE: z.coerce.number().min(0).default(100),
+  /** reports waiting for the writer before requests are answered 503 */
+  SWARMDECK_INGEST_QUEUE_MAX: z.coerce.number().int().min(1).default(200_000),
+  /** most reports in one INSERT (group commit) */
+  SWARMDECK_INGEST_BATCH_MAX: z.coerce.number().int().min(1).default(50_000),
+  /** how long the writer waits for more requests before an insert (ms) */
+  SWARMDECK_INGEST_LINGER_MS: z.coerce.number().int().min(0).max(100).default(5),
+});
+export type IngestConfig = z.infer<typeof IngestEnv>;
+
+const KEY = Symbol.for('swarmdeck.ingest.config');
+const holder = globalThis as unknown as { [KEY]?: IngestConfig };
+
+export function ingestConfig(): IngestConfig {
+  holder[KEY] ??= IngestEnv.parse(process.env);
+  return holder[KEY];
+}
+
+export function resetIngestConfig(): void {
+  holder[KEY] = undefined;
+}
+
+/** Per request: at most this many reports and this many bytes after decompression. */
+export const MAX_REPORTS = 5_000;
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;

@@ -1,0 +1,86 @@
+import { parseReport, type TelemetryReport } from '@/lib/telemetry/schema';
+import { StoreError } from '../clickhouse/client';
+import { readReports, contentKind } from './body';
+import { clientAddress } from './client-address';
+import { ingestConfig } from './config';
+import { lookupIp } from './geo';
+import { ingestReports } from './ingest';
+import { verifyIngestKey } from './keys';
+import { ingestBuckets } from './rate-limit';
+import { IngestOverloaded } from './writer';
+
+/** POST /api/v1/telemetry per contract v1: statuses, bodies and headers exactly as it lists them. */
+
+export interface ReportError {
+  index: number;
+  path: string;
+  message: string;
+}
+
+const MAX_ERRORS = 100;
+const NO_STORE = { 'cache-control': 'no-store' };
+
+function fail(status: number, error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return Response.json({ error, ...extra }, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+export async function handleTelemetryPost(req: Request): Promise<Response> {
+  const cfg = ingestConfig();
+  const addr = clientAddress(req.headers);
+  const ipRate = cfg.SWARMDECK_INGEST_IP_RATE;
+  const buckets = ingestBuckets();
+  const addrWait = buckets.addrs.take(addr || '-', 1, ipRate, ipRate * 2);
+  if (addrWait > 0) return fail(429, 'Too many requests from this address', {}, { 'retry-after': String(addrWait) });
+
+  let key;
+  try {
+    key = await verifyIngestKey(req.headers);
+  } catch (err) {
+    if (err instanceof StoreError) return fail(503, 'Storage unavailable; nothing was stored', {}, { 'retry-after': '5' });
+    throw err;
+  }
+  if (!key) return fail(401, 'Missing, unknown or revoked ingest key (Authorization: Bearer <ingest key>)');
+
+  const ct = contentKind(req.headers);
+  if (!ct.ok) return fail(ct.status, ct.error);
+  const body = await readReports(req, ct.kind, ct.gzip);
+  if (!body.ok) return fail(body.status, body.error, body.status === 400 ? { errors: [] } : {});
+
+  const keyWait = buckets.keys.take(key.id, body.items.length, key.rateLimitPerSec, Math.max(key.rateLimitPerSec, 1));
+  if (keyWait > 0) return fail(429, 'Rate limit of this ingest key exceeded', {}, { 'retry-after': String(keyWait) });
+
+  const valid: TelemetryReport[] = [];
+  const errors: ReportError[] = [];
+  let rejected = 0;
+  body.items.forEach((item, index) => {
+    if ('lineError' in item) {
+      rejected++;
+      if (errors.length < MAX_ERRORS) errors.push({ index, path: '', message: item.lineError });
+      return;
+    }
+    const r = parseReport(item.value);
+    if (r.ok) {
+      valid.push(r.report);
+      return;
+    }
+    rejected++;
+    for (const issue of r.issues) {
+      if (errors.length >= MAX_ERRORS) break;
+      errors.push({ index, path: issue.path, message: issue.message });
+    }
+  });
+  if (valid.length === 0) return fail(400, 'Every report was rejected', { errors });
+
+  try {
+    const { accepted, duplicates } = await ingestReports(valid, {
+      keyId: key.id,
+      trustedRelay: key.trustedRelay,
+      geo: lookupIp(addr),
+    });
+    return Response.json({ accepted, duplicates, rejected, errors }, { status: 200, headers: NO_STORE });
+  } catch (err) {
+    if (err instanceof IngestOverloaded) return fail(503, err.message, {}, { 'retry-after': String(err.retryAfterSec) });
+    if (err instanceof StoreError) return fail(503, 'Storage unavailable; nothing from this request was stored', {}, { 'retry-after': '5' });
+    throw err;
+  }
+}

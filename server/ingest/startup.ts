@@ -1,0 +1,31 @@
+import { command, query } from '../clickhouse/client';
+import { FLOWS_TABLE, RAW_TABLE, TABLE_TTL, TableTtlRow } from '../clickhouse/queries/ingest';
+import { env } from '../env';
+import { onStartup } from '../startup';
+import { geoDb } from './geo';
+
+/**
+ * The raw tables' TTL comes from SWARMDECK_RAW_TTL_DAYS (default 35) and is applied at every start,
+ * not written into a checksummed migration; unchanged TTLs are left alone (no mutation).
+ */
+export async function applyRawTtl(log: (line: string) => void = () => {}): Promise<void> {
+  const days = env().SWARMDECK_RAW_TTL_DAYS;
+  const want = `TTL toDateTime(ts) + toIntervalDay(${days})`;
+  const tables = await query(TABLE_TTL, { names: [RAW_TABLE, FLOWS_TABLE] }, TableTtlRow);
+  for (const t of tables) {
+    if (t.engine_full.includes(want)) continue;
+    // `days` is a validated integer from the environment (zod: int 1…3650); DDL takes no bound params.
+    await command(`ALTER TABLE ${t.name === RAW_TABLE ? RAW_TABLE : FLOWS_TABLE} MODIFY TTL toDateTime(ts) + INTERVAL ${Math.trunc(days)} DAY`);
+    log(`${t.name}: TTL ${days} days`);
+  }
+}
+
+onStartup({
+  name: 'ingestion',
+  run: async (log) => {
+    await applyRawTtl(log);
+    const t = Date.now();
+    geoDb();
+    log(`IP database loaded in ${Date.now() - t} ms`);
+  },
+});

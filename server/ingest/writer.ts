@@ -1,0 +1,172 @@
+import { command, query, StoreError } from '../clickhouse/client';
+import { INSERT_RAW_PREFIX, SEEN_REPORT_IDS, SeenRow } from '../clickhouse/queries/ingest';
+import { ingestConfig } from './config';
+import { dt64, RECEIVED_AT_MARK } from './rows';
+
+/**
+ * The process's single ingestion writer (group commit). Requests hand it pre-serialized rows and wait;
+ * it takes everything queued (up to a batch limit), drops report ids already stored in the last 24 h
+ * (in-memory cache, then the persistent `ingest_report_ids` index by primary key) or repeated within the
+ * batch, inserts the rest with ONE statement into telemetry_raw (whose materialized views fill
+ * telemetry_flows, ingest_report_ids and every rollup), and only then resolves the requests.
+ * Because batches run one after another, two copies of a report in concurrent requests are seen by the
+ * same serialized check: one is stored, the other answered as a duplicate.
+ */
+
+export interface WriteResult {
+  accepted: number;
+  duplicates: number;
+}
+
+export class IngestOverloaded extends Error {
+  readonly retryAfterSec = 1;
+}
+
+interface Pending {
+  ids: string[];
+  lines: string[];
+  resolve: (r: WriteResult) => void;
+  reject: (e: unknown) => void;
+}
+
+const DAY_MS = 24 * 3_600_000;
+const CACHE_MAX = 1_000_000;
+const LOOKUP_CHUNK = 5_000;
+
+class Writer {
+  private queue: Pending[] = [];
+  private queuedRows = 0;
+  private running = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** report id → first arrival (ms); insertion-ordered, so the oldest go first. */
+  private readonly recent = new Map<string, number>();
+  /** batches committed (for tests and the benchmark) */
+  commits = 0;
+
+  get pendingRows(): number {
+    return this.queuedRows;
+  }
+
+  submit(ids: string[], lines: string[]): Promise<WriteResult> {
+    const cfg = ingestConfig();
+    if (ids.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    if (this.queuedRows > 0 && this.queuedRows + ids.length > cfg.SWARMDECK_INGEST_QUEUE_MAX) {
+      return Promise.reject(new IngestOverloaded('The ingestion writer is behind; retry shortly.'));
+    }
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.queue.push({ ids, lines, resolve, reject });
+      this.queuedRows += ids.length;
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.running || this.timer) return;
+    const linger = ingestConfig().SWARMDECK_INGEST_LINGER_MS;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.drain();
+    }, linger);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const max = ingestConfig().SWARMDECK_INGEST_BATCH_MAX;
+        const batch: Pending[] = [];
+        let rows = 0;
+        while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0]!.ids.length <= max)) {
+          const p = this.queue.shift()!;
+          rows += p.ids.length;
+          batch.push(p);
+        }
+        this.queuedRows -= rows;
+        await this.commit(batch);
+      }
+    } finally {
+      this.running = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  private seenRecently(id: string, now: number): boolean {
+    const t = this.recent.get(id);
+    return t !== undefined && now - t < DAY_MS;
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const now = Date.now();
+    try {
+      const unknown = new Set<string>();
+      for (const p of batch) for (const id of p.ids) if (!this.seenRecently(id, now)) unknown.add(id);
+      const stored = new Set<string>();
+      const ask = [...unknown];
+      for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
+        const rows = await query(SEEN_REPORT_IDS, { ids: ask.slice(i, i + LOOKUP_CHUNK) }, SeenRow);
+        for (const r of rows) stored.add(r.report_id);
+      }
+      const received = `"${dt64(now)}"`;
+      const taken = new Set<string>();
+      const out: string[] = [];
+      const results: WriteResult[] = batch.map((p) => {
+        let accepted = 0;
+        let duplicates = 0;
+        for (let i = 0; i < p.ids.length; i++) {
+          const id = p.ids[i]!;
+          if (taken.has(id) || stored.has(id) || this.seenRecently(id, now)) {
+            duplicates++;
+            continue;
+          }
+          taken.add(id);
+          out.push(p.lines[i]!.replace(RECEIVED_AT_MARK, received));
+          accepted++;
+        }
+        return { accepted, duplicates };
+      });
+      if (out.length > 0) {
+        out.push('');
+        await command(INSERT_RAW_PREFIX + out.join('\n'));
+      }
+      for (const id of taken) this.remember(id, now);
+      this.commits++;
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (err) {
+      const e = err instanceof StoreError ? err : new StoreError('unavailable', (err as Error).message, { cause: err });
+      for (const p of batch) p.reject(e);
+    }
+  }
+
+  private remember(id: string, at: number): void {
+    this.recent.delete(id);
+    this.recent.set(id, at);
+    if (this.recent.size > CACHE_MAX) {
+      const drop = this.recent.size - CACHE_MAX;
+      let n = 0;
+      for (const k of this.recent.keys()) {
+        if (n++ >= drop) break;
+        this.recent.delete(k);
+      }
+    }
+  }
+
+  /** Forget the in-memory cache (tests: prove the persistent index alone answers). */
+  forgetCache(): void {
+    this.recent.clear();
+  }
+}
+
+const KEY = Symbol.for('swarmdeck.ingest.writer');
+const holder = globalThis as unknown as { [KEY]?: Writer };
+
+/** The one writer of this process (shared by every module copy Next's bundles load). */
+export function ingestWriter(): Writer {
+  holder[KEY] ??= new Writer();
+  return holder[KEY];
+}
+
+/** Drop the writer (tests that close and reopen the store in one process). */
+export function resetIngestWriter(): void {
+  holder[KEY] = undefined;
+}
