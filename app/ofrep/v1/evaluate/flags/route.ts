@@ -1,0 +1,7 @@
+import { evaluateAll } from '@/server/rollout/ofrep';
+
+export const dynamic = 'force-dynamic';
+
+export function POST(req: Request) {
+  return evaluateAll(req);
+}
