@@ -1,8 +1,7 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { can } from '@/lib/auth/permissions';
 import type { AuditActor } from '../audit/log';
 import { sessionFromHeaders } from '../auth/session';
-import { env } from '../env';
+import { verifyApiToken } from '../auth/api-tokens';
 import { resolveShareToken, type ShareLink } from './share-links';
 
 /** Who may download a report: a console session, a reports API token, or a share link (reports contract v1). */
@@ -11,17 +10,6 @@ export type ReportAccess =
   | { ok: true; actor: AuditActor; share?: ShareLink }
   | { ok: false; status: 401 | 403 | 404; error: string };
 
-function sameSecret(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
-}
-
-async function verifyBearer(token: string): Promise<{ ok: true; id: string; name: string } | { ok: false; status: 401 | 403 }> {
-  const bootstrap = env().SWARMDECK_REPORTS_TOKEN;
-  if (bootstrap && sameSecret(token, bootstrap)) return { ok: true, id: 'bootstrap', name: 'SWARMDECK_REPORTS_TOKEN' };
-  return { ok: false, status: 401 };
-}
 
 export async function reportAccess(req: Request, shareToken: string | null): Promise<ReportAccess> {
   if (shareToken !== null) {
@@ -33,8 +21,8 @@ export async function reportAccess(req: Request, shareToken: string | null): Pro
   if (authz) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authz);
     if (!m) return { ok: false, status: 401, error: 'Authorization must be "Bearer <token>".' };
-    const v = await verifyBearer(m[1]!);
-    if (!v.ok) return v.status === 403 ? { ok: false, status: 403, error: 'This token is not scoped to reports.' } : { ok: false, status: 401, error: 'Unknown, expired or revoked API token.' };
+    const v = await verifyApiToken(m[1]!, 'reports');
+    if (!v) return { ok: false, status: 401, error: 'Unknown, expired or revoked API token, or one not scoped to reports.' };
     return { ok: true, actor: { kind: 'token', id: v.id, email: v.name } };
   }
   const user = await sessionFromHeaders(req.headers);

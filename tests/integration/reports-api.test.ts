@@ -1,7 +1,9 @@
 import ExcelJS from 'exceljs';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insert, query } from '@/server/clickhouse/client';
+import { query } from '@/server/clickhouse/client';
+import { createIngestKey } from '@/server/ingest/keys';
+import * as telemetryRoute from '@/app/api/v1/telemetry/route';
 import { z } from 'zod';
 import * as reportRoute from '@/app/api/v1/reports/isp/route';
 import { serveRoutes } from '../helpers/http';
@@ -20,22 +22,23 @@ const ASNS = [ASN_A, ASN_B, ASN_QUIET];
 let api: { url: string; close(): Promise<void> };
 let names: Map<number, string>;
 
+/** Through the real telemetry endpoint, with a trusted-relay key so each report keeps its own `asn`. */
 async function ingest(sent: Sent[]) {
-  await insert(
-    'telemetry_raw',
-    sent.map(({ asn, report: r }) => ({
-      report_id: r.reportId, ts: r.ts, received_at: Date.now(), interval_ms: r.intervalMs, session_id: r.sessionId, device_id: r.deviceId, peer_id: r.peerId,
-      device_class: r.deviceClass, client_version: r.clientVersion, content_id: r.contentId, swarm_id: r.swarmId, p2p_mode: r.p2pMode, cohort: r.cohort,
-      config_version: r.configVersion, opt_out: 0, asn, isp: `ISP ${asn}`, country: 'DE', bytes_cdn: r.bytes.cdn, bytes_p2p_down: r.bytes.p2pDown, bytes_p2p_up: r.bytes.p2pUp,
-      flows_peer_asn: r.flows.map((f) => f.peerAsn), flows_down: r.flows.map((f) => f.down), flows_up: r.flows.map((f) => f.up),
-      peers_connected: 3, swarm_size: 50, peer_attempts: 4, peer_failures: 1, play_ms: r.qoe.playMs, rebuffer_ms: r.qoe.rebufferMs, rebuffer_count: r.qoe.rebufferCount,
-      startup_ms: null, bitrate_kbps: r.qoe.bitrateKbps, fatal_error: '', cache_bytes: null, ingest_key_id: 'test',
-    })),
-  );
+  const { key } = await createIngestKey({ name: 'reports-test relay', rateLimitPerSec: 1_000_000, trustedRelay: true }, { kind: 'system', id: 'test' });
+  for (let i = 0; i < sent.length; i += 500) {
+    const res = await fetch(`${api.url}/api/v1/telemetry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reports: sent.slice(i, i + 500).map((s) => s.report) }),
+    });
+    const body = (await res.json()) as { accepted: number; rejected: number };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ accepted: Math.min(500, sent.length - i), rejected: 0 });
+  }
 }
 
 beforeAll(async () => {
-  api = await serveRoutes({ '/api/v1/reports/isp': reportRoute });
+  api = await serveRoutes({ '/api/v1/reports/isp': reportRoute, '/api/v1/telemetry': telemetryRoute });
   await ingest(data);
   // The ISP names are whatever enrichment stored with the raw reports.
   const rows = await query('SELECT asn, any(isp) AS isp FROM telemetry_raw GROUP BY asn', {}, z.object({ asn: z.number(), isp: z.string() }));
