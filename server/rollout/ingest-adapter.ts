@@ -1,32 +1,18 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { directPeer } from '../net/peer';
+import { clientAddress } from '../ingest/client-address';
+import { lookupIp } from '../ingest/geo';
+import { verifyIngestKey, type IngestKey } from '../ingest/keys';
 
 /**
- * The two things OFREP borrows from ingestion: ingest-key verification and IP → ASN/country.
- * TEMPORARY local stand-ins until server/ingest/keys.ts and geo.ts land; swapped for the real ones.
+ * What OFREP borrows from ingestion: ingest-key verification and IP → ASN/country. OFREP also
+ * accepts the key as `X-API-Key` (the contract), which ingestion's verifier reads as a bearer token.
  */
-export interface OfrepKey {
-  id: string;
-}
-
-function presented(headers: Headers): string | null {
-  const auth = headers.get('authorization');
-  if (auth) {
-    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
-    return m ? m[1]!.trim() : null;
+export async function verifyOfrepKey(headers: Headers): Promise<IngestKey | null> {
+  if (!headers.has('authorization')) {
+    const apiKey = headers.get('x-api-key')?.trim();
+    if (!apiKey) return null;
+    return verifyIngestKey(new Headers({ authorization: `Bearer ${apiKey}` }));
   }
-  return headers.get('x-api-key')?.trim() || null;
-}
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
-
-export async function verifyOfrepKey(headers: Headers): Promise<OfrepKey | null> {
-  const key = presented(headers);
-  const boot = process.env.SWARMDECK_INGEST_KEY;
-  if (!key || !boot) return null;
-  return timingSafeEqual(digest(key), digest(boot)) ? { id: 'bootstrap' } : null;
+  return verifyIngestKey(headers);
 }
 
 export interface ClientGeo {
@@ -34,10 +20,10 @@ export interface ClientGeo {
   country: string | null;
 }
 
-/** What the server can derive from the client's address (nulls when it cannot). */
+/** What the server can derive from the client's address (nulls when it cannot, e.g. private ranges). */
 export function clientGeo(headers: Headers): ClientGeo {
-  void directPeer(headers);
-  return { asn: null, country: null };
+  const addr = clientAddress(headers);
+  if (!addr) return { asn: null, country: null };
+  const g = lookupIp(addr);
+  return { asn: g.asn > 0 ? g.asn : null, country: g.country || null };
 }
-
-export function warmGeo(): void {}

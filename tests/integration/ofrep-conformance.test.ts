@@ -6,7 +6,7 @@ import * as oneRoute from '@/app/ofrep/v1/evaluate/flags/[key]/route';
 import { approveRequest, proposeChange, type Actor } from '@/server/rollout/service';
 import { refreshSnapshot, resetSnapshot } from '@/server/rollout/snapshot';
 import { defaultRule, type RolloutRule } from '@/lib/rollout/rule';
-import { serveRoutes } from '../helpers/http';
+import { serveRoutes, type RouteModule } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
 
 const KEY = 'ofrep-test-ingest-key-0001';
@@ -37,7 +37,7 @@ const tv = (id: string, extra: Record<string, unknown> = {}) => ({ targetingKey:
 
 beforeAll(async () => {
   resetSnapshot();
-  server = await serveRoutes({ '/ofrep/v1/evaluate/flags': bulkRoute, '/ofrep/v1/evaluate/flags/:key': oneRoute });
+  server = await serveRoutes({ '/ofrep/v1/evaluate/flags': bulkRoute, '/ofrep/v1/evaluate/flags/:key': oneRoute as RouteModule });
   await OpenFeature.setProviderAndWait(new OFREPProvider({ baseUrl: server.url, headers: [['Authorization', `Bearer ${KEY}`]] }));
   client = OpenFeature.getClient();
 });
@@ -117,7 +117,7 @@ describe('OFREP with the real OpenFeature server SDK + OFREP provider', () => {
 
 describe('OFREP over raw HTTP: status codes and bodies', () => {
   it('401 with no body for a missing or unknown key; X-API-Key accepted', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope-nope-nope' }, { 'x-api-key': 'nope-nope-nope' }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope-nope-nope' }, { 'x-api-key': 'nope-nope-nope' }] as Record<string, string>[]) {
       const r = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: tv('a') }, headers);
       expect(r.status).toBe(401);
       expect(await r.text()).toBe('');
