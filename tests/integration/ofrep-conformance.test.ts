@@ -37,7 +37,7 @@ const tv = (id: string, extra: Record<string, unknown> = {}) => ({ targetingKey:
 
 beforeAll(async () => {
   resetSnapshot();
-  server = await serveRoutes({ '/ofrep/v1/evaluate/flags': bulkRoute, '/ofrep/v1/evaluate/flags/:key': oneRoute as RouteModule });
+  server = await serveRoutes({ '/ofrep/v1/evaluate/flags': bulkRoute, '/ofrep/v1/evaluate/flags/:key': oneRoute as unknown as RouteModule });
   await OpenFeature.setProviderAndWait(new OFREPProvider({ baseUrl: server.url, headers: [['Authorization', `Bearer ${KEY}`]] }));
   client = OpenFeature.getClient();
 });
