@@ -2,3 +2,4 @@
 import './commands';
 import '../auth/register';
 import '../ingest/startup';
+import '../rollout/startup';
