@@ -1,0 +1,280 @@
+import { TRPCError } from '@trpc/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exposureDelta } from '@/lib/rollout/evaluate';
+import { DEVICE_CLASSES, defaultRule, type RolloutRule } from '@/lib/rollout/rule';
+import { listAudit } from '@/server/audit/log';
+import { insert } from '@/server/clickhouse/client';
+import { rolloutsRouter } from '@/server/api/routers/rollouts';
+import { resetRolloutSettings } from '@/server/rollout/settings';
+import { readSnapshot, resetSnapshot, type Snapshot } from '@/server/rollout/snapshot';
+import { callerAs } from '../helpers/auth';
+import { withFreshStore } from '../helpers/store';
+
+withFreshStore({ SWARMDECK_SESSION_SECRET: 'a-session-secret-for-rollout-tests-0123456789' });
+
+type Caller = Awaited<ReturnType<typeof callerAs>>['caller'];
+let op: Caller, op2: Caller, appr: Caller, appr2: Caller, admin: Caller, viewer: Caller;
+let opEmail = '';
+
+beforeAll(async () => {
+  resetSnapshot();
+  resetRolloutSettings();
+  const o = await callerAs('operator');
+  op = o.caller;
+  opEmail = o.user.email;
+  op2 = (await callerAs('operator')).caller;
+  appr = (await callerAs('approver')).caller;
+  appr2 = (await callerAs('approver')).caller;
+  admin = (await callerAs('admin')).caller;
+  viewer = (await callerAs('viewer')).caller;
+});
+
+/** No class gained exposure between two snapshots (and the global kill was not lifted). */
+function expectNoRaise(before: Snapshot, after: Snapshot): void {
+  for (const c of DEVICE_CLASSES) {
+    const d = exposureDelta({ rule: before.classes[c].rule, killed: before.classes[c].killed }, { rule: after.classes[c].rule, killed: after.classes[c].killed });
+    expect(d.raises, c).toEqual([]);
+  }
+  expect(before.global.killed && !after.global.killed).toBe(false);
+}
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return e instanceof TRPCError ? e.code : String(e);
+  }
+  return 'OK';
+}
+
+async function current(cls: 'smart_tv' | 'desktop' | 'mobile' = 'smart_tv') {
+  return (await readSnapshot()).classes[cls];
+}
+
+const enabled = (over: Partial<RolloutRule> = {}): RolloutRule => ({ ...defaultRule('smart_tv'), state: 'enabled', percentage: 10, ...over });
+
+const tested = new Set<string>();
+
+describe('gates', () => {
+  it('propose: a change raising exposure only opens a request', async () => {
+    tested.add('propose');
+    const before = await readSnapshot();
+    const res = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled(), baseVersion: 0, reason: 'start the TV rollout' });
+    expect(res.outcome).toBe('requested');
+    expectNoRaise(before, await readSnapshot());
+    expect((await current()).version).toBe(0);
+    const [audit] = await listAudit({ action: 'rollout.change_requested' });
+    expect(audit).toMatchObject({ actor_email: opEmail, reason: 'start the TV rollout', target_id: 'smart_tv' });
+    expect(JSON.parse(audit!.after)).toMatchObject({ state: 'enabled', percentage: 10 });
+    expect(JSON.parse(audit!.before)).toMatchObject({ state: 'disabled' });
+  });
+
+  it('approve: self-approval is refused, operators cannot approve, a different approver applies it', async () => {
+    tested.add('approve');
+    const before = await readSnapshot();
+    const own = await appr.rollouts.propose({ deviceClass: 'desktop', rule: { ...enabled(), salt: 'desktop-v1' }, baseVersion: 0, reason: 'desktop too' });
+    expect(own.outcome).toBe('requested');
+    if (own.outcome !== 'requested') return;
+    await expect(appr.rollouts.approve({ id: own.requestId })).rejects.toThrow(/cannot approve your own/);
+    expect(await code(op2.rollouts.approve({ id: own.requestId }))).toBe('FORBIDDEN');
+    expect(await code(viewer.rollouts.approve({ id: own.requestId }))).toBe('FORBIDDEN');
+    expectNoRaise(before, await readSnapshot());
+    const ok = await appr2.rollouts.approve({ id: own.requestId, comment: 'looks right' });
+    expect(ok.status).toBe('applied');
+    const d = await current('desktop');
+    expect(d).toMatchObject({ version: 1, rule: { state: 'enabled', percentage: 10 } });
+    expect((await current('smart_tv')).version).toBe(0);
+  });
+
+  it('edit: voids approvals, and an approval of an older revision is refused', async () => {
+    tested.add('edit');
+    process.env.SWARMDECK_ROLLOUT_APPROVALS = '2';
+    resetRolloutSettings();
+    try {
+      const before = await readSnapshot();
+      const [req] = await op.rollouts.requests({ status: 'pending' });
+      expect(req!.deviceClass).toBe('smart_tv');
+      const a1 = await appr.rollouts.approve({ id: req!.id, revision: req!.revision });
+      expect(a1).toMatchObject({ status: 'pending', approvals: [expect.objectContaining({ comment: '' })] });
+      const edited = await op.rollouts.edit({ id: req!.id, revision: a1.revision, rule: enabled({ percentage: 20 }), baseVersion: 0, reason: 'make it 20%' });
+      expect(edited.approvals).toEqual([]);
+      expect(await code(appr2.rollouts.approve({ id: req!.id, revision: a1.revision }))).toBe('CONFLICT');
+      const a2 = await appr2.rollouts.approve({ id: req!.id, revision: edited.revision });
+      expect(a2).toMatchObject({ status: 'pending' });
+      expect(a2.approvals).toHaveLength(1);
+      expectNoRaise(before, await readSnapshot());
+      const a3 = await appr.rollouts.approve({ id: req!.id });
+      expect(a3.status).toBe('applied');
+      expect(await current()).toMatchObject({ version: 1, rule: { percentage: 20 } });
+      const audits = await listAudit({ action: 'rollout.change_request_edited' });
+      expect(JSON.parse(audits[0]!.before)).toMatchObject({ approvals: 1 });
+      expect(JSON.parse(audits[0]!.after)).toMatchObject({ approvals: 0 });
+    } finally {
+      delete process.env.SWARMDECK_ROLLOUT_APPROVALS;
+      resetRolloutSettings();
+    }
+  });
+
+  it('a stale base must be rebased; two operators never overwrite each other', async () => {
+    const v = (await current()).version;
+    const up = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 30 }), baseVersion: v, reason: 'to 30%' });
+    if (up.outcome !== 'requested') throw new Error('expected a request');
+    // Meanwhile someone else lowers the cap (applies at once): the request is now stale.
+    const low = await op2.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 20, maxPeers: 6 }), baseVersion: v, reason: 'fewer peers' });
+    expect(low.outcome).toBe('applied');
+    const before = await readSnapshot();
+    await expect(appr.rollouts.approve({ id: up.requestId })).rejects.toThrow(/Stale base: .*version 1.*now at version 2.*rebase/);
+    expectNoRaise(before, await readSnapshot());
+    // Proposing on the old version is refused too.
+    await expect(op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 5 }), baseVersion: v, reason: 'old view' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    // Two lowering edits from the same version at once: exactly one wins.
+    const both = await Promise.allSettled([
+      op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 15, maxPeers: 6 }), baseVersion: v + 1, reason: 'a' + 'aa' }),
+      op2.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 12, maxPeers: 6 }), baseVersion: v + 1, reason: 'bbb' }),
+    ]);
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'CONFLICT' });
+    const now = await current();
+    expect(now.version).toBe(v + 2);
+    // Rebase the request onto the current version, then approval applies it.
+    await op.rollouts.edit({ id: up.requestId, rule: enabled({ percentage: 30, maxPeers: 6 }), baseVersion: now.version, reason: 'rebased' });
+    expect((await appr.rollouts.approve({ id: up.requestId })).status).toBe('applied');
+    expect(await current()).toMatchObject({ version: v + 3, rule: { percentage: 30 } });
+  });
+
+  it('lowering applies at once and needs a reason', async () => {
+    const cur = await current();
+    expect(await code(op.rollouts.propose({ deviceClass: 'smart_tv', rule: { ...cur.rule, percentage: 25 }, baseVersion: cur.version, reason: '' }))).toBe('BAD_REQUEST');
+    const r = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: { ...cur.rule, percentage: 25 }, baseVersion: cur.version, reason: 'too hot' });
+    expect(r.outcome).toBe('applied');
+    const [a] = await listAudit({ action: 'rollout.change_applied' });
+    expect(a).toMatchObject({ reason: 'too hot', actor_email: opEmail });
+    expect(JSON.parse(a!.before).percentage).toBe(30);
+    expect(JSON.parse(a!.after).percentage).toBe(25);
+  });
+
+  it('reject and cancel end a request without applying it', async () => {
+    tested.add('reject');
+    tested.add('cancel');
+    const cur = await current();
+    const before = await readSnapshot();
+    const r1 = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: { ...cur.rule, percentage: 90 }, baseVersion: cur.version, reason: 'yolo' });
+    const r2 = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: { ...cur.rule, mode: 'full', uploadCapKbps: 500 }, baseVersion: cur.version, reason: 'upload' });
+    if (r1.outcome !== 'requested' || r2.outcome !== 'requested') throw new Error('expected requests');
+    expect(await code(op.rollouts.reject({ id: r1.requestId, comment: 'nope' }))).toBe('FORBIDDEN');
+    expect((await appr.rollouts.reject({ id: r1.requestId, comment: 'too fast' })).status).toBe('rejected');
+    expect((await op2.rollouts.cancel({ id: r2.requestId, reason: 'not now' })).status).toBe('voided');
+    expect(await code(appr.rollouts.approve({ id: r1.requestId }))).toBe('CONFLICT');
+    expect(await code(appr.rollouts.approve({ id: r2.requestId }))).toBe('CONFLICT');
+    expectNoRaise(before, await readSnapshot());
+    expect((await listAudit({ action: 'rollout.change_request_rejected' }))[0]).toMatchObject({ reason: 'too fast' });
+  });
+
+  it('kill applies at once (viewers refused); unkill only opens a request', async () => {
+    tested.add('kill');
+    tested.add('unkill');
+    expect(await code(viewer.rollouts.kill({ deviceClass: 'smart_tv', reason: 'viewer try' }))).toBe('FORBIDDEN');
+    const v = (await current()).version;
+    const k = await op.rollouts.kill({ deviceClass: 'smart_tv', reason: 'incident 42' });
+    expect(k).toMatchObject({ changed: true, version: v + 1 });
+    expect((await current()).killed).toBe(true);
+    const before = await readSnapshot();
+    const u = await op.rollouts.unkill({ deviceClass: 'smart_tv', reason: 'incident over' });
+    expectNoRaise(before, await readSnapshot());
+    expect((await current()).killed).toBe(true);
+    expect((await appr.rollouts.approve({ id: u.requestId })).status).toBe('applied');
+    expect((await current()).killed).toBe(false);
+    // Global kill: every class off at once; lifting needs approval too.
+    await op.rollouts.kill({ deviceClass: '*', reason: 'global incident' });
+    const g = await readSnapshot();
+    expect(g.global.killed).toBe(true);
+    const gu = await op.rollouts.unkill({ deviceClass: '*', reason: 'global incident over' });
+    expect((await readSnapshot()).global.killed).toBe(true);
+    await appr.rollouts.approve({ id: gu.requestId });
+    expect((await readSnapshot()).global.killed).toBe(false);
+    const kills = await listAudit({ action: 'rollout.killed' });
+    expect(kills.map((a) => a.reason)).toEqual(['global incident', 'incident 42']);
+  });
+
+  it('setCapabilities: admins only; a rule asking more than its class allows is refused', async () => {
+    tested.add('setCapabilities');
+    const before = await readSnapshot();
+    const m = await current('mobile');
+    await expect(op.rollouts.propose({ deviceClass: 'mobile', rule: { ...m.rule, mode: 'full' }, baseVersion: m.version, reason: 'upload on phones' })).rejects.toThrow(
+      /mobile may not upload, so mode "full" is not allowed/,
+    );
+    expect(await code(appr.rollouts.setCapabilities({ deviceClass: 'mobile', capabilities: { mayUpload: true, maxUploadCapKbps: 100, maxPeers: 4 }, reason: 'x y z' }))).toBe('FORBIDDEN');
+    const tv = await current();
+    await expect(admin.rollouts.setCapabilities({ deviceClass: 'smart_tv', capabilities: { mayUpload: true, maxUploadCapKbps: 100, maxPeers: 2 }, reason: 'shrink' })).rejects.toThrow(/lower the rule first/);
+    await admin.rollouts.setCapabilities({ deviceClass: 'mobile', capabilities: { mayUpload: true, maxUploadCapKbps: 300, maxPeers: 8 }, reason: 'new phones' });
+    expectNoRaise(before, await readSnapshot());
+    expect((await current()).version).toBe(tv.version);
+  });
+
+  it('runGuardrail: halts a class whose p2p cohort rebuffers more than control, as a system action', async () => {
+    tested.add('runGuardrail');
+    const before = await readSnapshot();
+    const now = Date.now();
+    const row = (cohort: string, i: number, play: number, rebuf: number) => ({
+      report_id: `${cohort}-${i}`,
+      ts: now - 60_000,
+      received_at: now,
+      interval_ms: 60_000,
+      session_id: `${cohort}-s${i}`,
+      device_id: `${cohort}-d${i}`,
+      device_class: 'smart_tv',
+      cohort,
+      p2p_mode: cohort === 'p2p' ? 'download' : 'off',
+      play_ms: play,
+      rebuffer_ms: rebuf,
+      bytes_cdn: 1000,
+      bytes_p2p_down: cohort === 'p2p' ? 3000 : 0,
+    });
+    // p2p: 5% rebuffer ratio; control: 1% — 4 pp over, above the 1 pp margin.
+    const rows = [...Array.from({ length: 20 }, (_, i) => row('p2p', i, 57_000, 3_000)), ...Array.from({ length: 20 }, (_, i) => row('control', i, 59_400, 600))];
+    await insert('telemetry_raw', rows);
+    const findings = await op.rollouts.runGuardrail({ windowMinutes: 15, marginPp: 1 });
+    const tv = findings.find((f) => f.deviceClass === 'smart_tv')!;
+    expect(tv.outcome).toBe('halted');
+    expect(tv.p2pRatio).toBeCloseTo(3000 / 60000, 6);
+    expect(tv.controlRatio).toBeCloseTo(600 / 60000, 6);
+    expect((await current()).killed).toBe(true);
+    expectNoRaise(before, await readSnapshot());
+    const [a] = await listAudit({ action: 'rollout.guardrail_halted' });
+    expect(a).toMatchObject({ actor_kind: 'system', target_id: 'smart_tv' });
+    expect(a!.reason).toMatch(/5\.00% vs control 1\.00%/);
+    const list = await viewer.rollouts.list();
+    const live = list.classes.find((c) => c.deviceClass === 'smart_tv')!.live;
+    expect(live.sessions).toBe(40);
+    expect(live.cohorts.map((c) => [c.cohort, c.share])).toEqual(expect.arrayContaining([['p2p', 0.5], ['control', 0.5]]));
+    expect(live.offload).toBeCloseTo((20 * 3000) / (20 * 4000 + 20 * 1000), 6);
+  });
+
+  it('expired requests can no longer be approved', async () => {
+    process.env.SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS = String(0.3 / 3600);
+    resetRolloutSettings();
+    try {
+      const m = await current('mobile');
+      const r = await op.rollouts.propose({ deviceClass: 'mobile', rule: { ...m.rule, state: 'enabled', percentage: 1 }, baseVersion: m.version, reason: 'phones 1%' });
+      if (r.outcome !== 'requested') throw new Error('expected a request');
+      await new Promise((res) => setTimeout(res, 500));
+      const list = await viewer.rollouts.requests({});
+      expect(list.find((x) => x.id === r.requestId)!.status).toBe('expired');
+      expect(await code(appr.rollouts.approve({ id: r.requestId }))).toBe('CONFLICT');
+      expect((await current('mobile')).rule.state).toBe('disabled');
+      expect((await listAudit({ action: 'rollout.change_request_expired' }))[0]).toMatchObject({ actor_kind: 'system' });
+    } finally {
+      delete process.env.SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS;
+      resetRolloutSettings();
+    }
+  });
+
+  it('covers every mutating procedure of the rollouts router', () => {
+    const procs = rolloutsRouter._def.procedures as Record<string, { _def: { type: string } }>;
+    const mutations = Object.entries(procs)
+      .filter(([, p]) => p._def.type === 'mutation')
+      .map(([k]) => k)
+      .sort();
+    expect(mutations).toEqual([...tested].sort());
+  });
+});
