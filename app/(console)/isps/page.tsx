@@ -1,13 +1,22 @@
 import type { Metadata } from 'next';
-import { EmptyState, PageHeader } from '@/components/ui/states';
+import { PageHeader } from '@/components/ui/states';
+import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
+import { dashboardInput, type PageSearchParams } from '../overview/params';
+import { IspsView } from './view';
 
 export const metadata: Metadata = { title: 'ISPs' };
 
-export default function Page() {
+export default async function IspsPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { input } = await dashboardInput(searchParams);
+  await Promise.all([
+    prefetch(trpc.dashboards.isps.queryOptions(input)),
+    prefetch(trpc.dashboards.ispSeries.queryOptions(input)),
+    prefetch(trpc.dashboards.ispFlows.queryOptions({ ...input, top: 10 })),
+  ]);
   return (
-    <>
-      <PageHeader title="ISPs" description="Per-ISP traffic balance" />
-      <EmptyState title="Nothing here yet"> CDN delivery, intra-ISP and cross-ISP peer traffic.:Per-ISP balance appears once clients report telemetry.</EmptyState>
-    </>
+    <HydrateClient>
+      <PageHeader title="ISPs" description="Per-ISP traffic balance: CDN delivery, P2P within and across ISPs, and the 95th-percentile peak." />
+      <IspsView />
+    </HydrateClient>
   );
 }

@@ -1,13 +1,22 @@
 import type { Metadata } from 'next';
-import { EmptyState, PageHeader } from '@/components/ui/states';
+import { PageHeader } from '@/components/ui/states';
+import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
+import { dashboardInput, type PageSearchParams } from '../overview/params';
+import { dimensionFromSearchParams } from './dimension';
+import { OffloadView } from './view';
 
 export const metadata: Metadata = { title: 'Offload' };
 
-export default function Page() {
+export default async function OffloadPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { sp, input } = await dashboardInput(searchParams);
+  await Promise.all([
+    prefetch(trpc.dashboards.offload.queryOptions(input)),
+    prefetch(trpc.dashboards.breakdown.queryOptions({ ...input, dimension: dimensionFromSearchParams(sp) })),
+  ]);
   return (
-    <>
+    <HydrateClient>
       <PageHeader title="Offload" description="Offload ratio and bytes by source over time, broken down by every dimension." />
-      <EmptyState title="Nothing here yet">Offload charts appear once clients report telemetry.</EmptyState>
-    </>
+      <OffloadView />
+    </HydrateClient>
   );
 }

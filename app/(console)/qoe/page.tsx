@@ -1,13 +1,18 @@
 import type { Metadata } from 'next';
-import { EmptyState, PageHeader } from '@/components/ui/states';
+import { PageHeader } from '@/components/ui/states';
+import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
+import { dashboardInput, type PageSearchParams } from '../overview/params';
+import { QoeView } from './view';
 
 export const metadata: Metadata = { title: 'QoE' };
 
-export default function Page() {
+export default async function QoePage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { input } = await dashboardInput(searchParams);
+  await prefetch(trpc.dashboards.qoe.queryOptions(input));
   return (
-    <>
-      <PageHeader title="QoE" description="Playback quality by cohort and device class" />
-      <EmptyState title="Nothing here yet"> rebuffering, startup time, failures, bitrate.:QoE appears once clients report telemetry.</EmptyState>
-    </>
+    <HydrateClient>
+      <PageHeader title="QoE" description="Is playback as smooth with P2P as on the CDN alone? Rebuffering, startup, failures and bitrate by cohort and device class." />
+      <QoeView />
+    </HydrateClient>
   );
 }

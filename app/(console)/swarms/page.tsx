@@ -1,13 +1,22 @@
 import type { Metadata } from 'next';
-import { EmptyState, PageHeader } from '@/components/ui/states';
+import { PageHeader } from '@/components/ui/states';
+import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
+import { dashboardInput, type PageSearchParams } from '../overview/params';
+import { SwarmsView } from './view';
 
 export const metadata: Metadata = { title: 'Swarms' };
 
-export default function Page() {
+export default async function SwarmsPage({ searchParams }: { searchParams: PageSearchParams }) {
+  const { input } = await dashboardInput(searchParams);
+  await Promise.all([
+    prefetch(trpc.dashboards.swarms.queryOptions(input)),
+    prefetch(trpc.dashboards.swarmSize.queryOptions(input)),
+    prefetch(trpc.dashboards.sizeCurve.queryOptions(input)),
+  ]);
   return (
-    <>
-      <PageHeader title="Swarms" description="Per-swarm health" />
-      <EmptyState title="Nothing here yet"> active and uploading peers, connection success and how offload grows with swarm size.:Swarm health appears once clients report telemetry.</EmptyState>
-    </>
+    <HydrateClient>
+      <PageHeader title="Swarms" description="Swarm health: peers, connection success, offload and upload balance per swarm." />
+      <SwarmsView />
+    </HydrateClient>
   );
 }

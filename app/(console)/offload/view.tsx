@@ -1,0 +1,107 @@
+'use client';
+
+import { Tab, TabGroup, TabList } from '@tremor/react';
+import { useQuery } from '@tanstack/react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { BarBreakdown } from '@/components/charts/bar-breakdown';
+import { Panel, statusOf } from '@/components/charts/panel';
+import { SortableTable } from '@/components/charts/sortable-table';
+import { COLORS } from '@/components/charts/theme';
+import { TimeSeriesChart } from '@/components/charts/time-series';
+import { formatBytes, formatPercent } from '@/lib/format';
+import { useViewParams } from '@/lib/use-view-params';
+import { useTRPC } from '../../_trpc/client';
+import { refetchFor } from '../overview/params';
+import { BREAKDOWN_FILTER, BREAKDOWN_LABEL, BREAKDOWNS, dimensionFromSearchParams } from './dimension';
+
+export function OffloadView() {
+  const trpc = useTRPC();
+  const { range, filters, setFilter } = useViewParams();
+  const sp = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const dimension = dimensionFromSearchParams(new URLSearchParams(sp.toString()));
+  const refetchInterval = refetchFor(range);
+  const series = useQuery({ ...trpc.dashboards.offload.queryOptions({ range, filters }), refetchInterval });
+  const bd = useQuery({ ...trpc.dashboards.breakdown.queryOptions({ range, filters, dimension }), refetchInterval });
+
+  const setDimension = (i: number) => {
+    const next = new URLSearchParams(sp.toString());
+    next.set('by', BREAKDOWNS[i]!);
+    router.push(`${pathname}?${next.toString()}`, { scroll: false });
+  };
+  const s = series.data;
+  const empty = s ? s.totals.cdnBytes + s.totals.p2pBytes === 0 : false;
+  const filterKey = BREAKDOWN_FILTER[dimension];
+
+  return (
+    <div className="grid gap-6">
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Panel
+          title="Bytes by source"
+          subtitle={s ? `CDN ${formatBytes(s.totals.cdnBytes)} · P2P ${formatBytes(s.totals.p2pBytes)} · offload ${formatPercent(s.totals.offload)}` : undefined}
+          testId="offload-bytes"
+          status={{ ...statusOf(series), empty }}
+        >
+          {s && (
+            <TimeSeriesChart
+              data={s.series.map((p) => ({ t: p.t, CDN: p.cdnBytes, P2P: p.p2pBytes }))}
+              categories={['CDN', 'P2P']}
+              colors={[COLORS.cdn, COLORS.p2p]}
+              unit="bytes"
+              stack
+              stepSeconds={s.stepSeconds}
+            />
+          )}
+        </Panel>
+        <Panel title="Offload ratio" subtitle="P2P ÷ (P2P + CDN) per bucket" testId="offload-ratio" status={{ ...statusOf(series), empty }}>
+          {s && <TimeSeriesChart data={s.series.map((p) => ({ t: p.t, Offload: p.offload }))} categories={['Offload']} colors={[COLORS.offload]} unit="percent" kind="line" stepSeconds={s.stepSeconds} />}
+        </Panel>
+      </div>
+
+      <TabGroup index={BREAKDOWNS.indexOf(dimension)} onIndexChange={setDimension}>
+        <TabList variant="solid" data-testid="breakdown-tabs">
+          {BREAKDOWNS.map((b) => (
+            <Tab key={b}>{BREAKDOWN_LABEL[b]}</Tab>
+          ))}
+        </TabList>
+      </TabGroup>
+
+      <Panel
+        title={`By ${BREAKDOWN_LABEL[dimension].toLowerCase()}`}
+        subtitle={filterKey ? 'Sort by any column; click a row to filter the whole page by it.' : 'Sort by any column.'}
+        testId="offload-breakdown"
+        status={{ ...statusOf(bd), empty: bd.data ? bd.data.rows.length === 0 : false }}
+      >
+        {bd.data && (
+          <div className="grid gap-4">
+            <BarBreakdown
+              data={bd.data.rows.slice(0, 12).map((r) => ({ name: r.label, CDN: r.cdnBytes, P2P: r.p2pBytes }))}
+              index="name"
+              categories={['CDN', 'P2P']}
+              colors={[COLORS.cdn, COLORS.p2p]}
+              unit="bytes"
+              stack
+            />
+            <SortableTable
+              testId="breakdown-table"
+              rows={bd.data.rows}
+              rowKey={(r) => r.key}
+              onRowClick={filterKey ? (r) => setFilter(filterKey, r.key) : undefined}
+              initialSort={{ key: 'total', desc: true }}
+              columns={[
+                { key: 'label', label: BREAKDOWN_LABEL[dimension], value: (r) => r.label },
+                { key: 'cdn', label: 'CDN', unit: 'bytes', value: (r) => r.cdnBytes },
+                { key: 'p2p', label: 'P2P', unit: 'bytes', value: (r) => r.p2pBytes },
+                { key: 'total', label: 'Delivered', unit: 'bytes', value: (r) => r.totalBytes },
+                { key: 'share', label: 'Share', unit: 'percent', value: (r) => r.share },
+                { key: 'offload', label: 'Offload', unit: 'percent', value: (r) => r.offload },
+                { key: 'up', label: 'P2P uploaded', unit: 'bytes', value: (r) => r.p2pUpBytes },
+              ]}
+            />
+          </div>
+        )}
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+'use client';
+
+import { Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow } from '@tremor/react';
+import { useMemo, useState } from 'react';
+import { FORMAT, type Unit } from './theme';
+
+export interface Column<R> {
+  key: string;
+  label: string;
+  value: (r: R) => number | string | null;
+  unit?: Unit;
+  render?: (r: R) => React.ReactNode;
+}
+
+/** A table sortable by any column (click a header); a row click calls `onRowClick` (drill-down). */
+export function SortableTable<R>({
+  rows,
+  columns,
+  rowKey,
+  onRowClick,
+  initialSort,
+  testId,
+  rowTitle,
+}: {
+  rows: R[];
+  columns: Column<R>[];
+  rowKey: (r: R) => string;
+  onRowClick?: (r: R) => void;
+  initialSort?: { key: string; desc: boolean };
+  testId?: string;
+  rowTitle?: string;
+}) {
+  const [sort, setSort] = useState(initialSort ?? { key: columns[0]!.key, desc: false });
+  const sorted = useMemo(() => {
+    const col = columns.find((c) => c.key === sort.key) ?? columns[0]!;
+    const out = [...rows].sort((a, b) => {
+      const x = col.value(a);
+      const y = col.value(b);
+      if (x === y) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      return sort.desc ? -c : c;
+    });
+    return out;
+  }, [rows, columns, sort]);
+  return (
+    <div className="overflow-x-auto" data-testid={testId}>
+      <Table>
+        <TableHead>
+          <TableRow>
+            {columns.map((c) => (
+              <TableHeaderCell key={c.key} className={c.unit ? 'text-right' : ''} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+                <button
+                  type="button"
+                  data-sort={c.key}
+                  className="font-semibold hover:text-tremor-brand"
+                  onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : true }))}
+                >
+                  {c.label}
+                  {sort.key === c.key ? (sort.desc ? ' ↓' : ' ↑') : ''}
+                </button>
+              </TableHeaderCell>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {sorted.map((r) => (
+            <TableRow
+              key={rowKey(r)}
+              data-row={rowKey(r)}
+              title={rowTitle}
+              className={onRowClick ? 'cursor-pointer hover:bg-tremor-background-muted dark:hover:bg-dark-tremor-background-muted' : ''}
+              onClick={onRowClick ? () => onRowClick(r) : undefined}
+            >
+              {columns.map((c) => (
+                <TableCell key={c.key} className={c.unit ? 'text-right tabular-nums' : ''}>
+                  {c.render ? c.render(r) : c.unit ? FORMAT[c.unit](c.value(r) as number | null) : String(c.value(r) ?? '—')}
+                </TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
