@@ -108,6 +108,13 @@ export class SessionCounters {
     else this.peerAttempt(peerId, false);
   }
 
+  /** Attempts counted in bulk (a relay or simulator that does not see single connections). */
+  addAttempts(attempts: number, failures: number): void {
+    const a = Math.max(0, Math.floor(attempts));
+    this.attempts += a;
+    this.failures += Math.min(a, Math.max(0, Math.floor(failures)));
+  }
+
   setPeersConnected(n: number): void {
     this.connected = new Set(Array.from({ length: Math.max(0, Math.floor(n)) }, (_, i) => `#${i}`));
   }

@@ -3,3 +3,4 @@ import './commands';
 import '../auth/register';
 import '../ingest/startup';
 import '../rollout/startup';
+import '../../scripts/sim/command';

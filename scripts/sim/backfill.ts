@@ -1,0 +1,82 @@
+import { SessionCounters } from '../../sdk/session';
+import type { TelemetryReport } from '../../sdk/report';
+import { Fleet, type SimDevice } from './fleet';
+import { historicalSettings } from './model';
+import { Tally } from './tally';
+
+export interface BackfillOptions {
+  /** How far back to start (ms); the 7-day limit of the contract applies at validation, so keep a margin. */
+  spanMs: number;
+  concurrency: number;
+  /** Virtual report interval (default 5 min, the contract's longest). */
+  intervalMs?: number;
+  seed?: number;
+  /** Stores a batch of reports with each one's client address (validation, enrichment, writer). */
+  sink(batch: { report: TelemetryReport; ip: string }[]): Promise<{ rejectedIds: ReadonlySet<string> }>;
+  progress?(fraction: number, tally: Tally): void;
+  now?: number;
+}
+
+/**
+ * Plays the fleet over a past window as fast as the store takes it, with the rollout history from
+ * model.ts (no HTTP, so no OFREP: the console's current rules say nothing about last week).
+ */
+export async function runBackfill(o: BackfillOptions): Promise<Tally> {
+  const tally = new Tally();
+  const now = o.now ?? Date.now();
+  const interval = o.intervalMs ?? 300_000;
+  let batch: { report: TelemetryReport; ip: string }[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const b = batch;
+    batch = [];
+    const { rejectedIds } = await o.sink(b);
+    tally.onDelivered(
+      b.map((x) => x.report).filter((r) => !rejectedIds.has(r.reportId)),
+      0,
+    );
+    if (rejectedIds.size) tally.onDropped(rejectedIds.size, 'rejected');
+  };
+  const fleet: Fleet = new Fleet({
+    seed: o.seed ?? 7,
+    concurrency: o.concurrency,
+    open(device: SimDevice, info, settings) {
+      const counters = new SessionCounters(
+        { deviceId: device.id, deviceClass: device.profile.cls, clientVersion: device.version, optOut: device.optOut || undefined, ...info },
+        settings,
+        () => fleet.clock,
+      );
+      return {
+        counters,
+        collect: () => counters.collect(),
+        finish: () => {},
+      };
+    },
+    onReport(r, device) {
+      tally.onGenerated(r);
+      batch.push({ report: r, ip: device.ip });
+    },
+  });
+  const start = Math.floor((now - o.spanMs) / interval) * interval + interval;
+  const end = now - interval;
+  fleet.clock = start;
+  let first = true;
+  for (let t = start; t + interval <= end; t += interval) {
+    const arrivals = fleet.planArrivals(t, t + interval, { warm: first });
+    first = false;
+    fleet.step(t, t + interval, arrivals, (d) => historicalSettings(d.id, d.profile.cls, t, now));
+    if (batch.length >= 20_000) await flush();
+    o.progress?.((t - start) / (end - start), tally);
+  }
+  // Sessions still playing at the end report their last interval; the live fleet takes over from here.
+  for (const s of fleet.active) {
+    const r = s.reporter.collect();
+    if (r) {
+      tally.onGenerated(r);
+      batch.push({ report: r, ip: s.device.ip });
+    }
+  }
+  await flush();
+  o.progress?.(1, tally);
+  return tally;
+}
