@@ -275,9 +275,30 @@ export function normalizeIp(raw: string): string {
   return ip;
 }
 
+let special: net.BlockList | undefined;
+
+/** Private, loopback, link-local, documentation, multicast and other special-purpose ranges (RFC 6890). */
+export function isSpecialPurpose(ip: string): boolean {
+  if (!special) {
+    special = new net.BlockList();
+    for (const [a, p] of [
+      ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+      ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
+      ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+    ] as const) special.addSubnet(a, p, 'ipv4');
+    for (const [a, p] of [
+      ['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32], ['100::', 64],
+    ] as const) special.addSubnet(a, p, 'ipv6');
+  }
+  if (net.isIPv4(ip)) return special.check(ip, 'ipv4');
+  if (net.isIPv6(ip)) return special.check(ip, 'ipv6');
+  return false;
+}
+
 /** ASN, ISP name and country of an address; private, reserved and unknown addresses → ASN 0, "unknown". */
 export function lookupIp(raw: string): GeoInfo {
   const ip = normalizeIp(raw);
+  if (isSpecialPurpose(ip)) return { ...UNKNOWN_GEO };
   const db = geoDb();
   if (net.isIPv4(ip)) {
     const n = parseIPv4(ip)!;
