@@ -1,0 +1,108 @@
+import * as client from 'openid-client';
+import { sealData, unsealData } from 'iron-session';
+import { audit } from '../audit/log';
+import { env } from '../env';
+import { OidcExtraEnv, parseRoleMap, roleFromClaims } from './oidc-config';
+import { sessionSecret } from './secret';
+import { createUser, getUserByEmail, updateUser } from './users';
+import type { UserRow } from '../clickhouse/queries/auth';
+
+/**
+ * OpenID Connect single sign-on (authorization code + PKCE, state and nonce), with the groups claim
+ * mapped to a role on every sign-in. The transient checks travel in a sealed, short-lived cookie.
+ */
+
+export const OIDC_COOKIE = 'swarmdeck_oidc';
+const FLOW_TTL_SECONDS = 600;
+
+let discovered: Promise<client.Configuration> | undefined;
+function configuration(): Promise<client.Configuration> {
+  const e = env();
+  discovered ??= client.discovery(new URL(e.OIDC_ISSUER!), e.OIDC_CLIENT_ID!, e.OIDC_CLIENT_SECRET!).catch((err: unknown) => {
+    discovered = undefined;
+    throw err;
+  });
+  return discovered;
+}
+
+function extra() {
+  return OidcExtraEnv.parse(process.env);
+}
+
+export function redirectUri(req: Request): string {
+  return extra().OIDC_REDIRECT_URL ?? new URL('/api/auth/oidc/callback', req.url).toString();
+}
+
+interface Flow {
+  verifier: string;
+  state: string;
+  nonce: string;
+  next: string;
+}
+
+export async function startOidc(req: Request, next: string): Promise<{ url: string; cookie: string }> {
+  const config = await configuration();
+  const flow: Flow = { verifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce(), next };
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri(req),
+    scope: 'openid email profile',
+    code_challenge: await client.calculatePKCECodeChallenge(flow.verifier),
+    code_challenge_method: 'S256',
+    state: flow.state,
+    nonce: flow.nonce,
+  });
+  const seal = await sealData(flow, { password: sessionSecret(), ttl: FLOW_TTL_SECONDS });
+  return { url: url.toString(), cookie: seal };
+}
+
+export type OidcResult = { ok: true; user: UserRow; next: string } | { ok: false; reason: 'failed' | 'no_role' };
+
+export async function finishOidc(req: Request, flowSeal: string | null): Promise<OidcResult> {
+  if (!flowSeal) return { ok: false, reason: 'failed' };
+  const flow = await unsealData<Partial<Flow>>(flowSeal, { password: sessionSecret(), ttl: FLOW_TTL_SECONDS }).catch(() => ({}) as Partial<Flow>);
+  if (!flow.verifier || !flow.state || !flow.nonce) return { ok: false, reason: 'failed' };
+  const config = await configuration();
+  const current = new URL(redirectUri(req));
+  current.search = new URL(req.url).search;
+  let claims: Record<string, unknown>;
+  try {
+    const tokens = await client.authorizationCodeGrant(config, current, {
+      pkceCodeVerifier: flow.verifier,
+      expectedState: flow.state,
+      expectedNonce: flow.nonce,
+    });
+    claims = { ...(tokens.claims() ?? {}) };
+    // Some providers put groups only in the userinfo answer.
+    const x = extra();
+    if (!(x.OIDC_GROUPS_CLAIM in claims) && typeof claims.sub === 'string') {
+      const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+      claims = { ...info, ...claims };
+    }
+  } catch {
+    return { ok: false, reason: 'failed' };
+  }
+  const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
+  if (!email || claims.email_verified === false) return { ok: false, reason: 'failed' };
+  const x = extra();
+  const role = roleFromClaims(claims, { roleMap: parseRoleMap(x.OIDC_ROLE_MAP), groupsClaim: x.OIDC_GROUPS_CLAIM, defaultRole: x.OIDC_DEFAULT_ROLE ?? null });
+  const system = { kind: 'system' as const, id: 'oidc', email: '' };
+  if (!role) {
+    await audit({ actor: { kind: 'anonymous', id: '', email }, action: 'auth.sign_in_failed', details: { method: 'oidc', reason: 'no mapped group' } });
+    return { ok: false, reason: 'no_role' };
+  }
+  let user = await getUserByEmail(email);
+  if (user && user.status === 'deactivated') {
+    await audit({ actor: { kind: 'anonymous', id: '', email }, action: 'auth.sign_in_failed', target: { type: 'user', id: user.id }, details: { method: 'oidc' } });
+    return { ok: false, reason: 'failed' };
+  }
+  if (!user) {
+    user = await createUser({ email, role, name: typeof claims.name === 'string' ? claims.name : undefined });
+    await audit({ actor: system, action: 'user.created', target: { type: 'user', id: user.id }, after: { email, role } });
+  } else if (user.role !== role || user.status !== 'active') {
+    const { before, after } = await updateUser(user.id, { role, status: 'active' });
+    await audit({ actor: system, action: 'user.role_changed', target: { type: 'user', id: user.id }, before: { role: before.role, status: before.status }, after: { role, status: 'active' } });
+    user = after;
+  }
+  await audit({ actor: { kind: 'user', id: user.id, email: user.email }, action: 'auth.sign_in', details: { method: 'oidc' } });
+  return { ok: true, user, next: flow.next ?? '/overview' };
+}
