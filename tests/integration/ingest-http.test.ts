@@ -31,7 +31,7 @@ async function post(body: string | Buffer, headers: Record<string, string> = {})
   const res = await fetch(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const text = await res.text();
   let json: unknown = null;
@@ -275,7 +275,7 @@ describe('POST /api/v1/telemetry: refused requests', () => {
   it('415: other content types, charsets or encodings', async () => {
     const body = JSON.stringify({ reports: [report()] });
     for (const headers of [
-      { 'content-type': 'text/plain' },
+      { 'content-type': 'text/plain' } as Record<string, string>,
       { 'content-type': 'application/xml' },
       { 'content-type': 'application/json; charset=iso-8859-1' },
       { 'content-type': 'application/x-ndjson; charset=utf-16' },
