@@ -13,7 +13,7 @@ const API_CSP = { key: 'Content-Security-Policy', value: "default-src 'none'; fr
 /** @type {import('next').NextConfig} */
 const config = {
   // chdb is a native addon holding one data directory per process: it must be required at run time, never bundled.
-  serverExternalPackages: ['chdb', '@clickhouse/client', '@ip-location-db/asn', '@ip-location-db/geo-whois-asn-country'],
+  serverExternalPackages: ['chdb', '@clickhouse/client', '@ip-location-db/asn', '@ip-location-db/geo-whois-asn-country', 'pdfkit', 'exceljs'],
   // Tests and parallel builds use their own output folder so they never fight a running dev server.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,

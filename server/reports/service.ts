@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listAudit, type AuditActor } from '../audit/log';
 import { query } from '../clickhouse/client';
 import { ISP_SEARCH_SQL, IspSearchRow } from '../clickhouse/queries/reports';
+import type { ReportPreview } from '@/lib/reports/preview';
 import { buildReport, jsonLine, type Report } from './compute';
 import { parseAsns, parseRange } from './params';
 
@@ -23,7 +24,7 @@ export const PreviewInput = z
   });
 export type PreviewInput = z.infer<typeof PreviewInput>;
 
-export function previewOf(r: Report) {
+export function previewOf(r: Report): ReportPreview {
   return {
     from: r.from,
     to: r.to,
@@ -46,7 +47,6 @@ export function previewOf(r: Report) {
     })),
   };
 }
-export type ReportPreview = ReturnType<typeof previewOf>;
 
 export async function previewReport(input: PreviewInput): Promise<ReportPreview> {
   return previewOf(await buildReport(input));

@@ -1,13 +1,19 @@
 import type { Metadata } from 'next';
-import { EmptyState, PageHeader } from '@/components/ui/states';
+import { PageHeader } from '@/components/ui/states';
+import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
+import { ReportsView } from './view';
 
 export const metadata: Metadata = { title: 'Reports' };
+export const dynamic = 'force-dynamic';
 
-export default function Page() {
+export default async function Page() {
+  void prefetch(trpc.reports.recentDownloads.queryOptions({ limit: 20 }));
   return (
     <>
-      <PageHeader title="Reports" description="Per-ISP partnership reports as CSV, spreadsheet and PDF, and expiring share links." />
-      <EmptyState title="Nothing here yet">Reports arrive with the partnership reports.</EmptyState>
+      <PageHeader title="Reports" description="Per-ISP partnership reports as CSV, spreadsheet, PDF and JSON, and expiring share links for people without a console account." />
+      <HydrateClient>
+        <ReportsView />
+      </HydrateClient>
     </>
   );
 }
