@@ -1,13 +1,21 @@
 import type { Metadata } from 'next';
-import { EmptyState, PageHeader } from '@/components/ui/states';
+import { PageHeader } from '@/components/ui/states';
+import { can } from '@/lib/auth/permissions';
+import { HydrateClient, prefetch, serverCaller, trpc } from '../../_trpc/server';
+import { RolloutsView } from './view';
 
 export const metadata: Metadata = { title: 'Rollouts' };
+export const dynamic = 'force-dynamic';
 
-export default function Page() {
+export default async function RolloutsPage() {
+  const me = await (await serverCaller()).auth.me();
+  if (can(me?.role, 'rollouts:read')) {
+    await Promise.all([prefetch(trpc.rollouts.list.queryOptions()), prefetch(trpc.rollouts.requests.queryOptions({ status: 'pending', limit: 100 }))]);
+  }
   return (
-    <>
-      <PageHeader title="Rollouts" description="P2P per device class" />
-      <EmptyState title="Nothing here yet"> percentage rollouts, holdbacks, approvals and the kill switch.:Rollout rules arrive with the rollout controls.</EmptyState>
-    </>
+    <HydrateClient>
+      <PageHeader title="Rollouts" description="P2P per device class: percentage rollouts, holdbacks, approvals and the kill switch." />
+      <RolloutsView />
+    </HydrateClient>
   );
 }

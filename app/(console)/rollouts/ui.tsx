@@ -1,0 +1,105 @@
+'use client';
+
+import type { RolloutRule } from '@/lib/rollout/rule';
+
+export const inputClass =
+  'w-full rounded-tremor-small border border-tremor-border bg-tremor-background px-2 py-1.5 text-tremor-default text-tremor-content-strong dark:border-dark-tremor-border dark:bg-dark-tremor-background dark:text-dark-tremor-content-strong';
+
+export const buttonClass =
+  'rounded-tremor-small bg-tremor-brand px-3 py-1.5 text-tremor-default font-medium text-tremor-brand-inverted hover:bg-tremor-brand-emphasis disabled:opacity-60 dark:bg-dark-tremor-brand dark:text-dark-tremor-brand-inverted';
+
+export const dangerButtonClass =
+  'rounded-tremor-small bg-red-600 px-3 py-1.5 text-tremor-default font-medium text-white hover:bg-red-700 disabled:opacity-60';
+
+export const linkButtonClass =
+  'rounded-tremor-small border border-tremor-border px-2 py-1 text-tremor-label hover:bg-tremor-background-subtle disabled:opacity-60 dark:border-dark-tremor-border dark:hover:bg-dark-tremor-background-subtle';
+
+export function MutationError({ error }: { error: { message: string } | null }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="mt-2 text-tremor-default text-red-700 dark:text-red-400">
+      {error.message}
+    </p>
+  );
+}
+
+export function formatDate(d: string | null | undefined): string {
+  if (!d) return '—';
+  const date = new Date(d);
+  return Number.isNaN(date.getTime()) ? '—' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** A modal panel (click outside or Escape closes it). */
+export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {
+  return (
+    <div
+      className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/40 p-4"
+      onClick={onClose}
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      role="presentation"
+    >
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        className="mt-12 w-full max-w-2xl rounded-tremor-default bg-tremor-background p-6 shadow-lg dark:bg-dark-tremor-background"
+        onClick={(e) => e.stopPropagation()}
+      >
+        <h2 className="mb-4 text-lg font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">{title}</h2>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function list(v: readonly (string | number)[]): string {
+  return v.length ? v.join(', ') : 'any';
+}
+
+/** The rule's fields as label/value pairs, in display order. */
+export function ruleFields(r: RolloutRule | null | undefined): [string, string][] {
+  if (!r) return [];
+  return [
+    ['State', r.state],
+    ['Mode', r.mode],
+    ['Rollout', `${r.percentage}%`],
+    ['Holdback', `${r.holdbackPercentage}%`],
+    ['ASN allow', list(r.targeting.asnAllow)],
+    ['ASN deny', r.targeting.asnDeny.length ? r.targeting.asnDeny.join(', ') : 'none'],
+    ['Countries', list(r.targeting.countries)],
+    ['Min client version', r.targeting.minClientVersion || 'none'],
+    ['Upload cap', `${r.uploadCapKbps} kbps`],
+    ['Max peers', String(r.maxPeers)],
+    ['Salt', r.salt],
+  ];
+}
+
+/** Before/after table; changed rows highlighted. */
+export function RuleDiff({ before, after }: { before: RolloutRule | null; after: RolloutRule | null }) {
+  const b = ruleFields(before);
+  const a = ruleFields(after);
+  return (
+    <table data-testid="rule-diff" className="w-full text-left text-tremor-default">
+      <thead>
+        <tr className="text-tremor-content dark:text-dark-tremor-content">
+          <th className="py-1 pr-2 font-medium">Field</th>
+          <th className="py-1 pr-2 font-medium">Before</th>
+          <th className="py-1 font-medium">After</th>
+        </tr>
+      </thead>
+      <tbody>
+        {a.map(([label, value], i) => {
+          const old = b[i]?.[1] ?? '—';
+          const changed = old !== value;
+          return (
+            <tr key={label} data-changed={changed ? 'true' : undefined} className={changed ? 'bg-amber-50 font-medium dark:bg-amber-950' : ''}>
+              <td className="py-0.5 pr-2 text-tremor-content dark:text-dark-tremor-content">{label}</td>
+              <td className="py-0.5 pr-2">{old}</td>
+              <td className="py-0.5">{value}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
