@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['node_modules/**', '.next*/**', 'data/**', 'sdk/dist/**', 'next-env.d.ts', 'coverage/**'],
+    ignores: ['node_modules/**', '.next*/**', '.scratch*/**', 'data/**', 'sdk/dist/**', 'next-env.d.ts', 'coverage/**'],
   },
   {
     rules: {
