@@ -266,7 +266,7 @@ export async function swarms(rawInput: DashboardInput, opts: Opts = {}) {
       }
       return {
         swarmId: r.swarm_id,
-        contentId: r.content_id,
+        contentId: r.content,
         activePeers: r.peers,
         uploadingPeers: r.uploading_peers,
         meanConnected: ratio(r.connected, r.reports),

@@ -311,7 +311,7 @@ GROUP BY t, cohort, device_class ORDER BY t, cohort, device_class`;
 
 export const SwarmRow = z.object({
   swarm_id: z.string(),
-  content_id: z.string(),
+  content: z.string(),
   peers: num,
   uploading_peers: num,
   reports: num,
@@ -325,7 +325,7 @@ export const SwarmRow = z.object({
 export type SwarmRow = z.infer<typeof SwarmRow>;
 
 export function swarmsSql(s: Source, where: string): string {
-  return `SELECT toString(swarm_id) AS swarm_id, ${a(s, 'contentId')} AS content_id,
+  return `SELECT toString(swarm_id) AS swarm_id, ${a(s, 'contentId')} AS content,
   ${a(s, 'peers')} AS peers, ${a(s, 'uploadingPeers')} AS uploading_peers, ${a(s, 'reports')} AS reports,
   ${a(s, 'connected')} AS connected, ${a(s, 'attempts')} AS attempts, ${a(s, 'failures')} AS failures,
   ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up
