@@ -3,7 +3,6 @@
  * Opens the embedded store directly when it is free; when a running server holds its lock, the
  * command runs inside that server through its loopback admin path.
  */
-import { parseArgs } from 'node:util';
 import { closeStore, dataDir, store, storeMode, StoreError } from '../server/clickhouse/client';
 import { ADMIN_PATH, readServerHandle } from '../server/cli/admin-endpoint';
 import { CliUsageError, COMMANDS, runCommand } from '../server/cli/commands';
@@ -35,14 +34,30 @@ async function viaServer(name: string, args: Record<string, unknown>): Promise<s
   return body.lines ?? [];
 }
 
+/**
+ * `--flag value`, `--flag=value` and bare `--flag` (true). node:util parseArgs without declared options
+ * reads `--flag value` as a boolean plus a positional, so commands parse their own types with zod.
+ */
+function flagArgs(argv: string[]): Record<string, string | true> {
+  const out: Record<string, string | true> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) throw new CliUsageError(`Unexpected argument ${JSON.stringify(a)}: flags look like --name value`);
+    const eq = a.indexOf('=');
+    if (eq > 2) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) out[a.slice(2)] = argv[++i]!;
+    else out[a.slice(2)] = true;
+  }
+  return out;
+}
+
 async function main() {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name === '--help') {
     console.log(usage());
     return;
   }
-  const { values } = parseArgs({ args: rest, strict: false, allowPositionals: false });
-  const args = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  const args = flagArgs(rest);
   let lines: string[];
   if (storeMode() === 'server') {
     lines = await runCommand(name, args);
