@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isHttps } from './server/auth/request';
+import { PATH_HEADER } from './server/auth/page-access';
 
 /**
  * Per-request security headers for pages: a nonce-based Content-Security-Policy (Next.js reads the nonce
@@ -28,6 +29,8 @@ export function proxy(request: NextRequest) {
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('content-security-policy', csp);
+  // The console layout checks the page's nav permission against this (a client's own copy is replaced).
+  requestHeaders.set(PATH_HEADER, request.nextUrl.pathname);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('content-security-policy', csp);
   if (tls) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
@@ -36,12 +39,7 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   matcher: [
-    {
-      source: '/((?!api/|ofrep/|_next/static|_next/image|favicon.ico).*)',
-      missing: [
-        { type: 'header', key: 'next-router-prefetch' },
-        { type: 'header', key: 'purpose', value: 'prefetch' },
-      ],
-    },
+    // Prefetches too: they carry the path header the layout's page check reads.
+    '/((?!api/|ofrep/|_next/static|_next/image|favicon.ico).*)',
   ],
 };

@@ -1,11 +1,13 @@
-import { cookies } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { cookies, headers } from 'next/headers';
+import { notFound, redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { HeaderControls } from '@/components/shell/header';
 import { Sidebar } from '@/components/shell/sidebar';
 import { ThemeToggle } from '@/components/shell/theme-toggle';
 import { SignOutButton } from '@/components/auth/sign-out-button';
+import { NAV } from '@/components/shell/nav';
 import { RoleProvider } from '@/lib/auth/use-can';
+import { mayOpenPage, PATH_HEADER } from '@/server/auth/page-access';
 import { TRPCReactProvider } from '../_trpc/client';
 import { serverCaller } from '../_trpc/server';
 
@@ -16,6 +18,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const caller = await serverCaller();
   const me = await caller.auth.me();
   if (!me) redirect('/sign-in');
+  if (!mayOpenPage(me.role, (await headers()).get(PATH_HEADER), NAV)) notFound();
   return (
     <TRPCReactProvider>
       <RoleProvider role={me.role}>
