@@ -123,12 +123,16 @@ async function openLoop(base: URL, t: Target, rate: number): Promise<{ sent: num
   return { sent: total, p50: pct(lat, 50), p99: pct(lat, 99), errors };
 }
 
-async function trpc(base: string, cookie: string, proc: string, input: unknown): Promise<unknown> {
-  const res = await fetch(`${base}/api/trpc/${proc}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-swarmdeck-csrf': '1' },
-    body: JSON.stringify({ json: input }),
-  });
+async function trpc(base: string, cookie: string, proc: string, input: unknown, kind: 'query' | 'mutation' = 'mutation'): Promise<unknown> {
+  const payload = JSON.stringify({ json: input });
+  const res =
+    kind === 'query'
+      ? await fetch(`${base}/api/trpc/${proc}?input=${encodeURIComponent(payload)}`, { headers: { cookie } })
+      : await fetch(`${base}/api/trpc/${proc}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie, 'x-swarmdeck-csrf': '1' },
+          body: payload,
+        });
   const body = (await res.json()) as { result?: { data?: { json?: unknown } }; error?: unknown };
   if (!res.ok) throw new Error(`${proc}: ${res.status} ${JSON.stringify(body.error)}`);
   return body.result?.data?.json;
@@ -147,7 +151,7 @@ async function main() {
       const admin = await cookieFor(app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
       const approver = await addUser(app, 'approver');
       const approverCookie = await cookieFor(app.url, approver.email, approver.password);
-      const list = (await trpc(app.url, admin, 'rollouts.list', {})) as { classes: { deviceClass: string; version: number; rule: Record<string, unknown> }[] };
+      const list = (await trpc(app.url, admin, 'rollouts.list', {}, 'query')) as { classes: { deviceClass: string; version: number; rule: Record<string, unknown> }[] };
       const tv = list.classes.find((c) => c.deviceClass === 'smart_tv')!;
       const res = (await trpc(app.url, admin, 'rollouts.propose', {
         deviceClass: 'smart_tv',
