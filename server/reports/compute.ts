@@ -1,16 +1,14 @@
 import { query } from '../clickhouse/client';
 import {
-  DAILY_BYTES_SQL,
+  BYTES_SQL,
+  BytesRow,
   DAILY_QOE_SQL,
-  DailyBytesRow,
   DailyQoeRow,
   ISP_NAMES_SQL,
   IspNameRow,
   PartnerRow,
   TOP_PARTNERS_SQL,
-  TOTAL_BYTES_SQL,
   TOTAL_QOE_SQL,
-  TotalBytesRow,
   TotalQoeRow,
 } from '../clickhouse/queries/reports';
 import { roundRational } from './decimal';
@@ -130,9 +128,8 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     rangeBuckets: days.reduce((s, d) => s + startedBuckets(d, now), 0),
     limit: input.partnerLimit ?? 10,
   };
-  const [dailyBytes, totalBytes, dailyQoe, totalQoe, names, partners] = await Promise.all([
-    query(DAILY_BYTES_SQL, params, DailyBytesRow),
-    query(TOTAL_BYTES_SQL, params, TotalBytesRow),
+  const [bytes, dailyQoe, totalQoe, names, partners] = await Promise.all([
+    query(BYTES_SQL, params, BytesRow),
     query(DAILY_QOE_SQL, params, DailyQoeRow),
     query(TOTAL_QOE_SQL, params, TotalQoeRow),
     query(ISP_NAMES_SQL, params, IspNameRow),
@@ -143,12 +140,12 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const nameOf = new Map([...names, ...peerNames].map((r) => [r.asn, r.isp]));
 
   const key = (asn: number, day: string) => `${asn}|${day}`;
-  const bytesByDay = new Map(dailyBytes.map((r) => [key(r.asn, r.day), r]));
+  const bytesByDay = new Map(bytes.filter((r) => !r.is_total).map((r) => [key(r.asn, r.day), r]));
   const qoeByDay = new Map(dailyQoe.map((r) => [key(r.asn, r.day), r]));
-  const bytesTotal = new Map(totalBytes.map((r) => [r.asn, r]));
+  const bytesTotal = new Map(bytes.filter((r) => r.is_total).map((r) => [r.asn, r]));
   const qoeTotal = new Map(totalQoe.map((r) => [r.asn, r]));
 
-  const figures = (b: TotalBytesRow | undefined, q: { play_ms: bigint; rebuffer_ms: bigint; sessions: bigint } | undefined): Figures => ({
+  const figures = (b: BytesRow | undefined, q: { play_ms: bigint; rebuffer_ms: bigint; sessions: bigint } | undefined): Figures => ({
     ...ZERO,
     ...(b && { cdn: b.cdn, p2pDown: b.p2p_down, intra: b.p2p_intra, in: b.p2p_in, out: b.p2p_out, peakBucketBytes: b.peak_bucket_bytes }),
     ...(q && { sessions: q.sessions, playMs: q.play_ms, rebufferMs: q.rebuffer_ms }),

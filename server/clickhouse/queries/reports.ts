@@ -39,20 +39,28 @@ const P95 = (n: string) => `
   if(toInt64(intDiv(95 * (${n}) + 99, 100)) - toInt64((${n}) - length(sorted)) <= 0, toUInt64(0),
      arrayElement(sorted, toInt64(intDiv(95 * (${n}) + 99, 100)) - toInt64((${n}) - length(sorted))))`;
 
-/** Byte sums and the 5-minute p95 (as bucket bytes) per ASN per day that has any stored bucket. */
-export const DAILY_BYTES_SQL = `
-  SELECT asn, toString(bday) AS day, sum(b_cdn) AS cdn, sum(b_p2p_down) AS p2p_down, sum(b_p2p_intra) AS p2p_intra,
-         sum(b_p2p_in) AS p2p_in, sum(b_p2p_out) AS p2p_out,
-         arraySort(groupArrayIf(v, v > 0)) AS sorted,
-         ${STARTED_BUCKETS_OF_DAY} + countIf(v > 0 AND bucket >= toDateTime({nextBucket:UInt32}, 'UTC')) AS n,
-         ${P95('n')} AS peak_bucket_bytes
-  FROM (${BUCKETS})
-  GROUP BY asn, bday
-  ORDER BY asn, bday`;
+/**
+ * Byte sums and the 5-minute p95 (as bucket bytes) per ASN per day that has any stored bucket, and per
+ * ASN over the whole range (is_total = 1; {rangeBuckets} = the started buckets of every day of it), in
+ * one scan.
+ */
+export const BYTES_SQL = `
+  SELECT asn, day, is_total, cdn, p2p_down, p2p_intra, p2p_in, p2p_out, n, ${P95('n')} AS peak_bucket_bytes
+  FROM (
+    SELECT asn, toString(bday) AS day, grouping(bday) AS is_total,
+           sum(b_cdn) AS cdn, sum(b_p2p_down) AS p2p_down, sum(b_p2p_intra) AS p2p_intra,
+           sum(b_p2p_in) AS p2p_in, sum(b_p2p_out) AS p2p_out,
+           arraySort(groupArrayIf(v, v > 0)) AS sorted,
+           if(is_total = 1, {rangeBuckets:UInt32}, ${STARTED_BUCKETS_OF_DAY})
+             + countIf(v > 0 AND bucket >= toDateTime({nextBucket:UInt32}, 'UTC')) AS n
+    FROM (${BUCKETS})
+    GROUP BY GROUPING SETS ((asn, bday), (asn)))
+  ORDER BY asn, is_total, day`;
 
-export const DailyBytesRow = z.object({
+export const BytesRow = z.object({
   asn: z.number(),
   day: z.string(),
+  is_total: z.union([z.string(), z.number()]).transform((v) => Number(v) === 1),
   cdn: u64,
   p2p_down: u64,
   p2p_intra: u64,
@@ -61,21 +69,7 @@ export const DailyBytesRow = z.object({
   n: z.union([z.string(), z.number()]).transform(Number),
   peak_bucket_bytes: u64,
 });
-export type DailyBytesRow = z.infer<typeof DailyBytesRow>;
-
-/** The same over the whole range per ASN; {rangeBuckets} is the started buckets of every day of it. */
-export const TOTAL_BYTES_SQL = `
-  SELECT asn, sum(b_cdn) AS cdn, sum(b_p2p_down) AS p2p_down, sum(b_p2p_intra) AS p2p_intra,
-         sum(b_p2p_in) AS p2p_in, sum(b_p2p_out) AS p2p_out,
-         arraySort(groupArrayIf(v, v > 0)) AS sorted,
-         {rangeBuckets:UInt32} + countIf(v > 0 AND bucket >= toDateTime({nextBucket:UInt32}, 'UTC')) AS n,
-         ${P95('n')} AS peak_bucket_bytes
-  FROM (${BUCKETS})
-  GROUP BY asn
-  ORDER BY asn`;
-
-export const TotalBytesRow = DailyBytesRow.omit({ day: true });
-export type TotalBytesRow = z.infer<typeof TotalBytesRow>;
+export type BytesRow = z.infer<typeof BytesRow>;
 
 export const DAILY_QOE_SQL = `
   SELECT asn, toString(report_asn_day.day) AS day, sum(play_ms) AS play_ms, sum(rebuffer_ms) AS rebuffer_ms,
