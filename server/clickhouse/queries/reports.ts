@@ -106,12 +106,11 @@ export const ISP_NAMES_SQL = `
 
 export const IspNameRow = z.object({ asn: z.number(), isp: z.string() });
 
-/** Cross-ISP partners per ASN over the range, largest combined flow first. */
+/** Cross-ISP partners per ASN over the range, largest combined flow first (from the per-day pair rollup). */
 export const TOP_PARTNERS_SQL = `
   SELECT asn, peer_asn, sum(down) AS down, sum(up) AS up
-  FROM report_pair_5m
-  WHERE asn IN {asns:Array(UInt32)}
-    AND bucket >= toDateTime({from:Date}, 'UTC') AND bucket < toDateTime({to:Date}, 'UTC') + INTERVAL 1 DAY
+  FROM report_pair_day
+  WHERE asn IN {asns:Array(UInt32)} AND report_pair_day.day >= {from:Date} AND report_pair_day.day <= {to:Date}
     AND peer_asn != asn AND peer_asn != 0
   GROUP BY asn, peer_asn
   ORDER BY asn, down + up DESC, peer_asn
