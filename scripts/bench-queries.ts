@@ -27,6 +27,8 @@ if (!Number.isInteger(N) || N < 1000) throw new Error('--reports must be an inte
 
 const dir = values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-bench-queries-'));
 process.env.SWARMDECK_DATA_DIR = dir;
+// Loading millions of rows per statement takes longer than an interactive query's timeout.
+process.env.CLICKHOUSE_QUERY_TIMEOUT_MS = '3600000';
 delete process.env.CLICKHOUSE_URL;
 
 const { command, closeStore, query } = await import('../server/clickhouse/client');
