@@ -1,0 +1,120 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../helpers/app';
+import { launchBrowser } from '../helpers/browser';
+import { ADMIN_ENV, addUser, cookieFor, signInPage, type TestUser } from '../helpers/auth';
+
+const KEY = 'rollouts-browser-ingest-key-0001';
+let app: RunningApp;
+let browser: Browser;
+let operator: TestUser;
+let approver: TestUser;
+let viewer: TestUser;
+
+beforeAll(async () => {
+  app = await startApp({ env: { ...ADMIN_ENV, SWARMDECK_INGEST_KEY: KEY, SWARMDECK_GUARDRAIL_INTERVAL_SECONDS: '0' } });
+  browser = await launchBrowser();
+  operator = await addUser(app, 'operator');
+  approver = await addUser(app, 'approver');
+  viewer = await addUser(app, 'viewer');
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function pageAs(u: TestUser): Promise<{ page: Page; errors: string[] }> {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInPage(page, app.url, u.email, u.password);
+  await page.goto(`${app.url}/rollouts`, { waitUntil: 'networkidle' });
+  return { page, errors };
+}
+
+async function ofrepMode(deviceId: string) {
+  const res = await fetch(`${app.url}/ofrep/v1/evaluate/flags/p2p-mode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+    body: JSON.stringify({ context: { targetingKey: deviceId, deviceClass: 'smart_tv' } }),
+  });
+  return res.json();
+}
+
+describe('rollouts page in Chromium', () => {
+  it('a viewer sees every class, fresh and disabled, without edit or kill buttons', async () => {
+    const { page, errors } = await pageAs(viewer);
+    for (const cls of ['smart_tv', 'streaming_stick', 'game_console', 'set_top_box', 'desktop', 'mobile', 'tablet']) {
+      await expect(page.getByTestId(`class-${cls}`).textContent()).resolves.toContain('disabled');
+    }
+    expect(await page.getByTestId('kill-button').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Kill all classes' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('an operator’s raise becomes a request; a different approver applies it; OFREP follows', async () => {
+    const op = await pageAs(operator);
+    const card = op.page.getByTestId('class-smart_tv');
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const dialog = op.page.getByRole('dialog');
+    await dialog.locator('select[name=state]').selectOption('enabled');
+    await dialog.locator('input[name=percentage]').fill('100');
+    await dialog.locator('input[name=maxPeers]').fill('6');
+    const changed = dialog.locator('[data-testid=rule-diff] tr[data-changed=true]');
+    await expect.poll(() => changed.count()).toBe(3);
+    expect(await changed.nth(1).textContent()).toContain('0%100%');
+    await expect(dialog.getByTestId('needs-approval').textContent()).resolves.toMatch(/Raises exposure/);
+    await dialog.locator('textarea[name=reason]').fill('start TVs');
+    await dialog.getByRole('button', { name: 'Request change' }).click();
+    await expect.poll(() => dialog.getByTestId('edit-result').textContent()).toMatch(/change request was opened/);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => op.page.getByTestId('request').count()).toBe(1);
+    expect(await op.page.getByTestId('request').textContent()).toContain('Your request');
+    expect(await op.page.getByTestId('request').getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect((await ofrepMode('tv-1')).reason).toBe('DISABLED');
+
+    const ap = await pageAs(approver);
+    const req = ap.page.getByTestId('request');
+    await req.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => ap.page.getByTestId('request').count()).toBe(0);
+    await expect.poll(() => ap.page.getByTestId('class-smart_tv').getByTestId('percentage').textContent()).toBe('100%');
+    const ev = await ofrepMode('tv-1');
+    expect(ev).toMatchObject({ value: 'download', reason: 'SPLIT', metadata: { configVersion: 1, cohort: 'p2p' } });
+
+    // Kill from the page: applies at once, with a reason.
+    await ap.page.getByTestId('class-smart_tv').getByTestId('kill-button').click();
+    await ap.page.getByRole('dialog').locator('textarea[name=reason]').fill('incident 7');
+    await ap.page.getByRole('dialog').getByRole('button', { name: 'Kill' }).click();
+    await expect.poll(() => ap.page.getByTestId('class-smart_tv').textContent()).toContain('killed');
+    expect(await ofrepMode('tv-1')).toMatchObject({ value: 'off', reason: 'DISABLED', metadata: { configVersion: 2 } });
+    expect(op.errors).toEqual([]);
+    expect(ap.errors).toEqual([]);
+    await op.page.context().close();
+    await ap.page.context().close();
+  });
+
+  it('the audit page lists those actions and exports them as CSV', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signInPage(page, app.url, viewer.email, viewer.password);
+    await page.goto(`${app.url}/audit?action=rollout.`, { waitUntil: 'networkidle' });
+    const text = await page.getByTestId('audit-table').textContent();
+    for (const a of ['rollout.change_requested', 'rollout.change_request_approved', 'rollout.change_applied', 'rollout.killed']) expect(text).toContain(a);
+    expect(text).toContain('incident 7');
+    expect(text).not.toContain('auth.sign_in');
+    const href = await page.getByTestId('audit-export').getAttribute('href');
+    expect(href).toBe('/audit/export?action=rollout.');
+    const csv = await fetch(`${app.url}${href}`, { headers: { cookie: await cookieFor(app.url, viewer.email, viewer.password) } });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^ts,actor_kind,actor_id,actor_email,action,/);
+    expect(lines.filter((l) => l.includes('"rollout.killed"'))).toHaveLength(1);
+    expect(lines.some((l) => l.includes(`"${approver.email}"`) && l.includes('"incident 7"'))).toBe(true);
+    const anon = await fetch(`${app.url}${href}`);
+    expect(anon.status).toBe(401);
+    await ctx.close();
+  });
+});
