@@ -190,6 +190,12 @@ async function main() {
     const paced = await openLoop(base, ofrep, RATE);
     console.log(`\nopen loop, ${RATE} req/s for ${DURATION_MS / 1000} s on the OFREP route:`);
     console.log(`  ${paced.sent} requests  p50 ${f(paced.p50)} ms  p99 ${f(paced.p99)} ms  errors ${paced.errors} (target p99 ≤ 10 ms)`);
+    if (p.rps < RATE * 1.5) {
+      // The machine cannot carry the target rate with headroom right now: also pace at half the ceiling.
+      const half = Math.max(10, Math.round(p.rps / 2));
+      const h = await openLoop(base, ofrep, half);
+      console.log(`  (ceiling only ${p.rps.toFixed(0)} req/s here) at ${half} req/s: p50 ${f(h.p50)} ms  p99 ${f(h.p99)} ms  errors ${h.errors}`);
+    }
   } finally {
     await app.stop();
     fs.rmSync(app.dataDir, { recursive: true, force: true });
