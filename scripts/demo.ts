@@ -40,7 +40,7 @@ if (!values['no-build'] || !fs.existsSync(path.join(root, distDir, 'BUILD_ID')))
 }
 
 const ingestKey = process.env.SWARMDECK_INGEST_KEY ?? 'demo-ingest-key-0001';
-const env = {
+const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: 'production',
   NEXT_DIST_DIR: distDir,

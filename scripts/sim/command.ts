@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { parseReport, type TelemetryReport } from '../../lib/telemetry/schema';
 import { migrate } from '../../server/clickhouse/migrate';
+import { query } from '../../server/clickhouse/client';
 import { registerCommand } from '../../server/cli/commands';
 import { lookupIp } from '../../server/ingest/geo';
 import { ingestReports } from '../../server/ingest/ingest';
@@ -66,5 +67,29 @@ registerCommand('demo:backfill', {
       `backfilled ${(spanMs / 86_400_000).toFixed(2)} days in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       ...tally.summary().split('\n'),
     ];
+  },
+});
+
+const Totals = z.object({
+  reports: z.coerce.number(),
+  sessions: z.coerce.number(),
+  cdn: z.coerce.number(),
+  p2pDown: z.coerce.number(),
+  p2pUp: z.coerce.number(),
+  newest: z.coerce.number(),
+});
+
+registerCommand('sim:totals', {
+  description: 'stored telemetry totals as one JSON line (reports, distinct sessions, bytes per source, newest ts): what the simulator tally is compared with',
+  args: z.object({ since: z.coerce.number().int().min(0).default(0) }).loose(),
+  async run({ since }) {
+    const [t] = await query(
+      `SELECT count() AS reports, uniqExact(session_id) AS sessions, sum(bytes_cdn) AS cdn, sum(bytes_p2p_down) AS p2pDown,
+              sum(bytes_p2p_up) AS p2pUp, toUnixTimestamp64Milli(max(ts)) AS newest
+       FROM telemetry_raw WHERE received_at >= fromUnixTimestamp64Milli({since:Int64})`,
+      { since },
+      Totals,
+    );
+    return [JSON.stringify(t)];
   },
 });
