@@ -2,6 +2,7 @@ import { parseReport, type TelemetryReport } from '@/lib/telemetry/schema';
 import { StoreError } from '../clickhouse/client';
 import { readReports, contentKind } from './body';
 import { clientAddress } from './client-address';
+import { fastValidate } from './fast-validate';
 import { ingestConfig } from './config';
 import { lookupIp } from './geo';
 import { ingestReports } from './ingest';
@@ -52,10 +53,16 @@ export async function handleTelemetryPost(req: Request): Promise<Response> {
   const valid: TelemetryReport[] = [];
   const errors: ReportError[] = [];
   let rejected = 0;
+  const now = Date.now();
   body.items.forEach((item, index) => {
     if ('lineError' in item) {
       rejected++;
       if (errors.length < MAX_ERRORS) errors.push({ index, path: '', message: item.lineError });
+      return;
+    }
+    const fast = fastValidate(item.value, now);
+    if (fast) {
+      valid.push(fast);
       return;
     }
     const r = parseReport(item.value);
