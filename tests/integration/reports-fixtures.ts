@@ -122,6 +122,9 @@ export function buildDataset(now: number): Sent[] {
     const ts = today + Math.floor(((now - 60_000 - today) * (i + 1)) / (todayReports + 1));
     add(ASN_A, ts, `a-s${i % 3}`, { cdn: int(1_000_000, 20_000_000), flows: [{ peerAsn: ASN_B, down: int(0, 3_000_000), up: int(0, 3_000_000) }] });
   }
+  // A client clock 3 minutes ahead (the contract allows 5): its bucket has not started yet, so it is
+  // left out of the p95 but its bytes count (on whichever day its ts falls).
+  add(ASN_A, now + 180_000, 'a-ahead', { cdn: 987_654_321, flows: [{ peerAsn: ASN_B, down: 12_345, up: 6_789 }] });
   return out;
 }
 

@@ -20,8 +20,9 @@ export const ReportRangeParams = z.object({
 });
 export type ReportRangeParams = z.infer<typeof ReportRangeParams>;
 
-// Buckets one (asn, day) group counts: 288 for a past day, the started ones today, none in the future;
-// a bucket holding data from a client clock slightly ahead counts too.
+// Buckets one (asn, day) group counts: 288 for a past day, the started ones today, none in the future. A
+// bucket that has not started (a client clock slightly ahead) is left out of the p95, as on dashboards;
+// its bytes still count in the day's sums.
 const STARTED_BUCKETS_OF_DAY = `multiIf(bday < {today:Date}, 288, bday = {today:Date}, {startedToday:UInt16}, 0)`;
 
 const BUCKETS = `
@@ -50,9 +51,8 @@ export const BYTES_SQL = `
     SELECT asn, toString(bday) AS day, grouping(bday) AS is_total,
            sum(b_cdn) AS cdn, sum(b_p2p_down) AS p2p_down, sum(b_p2p_intra) AS p2p_intra,
            sum(b_p2p_in) AS p2p_in, sum(b_p2p_out) AS p2p_out,
-           arraySort(groupArrayIf(v, v > 0)) AS sorted,
-           if(is_total = 1, {rangeBuckets:UInt32}, ${STARTED_BUCKETS_OF_DAY})
-             + countIf(v > 0 AND bucket >= toDateTime({nextBucket:UInt32}, 'UTC')) AS n
+           arraySort(groupArrayIf(v, v > 0 AND bucket < toDateTime({nextBucket:UInt32}, 'UTC'))) AS sorted,
+           if(is_total = 1, {rangeBuckets:UInt32}, ${STARTED_BUCKETS_OF_DAY}) AS n
     FROM (${BUCKETS})
     GROUP BY GROUPING SETS ((asn, bday), (asn)))
   ORDER BY asn, is_total, day`;
