@@ -6,6 +6,7 @@ import * as oneRoute from '@/app/ofrep/v1/evaluate/flags/[key]/route';
 import { approveRequest, proposeChange, type Actor } from '@/server/rollout/service';
 import { refreshSnapshot, resetSnapshot } from '@/server/rollout/snapshot';
 import { defaultRule, type RolloutRule } from '@/lib/rollout/rule';
+import { insert } from '@/server/clickhouse/client';
 import { serveRoutes, type RouteModule } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
 
@@ -182,5 +183,37 @@ describe('OFREP over raw HTTP: status codes and bodies', () => {
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect((await changed.json()).metadata.configVersion).toBe(4);
+  });
+});
+
+describe('propagation', () => {
+  it('a change written by another process reaches this process within 5 s (poll, no per-request query)', async () => {
+    const snap = await refreshSnapshot();
+    const d = snap.classes.desktop;
+    const ctx = { context: { targetingKey: 'elsewhere-1', deviceClass: 'desktop' } };
+    const before = await (await post('/ofrep/v1/evaluate/flags/p2p-mode', ctx)).json();
+    expect(before.metadata.configVersion).toBe(d.version);
+    // Another console process appends the next event straight into the shared table.
+    await insert('rollout_events', [
+      {
+        seq: snap.seq + 1,
+        ts: Date.now(),
+        device_class: 'desktop',
+        class_version: d.version + 1,
+        kind: 'kill',
+        rule: JSON.stringify(d.rule),
+        killed: 1,
+        capabilities: JSON.stringify(d.capabilities),
+        request_id: '',
+        actor_kind: 'user',
+        actor_id: 'other-process',
+        actor_email: 'other@example.com',
+        reason: 'killed elsewhere',
+      },
+    ]);
+    await expect
+      .poll(async () => (await (await post('/ofrep/v1/evaluate/flags/p2p-mode', ctx)).json()).metadata.configVersion, { timeout: 5000, interval: 100 })
+      .toBe(d.version + 1);
+    expect(await (await post('/ofrep/v1/evaluate/flags/p2p-mode', ctx)).json()).toMatchObject({ value: 'off', reason: 'DISABLED' });
   });
 });
