@@ -11,7 +11,7 @@
  *   --speed S          virtual time S× faster than real, never ahead of the real clock (default 1)
  *   --since D          start the virtual clock D ago: 90m, 2h, 1d (default 0, or 2h when --speed > 1)
  *   --interval D       report interval, virtual (default 10s)
- *   --refresh D        flag re-evaluation per player, real time (default 20s)
+ *   --refresh D        flag re-evaluation per player, real time (default 30s)
  *   --seed N           random seed (default 42)
  *   --tally-json FILE  write the simulator's own tally there at the end
  */
@@ -36,7 +36,7 @@ async function main() {
       speed: { type: 'string', default: '1' },
       since: { type: 'string' },
       interval: { type: 'string', default: '10s' },
-      refresh: { type: 'string', default: '20s' },
+      refresh: { type: 'string', default: '30s' },
       'send-every': { type: 'string', default: '2s' },
       'max-in-flight': { type: 'string', default: '32' },
       seed: { type: 'string', default: '42' },
