@@ -89,6 +89,10 @@ describe('npm run demo', () => {
     }
     expect(live.reports).toBeGreaterThan(0);
     expect(live.newest).toBeGreaterThan(startedAt - 60_000);
+    // Its players evaluated their flags over OFREP (not the static fallback).
+    const ofrepDeadline = Date.now() + 30_000;
+    while (!/\[sim\] OFREP answers/.test(out) && Date.now() < ofrepDeadline) await new Promise((r) => setTimeout(r, 500));
     expect(out).toMatch(/\[sim\] OFREP answers: players follow the console's rollout rules/);
+    expect(out).not.toMatch(/STATIC fallback/);
   });
 });
