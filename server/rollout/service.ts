@@ -5,6 +5,7 @@ import { insert, query } from '../clickhouse/client';
 import {
   EVENTS_TABLE,
   EventRow,
+  EventsInRangeSql,
   HistorySql,
   LatestRequestsSql,
   REQUESTS_TABLE,
@@ -357,7 +358,8 @@ async function applyRequest(req: ChangeRequest, approver: Actor, snap: Snapshot)
   const cur = snap.classes[cls];
   if (req.kind === 'unkill') return appendEvents(snap, [classEvent(cls, { ...cur, killed: false }, 'unkill', approver, req.reason, req.id)]);
   checkCapabilities(cls, req.rule!, cur);
-  return appendEvents(snap, [classEvent(cls, { ...cur, rule: req.rule! }, 'change', approver, req.reason, req.id)]);
+  const kind = req.rule!.salt !== cur.rule.salt ? 'reshuffle' : 'change';
+  return appendEvents(snap, [classEvent(cls, { ...cur, rule: req.rule! }, kind, approver, req.reason, req.id)]);
 }
 
 export async function approveRequest(input: { actor: Actor; id: string; revision?: number; comment?: string }): Promise<ChangeRequest> {
@@ -539,4 +541,28 @@ export async function setCapabilities(input: { actor: Actor; deviceClass: Device
 
 export async function history(input: { deviceClass?: Target; limit?: number }): Promise<EventRow[]> {
   return query(HistorySql, { cls: input.deviceClass ?? '', limit: input.limit ?? 100 }, EventRow);
+}
+
+export interface Annotation {
+  ts: string;
+  deviceClass: string;
+  kind: string;
+  version: number;
+  label: string;
+}
+
+function label(e: EventRow): string {
+  const cls = e.device_class === GLOBAL ? 'all classes' : e.device_class;
+  if (e.kind === 'kill' || e.kind === 'global_kill') return `${cls} killed`;
+  if (e.kind === 'unkill' || e.kind === 'global_unkill') return `${cls} kill lifted`;
+  if (e.kind === 'capabilities') return `${cls} capabilities`;
+  const r = e.rule ? RolloutRule.safeParse(JSON.parse(e.rule)) : null;
+  if (r?.success) return `${cls} ${r.data.state === 'enabled' ? `${r.data.percentage}% ${r.data.mode}` : 'disabled'}${e.kind === 'reshuffle' ? ' (reshuffled)' : ''}`;
+  return `${cls} ${e.kind}`;
+}
+
+/** Config changes in a time range, for the dashboards' time-series annotations. */
+export async function annotations(from: Date, to: Date): Promise<Annotation[]> {
+  const rows = await query(EventsInRangeSql, { fromMs: from.getTime(), toMs: to.getTime() }, EventRow);
+  return rows.map((e) => ({ ts: e.ts, deviceClass: e.device_class, kind: e.kind, version: e.class_version, label: label(e) }));
 }

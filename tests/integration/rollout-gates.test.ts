@@ -269,6 +269,14 @@ describe('gates', () => {
     }
   });
 
+  it('annotations list applied config changes in a time range', async () => {
+    const list = await viewer.rollouts.annotations({ from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) });
+    expect(list.length).toBeGreaterThan(5);
+    expect(list.map((a) => a.label)).toEqual(expect.arrayContaining(['desktop 10% download', 'smart_tv killed', 'all classes killed', 'all classes kill lifted']));
+    const empty = await viewer.rollouts.annotations({ from: new Date(0), to: new Date(1000) });
+    expect(empty).toEqual([]);
+  });
+
   it('covers every mutating procedure of the rollouts router', () => {
     const procs = rolloutsRouter._def.procedures as Record<string, { _def: { type: string } }>;
     const mutations = Object.entries(procs)

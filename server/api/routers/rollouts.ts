@@ -5,6 +5,7 @@ import { Capabilities, DEVICE_CLASSES, DeviceClass, RolloutRule } from '@/lib/ro
 import { exposureDelta } from '@/lib/rollout/evaluate';
 import { runGuardrail } from '../../rollout/guardrail';
 import {
+  annotations,
   RequestStatus,
   RolloutError,
   Target,
@@ -83,6 +84,11 @@ export const rolloutsRouter = createTRPCRouter({
   history: permissionProcedure('rollouts:read')
     .input(z.object({ deviceClass: Target.optional(), limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }))
     .query(({ input }) => history(input)),
+
+  /** Config changes in a time range: annotations for the dashboards' time-series charts. */
+  annotations: permissionProcedure('rollouts:read')
+    .input(z.object({ from: z.coerce.date(), to: z.coerce.date() }))
+    .query(({ input }) => annotations(input.from, input.to)),
 
   /** Lowering changes apply at once; raising ones become a change request. */
   propose: permissionProcedure('rollouts:propose')

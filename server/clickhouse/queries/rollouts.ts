@@ -54,6 +54,14 @@ WHERE ({cls:String} = '' OR device_class = {cls:String})
 ORDER BY seq DESC
 LIMIT {limit:UInt32}`;
 
+/** Applied config events in a time range, oldest first: annotations for the dashboards' time series. */
+export const EventsInRangeSql = `
+SELECT ${EVENT_COLUMNS}
+FROM rollout_events
+WHERE rollout_events.ts >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND rollout_events.ts < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
+ORDER BY seq
+LIMIT 1000`;
+
 export const RequestRow = z.object({
   id: z.string(),
   revision: z.coerce.number(),
