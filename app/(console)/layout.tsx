@@ -17,8 +17,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';
   const caller = await serverCaller();
   const me = await caller.auth.me();
-  if (!me) redirect('/sign-in');
-  if (!mayOpenPage(me.role, (await headers()).get(PATH_HEADER), NAV)) notFound();
+  const path = (await headers()).get(PATH_HEADER);
+  if (!me) redirect(path && path !== '/overview' ? `/sign-in?next=${encodeURIComponent(path)}` : '/sign-in');
+  if (!mayOpenPage(me.role, path, NAV)) notFound();
   return (
     <TRPCReactProvider>
       <RoleProvider role={me.role}>

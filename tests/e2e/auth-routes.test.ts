@@ -60,7 +60,11 @@ describe('every console route × every role', () => {
       const target = new URL(res.headers.get('location')!, app.url);
       // '/' redirects to /overview first, which then sends anonymous users to /sign-in.
       if (route === '/') expect(target.pathname).toBe('/overview');
-      else expect(target.pathname).toBe('/sign-in');
+      else {
+        expect(target.pathname).toBe('/sign-in');
+        // …and comes back to the page after signing in.
+        expect(target.searchParams.get('next')).toBe(route === '/overview' ? null : route);
+      }
     });
   }
 
