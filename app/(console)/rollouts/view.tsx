@@ -23,6 +23,7 @@ function useRefresh() {
   return () => {
     void qc.invalidateQueries({ queryKey: trpc.rollouts.list.queryKey() });
     void qc.invalidateQueries({ queryKey: trpc.rollouts.requests.queryKey() });
+    void qc.invalidateQueries({ queryKey: trpc.rollouts.history.queryKey() });
   };
 }
 
@@ -65,6 +66,7 @@ export function RolloutsView() {
         ))}
       </div>
       <RequestsPanel role={role} myId={me.data?.id ?? null} classes={data.classes} globalVersion={data.global.version} />
+      <HistoryPanel />
       {killTarget && <KillDialog target={killTarget} onClose={() => setKillTarget(null)} />}
       {unkillTarget && <UnkillDialog target={unkillTarget} onClose={() => setUnkillTarget(null)} />}
     </div>
@@ -420,6 +422,35 @@ function CapabilitiesDialog({ c, onClose }: { c: ClassRow; onClose: () => void }
         </div>
       </form>
     </Modal>
+  );
+}
+
+function HistoryPanel() {
+  const trpc = useTRPC();
+  const events = useQuery(trpc.rollouts.history.queryOptions({ limit: 20 }));
+  return (
+    <Card data-testid="history">
+      <Title>Recent config changes</Title>
+      {events.isPending ? (
+        <LoadingState />
+      ) : events.isError ? (
+        <ErrorState error={events.error} onRetry={() => void events.refetch()} />
+      ) : events.data.length === 0 ? (
+        <Text className="mt-2">No changes yet: every class is in its fresh, disabled state.</Text>
+      ) : (
+        <ul className="mt-2 grid gap-1 text-tremor-default">
+          {events.data.map((e) => (
+            <li key={e.seq} className="flex flex-wrap gap-x-2">
+              <span className="text-tremor-content dark:text-dark-tremor-content">#{e.seq} {formatDate(e.ts)}</span>
+              <span className="font-medium">{e.device_class === '*' ? 'all classes' : e.device_class} v{e.class_version}</span>
+              <span>{e.kind.replace('_', ' ')}</span>
+              <span className="text-tremor-content dark:text-dark-tremor-content">by {e.actor_email || e.actor_id}</span>
+              <span>— {e.reason}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
   );
 }
 
