@@ -67,7 +67,7 @@ function dayTicks(doc: Doc, r: IspReport, box: { x0: number; w: number; y: numbe
   const step = Math.max(1, Math.ceil(n / 8));
   doc.fontSize(7).fillColor(COLORS.muted);
   r.days.forEach((d, i) => {
-    if (i % step !== 0 && i !== n - 1) return;
+    if (i % step !== 0) return;
     const x = box.x0 + ((i + 0.5) * box.w) / n;
     doc.text(d.date.slice(5), x - 15, box.y + box.h + 3, { width: 30, align: 'center', lineBreak: false });
   });
@@ -145,12 +145,15 @@ function balanceChart(doc: Doc, r: IspReport) {
 function table(doc: Doc, headers: string[], rows: string[][], widths: number[], align: ('left' | 'right')[]) {
   const rowH = 13;
   const draw = (cells: string[], bold: boolean) => {
-    ensureSpace(doc, rowH + 2);
+    if (doc.y + rowH + 2 > doc.page.height - M) {
+      doc.addPage();
+      if (!bold) draw(headers, true); // the header again on a continuation page
+    }
     const y = doc.y;
     let x = M;
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8.5).fillColor(COLORS.text);
     cells.forEach((c, i) => {
-      doc.text(c, x + 2, y + 2, { width: widths[i]! - 4, align: align[i], lineBreak: false, ellipsis: true });
+      doc.text(c, x + 2, y + 2, { width: widths[i]! - 4, height: rowH, align: align[i], lineBreak: false, ellipsis: true });
       x += widths[i]!;
     });
     doc.save().lineWidth(0.4).strokeColor(COLORS.grid).moveTo(M, y + rowH).lineTo(M + widths.reduce((a, b) => a + b, 0), y + rowH).stroke().restore();
@@ -199,7 +202,7 @@ function section(doc: Doc, report: Report, r: IspReport) {
   } else {
     table(
       doc,
-      ['partner ISP', 'ASN', 'received from it', 'sent to it', 'balance (sent/received)'],
+      ['partner ISP', 'ASN', 'received from it', 'sent to it', 'sent / received'],
       r.partners.map((p) => [p.isp || 'unknown name', `AS${p.asn}`, humanBytes(p.down), humanBytes(p.up), p.down === 0n ? 'n/a' : (Number(p.up) / Number(p.down)).toFixed(3)]),
       [170, 70, 90, 80, W - 410],
       ['left', 'left', 'right', 'right', 'right'],
