@@ -1,6 +1,7 @@
 import { audit } from '../audit/log';
 import { env } from '../env';
 import { onStartup } from '../startup';
+import { OidcExtraEnv, oidcConfigured, parseRoleMap } from './oidc-config';
 import { generatePassword, hashPassword } from './passwords';
 import { countUsers, createUser } from './users';
 
@@ -36,4 +37,19 @@ export async function ensureFirstAdmin(log: (line: string) => void): Promise<voi
   }
 }
 
-onStartup({ name: 'auth', run: ensureFirstAdmin });
+/** A wrong OIDC_ROLE_MAP fails the start, not the first person's sign-in. */
+export function checkOidc(log: (line: string) => void): void {
+  if (!oidcConfigured()) return;
+  const extra = OidcExtraEnv.parse(process.env);
+  const map = parseRoleMap(extra.OIDC_ROLE_MAP);
+  log(`single sign-on on: ${map.size} group mapping(s) from the "${extra.OIDC_GROUPS_CLAIM}" claim${extra.OIDC_DEFAULT_ROLE ? `, default role ${extra.OIDC_DEFAULT_ROLE}` : ''}`);
+  if (map.size === 0 && !extra.OIDC_DEFAULT_ROLE) log('warning: OIDC_ROLE_MAP is empty and OIDC_DEFAULT_ROLE unset — nobody can sign in with single sign-on');
+}
+
+onStartup({
+  name: 'auth',
+  run: async (log) => {
+    checkOidc(log);
+    await ensureFirstAdmin(log);
+  },
+});
