@@ -5,6 +5,7 @@ import * as bulkRoute from '@/app/ofrep/v1/evaluate/flags/route';
 import * as oneRoute from '@/app/ofrep/v1/evaluate/flags/[key]/route';
 import { approveRequest, proposeChange, type Actor } from '@/server/rollout/service';
 import { refreshSnapshot, resetSnapshot } from '@/server/rollout/snapshot';
+import { resetRolloutSettings } from '@/server/rollout/settings';
 import { defaultRule, type RolloutRule } from '@/lib/rollout/rule';
 import { insert } from '@/server/clickhouse/client';
 import { serveRoutes, type RouteModule } from '../helpers/http';
@@ -128,6 +129,27 @@ describe('OFREP over raw HTTP: status codes and bodies', () => {
     }
     const ok = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: tv('a') }, { 'x-api-key': KEY });
     expect(ok.status).toBe(200);
+  });
+
+  it('429 with Retry-After and no body once a key exceeds its rate', async () => {
+    process.env.SWARMDECK_OFREP_RATE_PER_KEY = '2';
+    resetRolloutSettings();
+    try {
+      const statuses: number[] = [];
+      let limited: Response | undefined;
+      for (let i = 0; i < 10 && !limited; i++) {
+        const r = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: tv(`rl-${i}`) });
+        statuses.push(r.status);
+        if (r.status === 429) limited = r;
+        else await r.arrayBuffer();
+      }
+      expect(limited, `statuses ${statuses.join(',')}`).toBeDefined();
+      expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await limited!.text()).toBe('');
+    } finally {
+      delete process.env.SWARMDECK_OFREP_RATE_PER_KEY;
+      resetRolloutSettings();
+    }
   });
 
   it('200 is application/json with key, value, reason, variant, metadata and no errorCode', async () => {
