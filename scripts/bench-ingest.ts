@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ingest [-- --duration 30 --clients 8 --batch 500 --dist .next-bench-ingest --no-build]`
+ * `npm run bench:ingest [-- --duration 30 --clients 32 --batch 500 --dist .next-bench-ingest --no-build]`
  *
  * 1. Production build (into --dist unless it already holds one), started on a fresh data directory.
  * 2. Dashboard-style query latency on the idle server.
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 const { values: flags } = parseArgs({
   options: {
     duration: { type: 'string', default: '30' },
-    clients: { type: 'string', default: '8' },
+    clients: { type: 'string', default: '32' },
     batch: { type: 'string', default: '500' },
     dist: { type: 'string', default: '.next-bench-ingest' },
     'no-build': { type: 'boolean', default: false },

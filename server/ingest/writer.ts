@@ -9,8 +9,10 @@ import { dt64, RECEIVED_AT_MARK } from './rows';
  * (in-memory cache, then the persistent `ingest_report_ids` index by primary key) or repeated within the
  * batch, inserts the rest with ONE statement into telemetry_raw (whose materialized views fill
  * telemetry_flows, ingest_report_ids and every rollup), and only then resolves the requests.
- * Because batches run one after another, two copies of a report in concurrent requests are seen by the
- * same serialized check: one is stored, the other answered as a duplicate.
+ * Batches are decided one after another, each against committed data only (a request holding an id
+ * that an unfinished insert carries waits for it), so two copies of a report in concurrent requests are
+ * seen by the same serialized check: one is stored, the other answered as a duplicate. Up to two
+ * inserts run at once, so the next batch is checked while the previous one commits.
  */
 
 export interface WriteResult {
@@ -32,12 +34,30 @@ interface Pending {
 const DAY_MS = 24 * 3_600_000;
 const CACHE_MAX = 1_000_000;
 const LOOKUP_CHUNK = 5_000;
+/** inserts in flight at once: the next batch is checked and parsed while the previous one commits */
+const MAX_ACTIVE = 2;
+const MIN_SECOND_BATCH = 5_000;
+
+interface Prepared {
+  now: number;
+  taken: Set<string>;
+  out: string[];
+  results: WriteResult[];
+}
+
+function fail(batch: Pending[], err: unknown): void {
+  const e = err instanceof StoreError ? err : new StoreError('unavailable', (err as Error).message, { cause: err });
+  for (const p of batch) p.reject(e);
+}
 
 class Writer {
   private queue: Pending[] = [];
   private queuedRows = 0;
-  private running = false;
+  private draining = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** inserts started and not finished yet, and the report ids they carry */
+  private active = 0;
+  private readonly inflight = new Set<string>();
   /** report id → first arrival (ms); insertion-ordered, so the oldest go first. */
   private readonly recent = new Map<string, number>();
   /** batches committed (for tests and the benchmark) */
@@ -61,7 +81,7 @@ class Writer {
   }
 
   private schedule(): void {
-    if (this.running || this.timer) return;
+    if (this.draining || this.timer || this.active >= MAX_ACTIVE) return;
     const linger = ingestConfig().SWARMDECK_INGEST_LINGER_MS;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -69,26 +89,51 @@ class Writer {
     }, linger);
   }
 
+  /**
+   * Decide batches one at a time (the "seen?" check is serialized) and start their inserts; up to
+   * MAX_ACTIVE inserts run at once. A request holding an id that an unfinished insert carries waits
+   * for that insert to end, so every decision is made against committed data only.
+   */
   private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+    if (this.draining) return;
+    this.draining = true;
     try {
-      while (this.queue.length > 0) {
-        const max = ingestConfig().SWARMDECK_INGEST_BATCH_MAX;
-        const batch: Pending[] = [];
-        let rows = 0;
-        while (this.queue.length > 0 && (batch.length === 0 || rows + this.queue[0]!.ids.length <= max)) {
-          const p = this.queue.shift()!;
-          rows += p.ids.length;
-          batch.push(p);
+      while (this.queue.length > 0 && this.active < MAX_ACTIVE) {
+        // a second insert only for a batch worth it: small ones wait and grow while the first commits
+        if (this.active > 0 && this.queuedRows < MIN_SECOND_BATCH) break;
+        const batch = this.takeBatch();
+        if (batch.length === 0) break;
+        this.active++;
+        let prepared: Prepared;
+        try {
+          prepared = await this.prepare(batch);
+        } catch (err) {
+          this.active--;
+          fail(batch, err);
+          continue;
         }
-        this.queuedRows -= rows;
-        await this.commit(batch);
+        void this.commit(batch, prepared);
       }
     } finally {
-      this.running = false;
-      if (this.queue.length > 0) this.schedule();
+      this.draining = false;
     }
+  }
+
+  private takeBatch(): Pending[] {
+    const max = ingestConfig().SWARMDECK_INGEST_BATCH_MAX;
+    const batch: Pending[] = [];
+    const kept: Pending[] = [];
+    let rows = 0;
+    for (const p of this.queue) {
+      const fits = batch.length === 0 || rows + p.ids.length <= max;
+      if (fits && !p.ids.some((id) => this.inflight.has(id))) {
+        batch.push(p);
+        rows += p.ids.length;
+      } else kept.push(p);
+    }
+    this.queue = kept;
+    this.queuedRows -= rows;
+    return batch;
   }
 
   private seenRecently(id: string, now: number): boolean {
@@ -96,35 +141,40 @@ class Writer {
     return t !== undefined && now - t < DAY_MS;
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  private async prepare(batch: Pending[]): Promise<Prepared> {
     const now = Date.now();
-    try {
-      const unknown = new Set<string>();
-      for (const p of batch) for (const id of p.ids) if (!this.seenRecently(id, now)) unknown.add(id);
-      const stored = new Set<string>();
-      const ask = [...unknown];
-      for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
-        const rows = await query(SEEN_REPORT_IDS, { ids: ask.slice(i, i + LOOKUP_CHUNK) }, SeenRow);
-        for (const r of rows) stored.add(r.report_id);
-      }
-      const received = `"${dt64(now)}"`;
-      const taken = new Set<string>();
-      const out: string[] = [];
-      const results: WriteResult[] = batch.map((p) => {
-        let accepted = 0;
-        let duplicates = 0;
-        for (let i = 0; i < p.ids.length; i++) {
-          const id = p.ids[i]!;
-          if (taken.has(id) || stored.has(id) || this.seenRecently(id, now)) {
-            duplicates++;
-            continue;
-          }
-          taken.add(id);
-          out.push(p.lines[i]!.replace(RECEIVED_AT_MARK, received));
-          accepted++;
+    const unknown = new Set<string>();
+    for (const p of batch) for (const id of p.ids) if (!this.seenRecently(id, now)) unknown.add(id);
+    const stored = new Set<string>();
+    const ask = [...unknown];
+    for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
+      const rows = await query(SEEN_REPORT_IDS, { ids: ask.slice(i, i + LOOKUP_CHUNK) }, SeenRow);
+      for (const r of rows) stored.add(r.report_id);
+    }
+    const received = `"${dt64(now)}"`;
+    const taken = new Set<string>();
+    const out: string[] = [];
+    const results: WriteResult[] = batch.map((p) => {
+      let accepted = 0;
+      let duplicates = 0;
+      for (let i = 0; i < p.ids.length; i++) {
+        const id = p.ids[i]!;
+        if (taken.has(id) || stored.has(id) || this.seenRecently(id, now)) {
+          duplicates++;
+          continue;
         }
-        return { accepted, duplicates };
-      });
+        taken.add(id);
+        out.push(p.lines[i]!.replace(RECEIVED_AT_MARK, received));
+        accepted++;
+      }
+      return { accepted, duplicates };
+    });
+    for (const id of taken) this.inflight.add(id);
+    return { now, taken, out, results };
+  }
+
+  private async commit(batch: Pending[], { now, taken, out, results }: Prepared): Promise<void> {
+    try {
       if (out.length > 0) {
         out.push('');
         await command(INSERT_RAW_PREFIX + out.join('\n'));
@@ -133,8 +183,11 @@ class Writer {
       this.commits++;
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
-      const e = err instanceof StoreError ? err : new StoreError('unavailable', (err as Error).message, { cause: err });
-      for (const p of batch) p.reject(e);
+      fail(batch, err);
+    } finally {
+      for (const id of taken) this.inflight.delete(id);
+      this.active--;
+      if (this.queue.length > 0) this.schedule();
     }
   }
 

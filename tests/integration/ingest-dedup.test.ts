@@ -86,6 +86,17 @@ describe('exactly once by reportId', () => {
     expect(await count('telemetry_raw', idsOf(pool))).toBe(200);
   });
 
+  it('stores overlapping large concurrent requests once (large enough for two inserts in flight)', async () => {
+    const pool = Array.from({ length: 6000 }, () => report());
+    const requests = [pool.slice(0, 3000), pool.slice(2000, 5000), pool.slice(3000, 6000), pool.slice(0, 3000), pool.slice(4500, 6000)];
+    const results = await Promise.all(requests.map((b) => postJson(b)));
+    for (const r of results) expect(r.status).toBe(200);
+    expect(results.reduce((s, r) => s + r.body.accepted, 0)).toBe(6000);
+    expect(results.reduce((s, r) => s + r.body.duplicates, 0)).toBe(3000 * 4 + 1500 - 6000);
+    expect(await count('telemetry_raw', idsOf(pool))).toBe(6000);
+    expect(await count('telemetry_flows', idsOf(pool))).toBe(12000);
+  });
+
   it('answers duplicates from the persistent index alone (no in-memory cache)', async () => {
     const batch = [report(), report()];
     expect((await postJson(batch)).body.accepted).toBe(2);
