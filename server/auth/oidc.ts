@@ -18,10 +18,15 @@ const FLOW_TTL_SECONDS = 600;
 let discovered: Promise<client.Configuration> | undefined;
 function configuration(): Promise<client.Configuration> {
   const e = env();
-  discovered ??= client.discovery(new URL(e.OIDC_ISSUER!), e.OIDC_CLIENT_ID!, e.OIDC_CLIENT_SECRET!).catch((err: unknown) => {
-    discovered = undefined;
-    throw err;
-  });
+  const issuer = new URL(e.OIDC_ISSUER!);
+  // Plain HTTP only for an IdP on this machine (a local Dex/Keycloak in development); anything else must be HTTPS.
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(issuer.hostname);
+  discovered ??= client
+    .discovery(issuer, e.OIDC_CLIENT_ID!, e.OIDC_CLIENT_SECRET!, undefined, loopback ? { execute: [client.allowInsecureRequests] } : undefined)
+    .catch((err: unknown) => {
+      discovered = undefined;
+      throw err;
+    });
   return discovered;
 }
 
