@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { audit } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
 import {
+  CountRow,
   EVENTS_TABLE,
+  SeqCollisionsSql,
   EventRow,
   EventsInRangeSql,
   HistorySql,
@@ -146,6 +148,11 @@ async function appendEvents(snap: Snapshot, events: EventInput[]): Promise<Snaps
     };
   });
   await insert(EVENTS_TABLE, rows);
+  const [written] = await query(SeqCollisionsSql, { fromSeq: rows[0]!.seq, toSeq: seq }, CountRow);
+  if ((written?.n ?? 0) > rows.length) {
+    // Another process appended the same seq at the same moment: several writers without a lock.
+    console.error(`[rollouts] seq collision at ${rows[0]!.seq}…${seq}: more than one process writes rollout config; run a single writer (README).`);
+  }
   const fresh = await readSnapshot();
   setSnapshot(fresh);
   return fresh;

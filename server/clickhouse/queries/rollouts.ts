@@ -8,6 +8,11 @@ export const REQUESTS_TABLE = 'rollout_requests';
 export const MaxSeqSql = `SELECT max(rollout_events.seq) AS max_seq, count() AS n FROM rollout_events`;
 export const MaxSeqRow = z.object({ max_seq: z.coerce.number(), n: z.coerce.number() });
 
+/** Rows sharing a seq: only possible when two processes wrote at once (see README: single writer). */
+export const SeqCollisionsSql = `
+SELECT count() AS n FROM rollout_events WHERE rollout_events.seq >= {fromSeq:UInt64} AND rollout_events.seq <= {toSeq:UInt64}`;
+export const CountRow = z.object({ n: z.coerce.number() });
+
 /** The latest row per device class (and '*', the global kill switch). */
 export const LatestPerClassSql = `
 SELECT device_class,
