@@ -1,11 +1,13 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
 const input =
   'w-full rounded-tremor-small border border-tremor-border bg-tremor-background px-3 py-2 text-tremor-default text-tremor-content-strong dark:border-dark-tremor-border dark:bg-dark-tremor-background dark:text-dark-tremor-content-strong';
 
 export function AcceptInviteForm({ token, minLength }: { token: string; minLength: number }) {
+  const router = useRouter();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
@@ -25,7 +27,7 @@ export function AcceptInviteForm({ token, minLength }: { token: string; minLengt
     }).catch(() => null);
     setBusy(false);
     if (res?.ok) {
-      window.location.assign('/overview');
+      router.replace('/overview');
       return;
     }
     const body = (await res?.json().catch(() => ({}))) as { error?: string } | undefined;
