@@ -12,6 +12,8 @@ const IngestEnv = z.object({
   SWARMDECK_INGEST_BATCH_MAX: z.coerce.number().int().min(1).default(50_000),
   /** how long the writer waits for more requests before an insert (ms) */
   SWARMDECK_INGEST_LINGER_MS: z.coerce.number().int().min(0).max(100).default(5),
+  /** threads one INSERT may use (0 = the engine's default); fewer leave cores to console queries */
+  SWARMDECK_INGEST_INSERT_THREADS: z.coerce.number().int().min(0).max(64).default(0),
 });
 export type IngestConfig = z.infer<typeof IngestEnv>;
 

@@ -1,5 +1,5 @@
 import { command, query, StoreError } from '../clickhouse/client';
-import { INSERT_RAW_PREFIX, SEEN_REPORT_IDS, SeenRow } from '../clickhouse/queries/ingest';
+import { insertRawPrefix, SEEN_REPORT_IDS, SeenRow } from '../clickhouse/queries/ingest';
 import { ingestConfig } from './config';
 import { dt64, RECEIVED_AT_MARK } from './rows';
 
@@ -177,7 +177,7 @@ class Writer {
     try {
       if (out.length > 0) {
         out.push('');
-        await command(INSERT_RAW_PREFIX + out.join('\n'));
+        await command(insertRawPrefix(ingestConfig().SWARMDECK_INGEST_INSERT_THREADS) + out.join('\n'));
       }
       for (const id of taken) this.remember(id, now);
       this.commits++;

@@ -53,6 +53,13 @@ export const RAW_COLUMNS = [
  */
 export const INSERT_RAW_PREFIX = `INSERT INTO ${RAW_TABLE} (${RAW_COLUMNS.join(', ')}) FORMAT JSONCompactEachRow\n`;
 
+/** The same INSERT limited to `threads` threads (an integer from the validated config), so console queries keep a core. */
+export function insertRawPrefix(threads: number): string {
+  if (!threads) return INSERT_RAW_PREFIX;
+  const n = Math.max(1, Math.trunc(threads));
+  return `INSERT INTO ${RAW_TABLE} (${RAW_COLUMNS.join(', ')}) SETTINGS max_threads = ${n}, max_insert_threads = ${n} FORMAT JSONCompactEachRow\n`;
+}
+
 /** Which of these ids arrived in the last 24 hours (primary-key lookup). */
 export const SEEN_REPORT_IDS = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
 WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR`;
