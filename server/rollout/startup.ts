@@ -1,4 +1,5 @@
 import { onStartup } from '../startup';
+import './cli';
 import { runGuardrail } from './guardrail';
 import { expireRequests } from './service';
 import { rolloutSettings } from './settings';
