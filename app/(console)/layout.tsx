@@ -5,9 +5,11 @@ import { HeaderControls } from '@/components/shell/header';
 import { Sidebar } from '@/components/shell/sidebar';
 import { ThemeToggle } from '@/components/shell/theme-toggle';
 import { SignOutButton } from '@/components/auth/sign-out-button';
+import { DemoBadge } from '@/components/demo-badge';
 import { NAV } from '@/components/shell/nav';
 import { RoleProvider } from '@/lib/auth/use-can';
 import { mayOpenPage, PATH_HEADER } from '@/server/auth/page-access';
+import { env } from '@/server/env';
 import { TRPCReactProvider } from '../_trpc/client';
 import { serverCaller } from '../_trpc/server';
 
@@ -33,6 +35,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <HeaderControls />
             </Suspense>
             <div className="flex items-center gap-3 text-tremor-default">
+              {env().SWARMDECK_DEMO && <DemoBadge />}
               <span data-testid="whoami">{me.email} · {me.role}</span>
               <ThemeToggle initial={theme} />
               <SignOutButton />
