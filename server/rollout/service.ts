@@ -56,6 +56,8 @@ export interface ChangeRequest {
   author: { id: string; email: string };
   reason: string;
   approvals: Approval[];
+  /** Everyone who edited or rebased it: like the author, none of them may approve it. */
+  editors: { id: string; email: string }[];
   decidedBy: { id: string; email: string } | null;
   comment: string;
   createdAt: string;
@@ -76,6 +78,7 @@ function toRequest(r: RequestRow): ChangeRequest {
     author: { id: r.author_id, email: r.author_email },
     reason: r.reason,
     approvals: z.array(Approval).parse(r.approvals ? JSON.parse(r.approvals) : []),
+    editors: z.array(z.object({ id: z.string(), email: z.string() })).parse(r.editors ? JSON.parse(r.editors) : []),
     decidedBy: r.decided_by_id ? { id: r.decided_by_id, email: r.decided_by_email } : null,
     comment: r.comment,
     createdAt: r.created_at,
@@ -185,6 +188,7 @@ async function writeRequest(req: ChangeRequest): Promise<void> {
       created_at: Date.parse(req.createdAt),
       expires_at: Date.parse(req.expiresAt),
       applied_seq: req.appliedSeq,
+      editors: JSON.stringify(req.editors),
     },
   ]);
 }
@@ -296,6 +300,7 @@ export async function proposeChange(input: {
       author: { id: input.actor.id, email: input.actor.email },
       reason,
       approvals: [],
+      editors: [],
       decidedBy: null,
       comment: '',
       createdAt: now.toISOString(),
@@ -339,7 +344,8 @@ export async function editRequest(input: {
       rule = RolloutRule.parse(input.rule ?? req.rule);
       checkCapabilities(req.deviceClass as DeviceClass, rule, snap.classes[req.deviceClass as DeviceClass]);
     }
-    const next: ChangeRequest = { ...req, revision: req.revision + 1, rule, baseVersion: input.baseVersion, approvals: [], reason };
+    const editors = req.editors.some((e) => e.id === input.actor.id) || req.author.id === input.actor.id ? req.editors : [...req.editors, { id: input.actor.id, email: input.actor.email }];
+    const next: ChangeRequest = { ...req, revision: req.revision + 1, rule, baseVersion: input.baseVersion, approvals: [], editors, reason };
     await writeRequest(next);
     await audit({
       actor: auditActor(input.actor),
@@ -373,6 +379,7 @@ export async function approveRequest(input: { actor: Actor; id: string; revision
   return withWriteLock(async () => {
     const req = await getRequest(input.id);
     if (req.author.id === input.actor.id) throw new RolloutError('FORBIDDEN', 'You cannot approve your own change request: another approver must.');
+    if (req.editors.some((e) => e.id === input.actor.id)) throw new RolloutError('FORBIDDEN', 'You edited this change request, so you cannot approve it: another approver must.');
     requirePending(req);
     requireRevision(req, input.revision);
     if (req.approvals.some((a) => a.id === input.actor.id)) throw new RolloutError('CONFLICT', 'You have already approved this request.');
@@ -501,6 +508,7 @@ export async function requestUnkill(input: { actor: Actor; target: Target; reaso
       author: { id: input.actor.id, email: input.actor.email },
       reason,
       approvals: [],
+      editors: [],
       decidedBy: null,
       comment: '',
       createdAt: now.toISOString(),

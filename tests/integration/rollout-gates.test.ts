@@ -269,6 +269,17 @@ describe('gates', () => {
     }
   });
 
+  it('whoever edited a request cannot approve it either', async () => {
+    const d = await current('desktop');
+    const r = await op.rollouts.propose({ deviceClass: 'desktop', rule: { ...d.rule, percentage: d.rule.percentage + 1 }, baseVersion: d.version, reason: 'one more percent' });
+    if (r.outcome !== 'requested') throw new Error('expected a request');
+    const edited = await appr2.rollouts.edit({ id: r.requestId, rule: { ...d.rule, percentage: 100 }, baseVersion: d.version, reason: 'all of it' });
+    expect(edited.editors.map((e) => e.id)).toHaveLength(1);
+    await expect(appr2.rollouts.approve({ id: r.requestId })).rejects.toThrow(/You edited this change request/);
+    expect((await current('desktop')).rule.percentage).toBe(d.rule.percentage);
+    await appr.rollouts.reject({ id: r.requestId, comment: 'too much' });
+  });
+
   it('annotations list applied config changes in a time range', async () => {
     const list = await viewer.rollouts.annotations({ from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) });
     expect(list.length).toBeGreaterThan(5);

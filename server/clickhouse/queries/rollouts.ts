@@ -86,13 +86,14 @@ export const RequestRow = z.object({
   created_at: z.string(),
   expires_at: z.string(),
   applied_seq: z.coerce.number(),
+  editors: z.string(),
 });
 export type RequestRow = z.infer<typeof RequestRow>;
 
 const REQUEST_COLUMNS = `id, revision, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, device_class, kind, status, base_version, rule,
        author_id, author_email, reason, approvals, decided_by_id, decided_by_email, comment,
        formatDateTime(created_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS created_at,
-       formatDateTime(expires_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS expires_at, applied_seq`;
+       formatDateTime(expires_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS expires_at, applied_seq, editors`;
 
 /** Each request's latest revision, newest requests first. */
 export const LatestRequestsSql = `
