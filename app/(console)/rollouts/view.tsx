@@ -490,7 +490,7 @@ function RequestItem({ r, role, myId, cls, globalVersion }: { r: Req; role: Role
   const rebase = useMutation(trpc.rollouts.edit.mutationOptions(opts));
   const current = r.deviceClass === '*' ? globalVersion : (cls?.version ?? 0);
   const stale = r.baseVersion !== current;
-  const mine = myId === r.author.id;
+  const mine = myId !== null && (myId === r.author.id || r.editors.some((e) => e.id === myId));
   const error = approve.error ?? reject.error ?? cancel.error ?? rebase.error;
   return (
     <li data-testid="request" className="rounded-tremor-small border border-tremor-border p-3 dark:border-dark-tremor-border">
@@ -534,7 +534,7 @@ function RequestItem({ r, role, myId, cls, globalVersion }: { r: Req; role: Role
             Cancel request
           </button>
         )}
-        {mine && <Text>Your request: another approver must approve it.</Text>}
+        {mine && <Text>Your request (you wrote or edited it): another approver must approve it.</Text>}
       </div>
       <MutationError error={error} />
     </li>
