@@ -10,8 +10,10 @@ const IngestEnv = z.object({
   SWARMDECK_INGEST_QUEUE_MAX: z.coerce.number().int().min(1).default(200_000),
   /** most reports in one INSERT (group commit) */
   SWARMDECK_INGEST_BATCH_MAX: z.coerce.number().int().min(1).default(50_000),
-  /** how long the writer waits for more requests before an insert (ms) */
-  SWARMDECK_INGEST_LINGER_MS: z.coerce.number().int().min(0).max(100).default(5),
+  /** how long the writer waits for more requests before an insert (ms) … */
+  SWARMDECK_INGEST_LINGER_MS: z.coerce.number().int().min(0).max(100).default(50),
+  /** … unless this many reports are already waiting (group commit: one INSERT per ≤ 100 ms or 10k rows) */
+  SWARMDECK_INGEST_FLUSH_ROWS: z.coerce.number().int().min(1).default(10_000),
   /** threads one INSERT may use (0 = the engine's default); fewer leave cores to console queries */
   SWARMDECK_INGEST_INSERT_THREADS: z.coerce.number().int().min(0).max(64).default(0),
 });

@@ -81,12 +81,19 @@ class Writer {
   }
 
   private schedule(): void {
-    if (this.draining || this.timer || this.active >= MAX_ACTIVE) return;
-    const linger = ingestConfig().SWARMDECK_INGEST_LINGER_MS;
+    if (this.draining || this.active >= MAX_ACTIVE) return;
+    const cfg = ingestConfig();
+    if (this.queuedRows >= cfg.SWARMDECK_INGEST_FLUSH_ROWS) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.drain();
+      return;
+    }
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.drain();
-    }, linger);
+    }, cfg.SWARMDECK_INGEST_LINGER_MS);
   }
 
   /**
