@@ -9,7 +9,8 @@
  *   --sessions N       stop after N sessions (default: run until Ctrl-C)
  *   --concurrency C    viewers at the evening peak (default 300)
  *   --speed S          virtual time S× faster than real, never ahead of the real clock (default 1)
- *   --since D          start the virtual clock D ago: 90m, 2h, 1d (default 0, or 2h when --speed > 1)
+ *   --since D          start the virtual clock D ago: 90m, 2h, 1d (default 0; with --speed > 1: 2h, or with
+ *                      --sessions long enough for them to arrive and finish before it meets the real clock)
  *   --interval D       report interval, virtual (default 10s)
  *   --refresh D        flag re-evaluation per player, real time (default 30s)
  *   --seed N           random seed (default 42)
@@ -24,6 +25,17 @@ export function parseDuration(s: string): number {
   if (!m) throw new Error(`not a duration: ${s} (e.g. 30s, 90m, 2h, 7d)`);
   const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Math.round(Number(m[1]) * unit);
+}
+
+/**
+ * Without --since, a sped-up run starts far enough back that N sessions can arrive (at the average of
+ * the daily curve) and mostly finish before the virtual clock reaches the real one.
+ */
+function defaultSince(speed: number, concurrency: number, sessions?: number): number {
+  if (speed <= 1) return 0;
+  if (sessions === undefined) return 2 * 3_600_000;
+  const arrivalsPerMin = (concurrency * 0.45) / 26;
+  return Math.min(6.5 * 86_400_000, Math.round((sessions / arrivalsPerMin) * 60_000 + 2 * 3_600_000));
 }
 
 async function main() {
@@ -63,7 +75,7 @@ async function main() {
     sessions: values.sessions ? Number(values.sessions) : undefined,
     concurrency: Number(values.concurrency),
     speed,
-    sinceMs: values.since ? parseDuration(values.since) : speed > 1 ? 2 * 3_600_000 : 0,
+    sinceMs: values.since ? parseDuration(values.since) : defaultSince(speed, Number(values.concurrency), values.sessions ? Number(values.sessions) : undefined),
     intervalMs: parseDuration(values.interval!),
     refreshMs: parseDuration(values.refresh!),
     sendEveryMs: parseDuration(values['send-every']!),

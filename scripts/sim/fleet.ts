@@ -135,7 +135,7 @@ export class Fleet {
     const effective = device.optOut ? { ...settings, p2pMode: 'off' as const, uploadCapKbps: 0, maxPeers: 0 } : settings;
     this.clock = a.t;
     const reporter = this.o.open(device, { contentId: title.id, swarmId }, effective);
-    const minutes = Math.min(240, Math.max(1, this.rng.logNormal(p.sessionMedianMin, 0.8)));
+    const minutes = Math.min(180, Math.max(1, this.rng.logNormal(p.sessionMedianMin, 0.8)));
     const startup = Math.min(60_000, Math.round(this.rng.logNormal(p.startupMedianMs * (effective.p2pMode === 'off' ? 1 : 1.06), 0.45)));
     const ladder = LADDERS[p.rendition];
     const s: SimSession = {

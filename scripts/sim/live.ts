@@ -132,6 +132,11 @@ export async function runLive(o: LiveOptions): Promise<Tally> {
   while (!o.signal?.aborted && !fleet.done) {
     const now = Date.now();
     const target = Math.min(now, v0 + (now - real0) * o.speed);
+    if (o.sessions !== undefined && fleet.started >= o.sessions && t + o.intervalMs > now) {
+      // A finite run that met the real clock: the sessions still playing stop here rather than in real time.
+      o.log(`caught up with the real clock: ending the ${fleet.active.length} session(s) still playing`);
+      break;
+    }
     if (t + o.intervalMs > target || http.backlog() > o.maxInFlight * 4) {
       flushDue();
       await sleep(Math.min(250, Math.max(20, ((t + o.intervalMs - target) / o.speed) | 0)), o.signal);
