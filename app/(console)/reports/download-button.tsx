@@ -9,7 +9,7 @@ type State = { phase: 'idle' } | { phase: 'running'; startedAt: number; received
  * Downloads a report through fetch so progress can be shown: after a second a bar appears with the
  * time spent generating, then the bytes received as the file streams in.
  */
-export function DownloadButton({ href, label, filenameHint, disabled }: { href: string; label: string; filenameHint: string; disabled?: boolean }) {
+export function DownloadButton({ href, label, filenameHint, disabled, onDone }: { href: string; label: string; filenameHint: string; disabled?: boolean; onDone?: () => void }) {
   const [state, setState] = useState<State>({ phase: 'idle' });
   const [now, setNow] = useState(0);
   const timer = useRef<ReturnType<typeof setInterval> | null>(null);
@@ -50,6 +50,7 @@ export function DownloadButton({ href, label, filenameHint, disabled }: { href: 
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setState({ phase: 'idle' });
+      onDone?.();
     } catch (e) {
       setState({ phase: 'error', message: (e as Error).message });
     } finally {

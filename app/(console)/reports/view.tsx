@@ -140,7 +140,7 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
   const [hours, setHours] = useState(168);
   const [label, setLabel] = useState('');
   const [created, setCreated] = useState<string | null>(null);
-  const refresh = () => qc.invalidateQueries({ queryKey: trpc.reports.shareLinks.queryKey() });
+  const refresh = () => Promise.all([list.refetch(), qc.invalidateQueries({ queryKey: trpc.reports.recentDownloads.queryKey() })]);
   const create = useMutation(
     trpc.reports.createShareLink.mutationOptions({
       onSuccess: (r) => {
@@ -227,6 +227,7 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
 
 export function ReportsView() {
   const trpc = useTRPC();
+  const qc = useQueryClient();
   const { asns, start, end, set } = useSelection();
   const canShare = useCan('reports:share');
   const validRange = start <= end;
@@ -249,7 +250,14 @@ export function ReportsView() {
         </div>
         <div className="mt-6 flex flex-wrap items-start gap-3" data-testid="downloads">
           {REPORT_DOWNLOAD_FORMATS.map((f) => (
-            <DownloadButton key={f.format} label={f.label} href={reportUrl({ asns, from: start, to: end, format: f.format })} filenameHint={`isp-report.${f.format}`} disabled={asns.length === 0 || !validRange} />
+            <DownloadButton
+              key={f.format}
+              label={f.label}
+              href={reportUrl({ asns, from: start, to: end, format: f.format })}
+              filenameHint={`isp-report.${f.format}`}
+              disabled={asns.length === 0 || !validRange}
+              onDone={() => void qc.invalidateQueries({ queryKey: trpc.reports.recentDownloads.queryKey() })}
+            />
           ))}
         </div>
       </Card>
