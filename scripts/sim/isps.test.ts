@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { lookupIp } from '../../server/ingest/geo';
+import { ISPS, ispRanges, randomIp } from './isps';
+import { Rng } from './random';
+
+describe('simulated ISPs', () => {
+  it('draws every client address from its ISP\'s real ranges: the console\'s enrichment maps it back', () => {
+    const rng = new Rng(3);
+    const ranges = ispRanges();
+    for (const isp of ISPS) {
+      const countries = new Map<string, number>();
+      for (let i = 0; i < 40; i++) {
+        const g = lookupIp(randomIp(ranges.get(isp.asn)!, rng));
+        expect(g.asn).toBe(isp.asn);
+        countries.set(g.country, (countries.get(g.country) ?? 0) + 1);
+      }
+      // Mostly in the ISP's own country (a few blocks of these networks are registered elsewhere).
+      expect(countries.get(isp.country) ?? 0).toBeGreaterThanOrEqual(30);
+    }
+  }, 60_000);
+});
