@@ -32,7 +32,9 @@ export function KpiTile({
     <Card data-testid={testId} decoration="top" decorationColor={color}>
       <Text>{title}</Text>
       <Flex justifyContent="between" alignItems="end" className="mt-1 gap-2">
-        <Metric data-testid={testId ? `${testId}-value` : undefined}>{FORMAT[unit](value)}</Metric>
+        <div data-testid={testId ? `${testId}-value` : undefined}>
+          <Metric>{FORMAT[unit](value)}</Metric>
+        </div>
         <BadgeDelta deltaType={deltaType} title="change vs the previous period of the same length">
           {change === null ? '—' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`}
         </BadgeDelta>

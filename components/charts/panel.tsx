@@ -29,7 +29,11 @@ export function Panel({
   return (
     <Card data-testid={testId} className={className}>
       <Title>{title}</Title>
-      {subtitle && <Text className="mt-1">{subtitle}</Text>}
+      {subtitle && (
+        <div data-testid={testId ? `${testId}-subtitle` : undefined}>
+          <Text className="mt-1">{subtitle}</Text>
+        </div>
+      )}
       <div className="mt-4">
         {status.pending ? (
           <LoadingState />

@@ -1,6 +1,5 @@
 'use client';
 
-import { Callout } from '@tremor/react';
 import { useQuery } from '@tanstack/react-query';
 import { BarBreakdown } from '@/components/charts/bar-breakdown';
 import { Panel, statusOf } from '@/components/charts/panel';
@@ -34,7 +33,8 @@ export function SwarmsView() {
     <div className="grid gap-6">
       {sw.data && <IgnoredFiltersNote keys={sw.data.ignoredFilters} />}
       {sw.data && sw.data.trouble.length > 0 && (
-        <Callout title={`${sw.data.trouble.length} swarm${sw.data.trouble.length > 1 ? 's' : ''} in trouble`} color="rose" data-testid="swarms-trouble">
+        <div role="status" className="rounded-tremor-default border border-rose-300 bg-rose-50 p-4 text-tremor-default text-rose-900 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-100" data-testid="swarms-trouble">
+          <p className="font-semibold">{`${sw.data.trouble.length} swarm${sw.data.trouble.length > 1 ? 's' : ''} in trouble`}</p>
           <ul className="mt-1 list-disc pl-5">
             {sw.data.trouble.slice(0, 10).map((t) => (
               <li key={t.swarmId}>
@@ -45,7 +45,7 @@ export function SwarmsView() {
               </li>
             ))}
           </ul>
-        </Callout>
+        </div>
       )}
       <div className="grid gap-4 lg:grid-cols-2">
         <Panel title="Swarm size over time" subtitle="Active peers (distinct) per bucket, largest swarms" testId="swarm-size" status={{ ...statusOf(size), empty: size.data ? size.data.swarmIds.length === 0 : false }}>

@@ -40,7 +40,9 @@ export function IspDetailView({ asn }: { asn: number }) {
         <ErrorState error={q.error} onRetry={() => void q.refetch()} />
       ) : (
         <>
-          <Text data-testid="isp-name">{r?.isp ? `${r.isp} (AS${asn})` : `AS${asn}: no reports from this ISP in the range`}</Text>
+          <div data-testid="isp-name">
+            <Text>{r?.isp ? `${r.isp} (AS${asn})` : `AS${asn}: no reports from this ISP in the range`}</Text>
+          </div>
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
             <Figure testId="isp-cdn" label="Delivered CDN" value={r?.deliveredCdn ?? 0} unit="bytes" />
             <Figure testId="isp-intra" label="P2P intra-ISP" value={r?.p2pIntra ?? 0} unit="bytes" />

@@ -1,0 +1,97 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatBytes } from '@/lib/format';
+import { startApp, type RunningApp } from '../helpers/app';
+import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, signInPage } from '../helpers/auth';
+import { launchBrowser } from '../helpers/browser';
+import { buildDataset, ENV, ingest, sum, within } from '../integration/dashboards-fixture';
+
+let app: RunningApp;
+let browser: Browser;
+const now = Date.now();
+const { reports } = buildDataset(now);
+
+beforeAll(async () => {
+  app = await startApp({ env: { ...ADMIN_ENV, ...ENV } });
+  await ingest(`${app.url}/api/v1/telemetry`, reports);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInPage(page, app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.goto(`${app.url}${path}`, { waitUntil: 'networkidle' });
+  return { page, errors };
+}
+
+/** A chart with data: Recharts draws its SVG surface with at least one series path or bar. */
+async function expectCharts(page: Page, testIds: string[]) {
+  for (const id of testIds) {
+    const panel = page.locator(`[data-testid="${id}"]`);
+    await panel.locator('svg').first().waitFor({ timeout: 15_000 });
+    expect(await panel.locator('[data-testid=empty-state]').count(), id).toBe(0);
+    expect(await panel.locator('svg path, svg rect').count(), id).toBeGreaterThan(0);
+  }
+}
+
+describe('dashboard pages in Chromium', () => {
+  it.each([
+    ['/overview?range=24h', ['overview-offload', 'tile-offload', 'tile-peers']],
+    ['/offload?range=24h', ['offload-bytes', 'offload-ratio', 'offload-breakdown']],
+    ['/swarms?range=24h', ['swarm-size', 'size-curve']],
+    ['/isps?range=24h', ['isps-balance', 'isps-flows']],
+    ['/isps/15169?range=24h', ['isp-traffic', 'isp-balance-series']],
+    ['/qoe?range=24h', ['qoe-rebufferRatio', 'qoe-startupP95', 'qoe-failureRate', 'qoe-avgBitrateKbps']],
+  ] as const)('%s renders its charts with data and no console error', async (path, charts) => {
+    const { page, errors } = await open(path);
+    await expectCharts(page, [...charts]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a breakdown row click filters the whole page: URL and figures change', async () => {
+    const { page, errors } = await open('/offload?range=24h&by=deviceClass');
+    const subtitle = page.locator('[data-testid=offload-bytes-subtitle]');
+    const last24 = within(reports, now - 86_400_000, now + 1);
+    await expect.poll(() => subtitle.textContent()).toContain(`CDN ${formatBytes(sum(last24, (r) => r.bytes.cdn))}`);
+    await page.click('[data-testid=breakdown-table] tr[data-row="mobile"]');
+    await page.waitForURL(/deviceClass=mobile/);
+    const mobile = last24.filter((r) => r.deviceClass === 'mobile');
+    await expect.poll(() => subtitle.textContent(), { timeout: 15_000 }).toContain(`CDN ${formatBytes(sum(mobile, (r) => r.bytes.cdn))}`);
+    await expect(page.locator('[data-testid=filter-chips]').textContent()).resolves.toContain('mobile');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('drills down from the swarms table to one title', async () => {
+    const { page, errors } = await open('/swarms?range=24h');
+    await page.locator('[data-testid=swarms-table] tr[data-row="title-b/720p"]').click();
+    await page.waitForURL(/contentId=title-b/);
+    await expect
+      .poll(async () => (await page.locator('[data-testid=swarms-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')))).sort())
+      .toEqual(['title-b/1080p', 'title-b/720p']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens the ISP detail page from the ISPs table', async () => {
+    const { page, errors } = await open('/isps?range=24h');
+    await page.locator('[data-testid=isps-table] tr[data-row="15169"]').click();
+    await page.waitForURL(/\/isps\/15169\?range=24h/);
+    await expect.poll(() => page.locator('[data-testid=isp-name]').textContent(), { timeout: 15_000 }).toContain('Google LLC');
+    const last24 = within(reports, now - 86_400_000, now + 1).filter((r) => r._asn === 15169);
+    await expect.poll(() => page.locator('[data-testid=isp-cdn]').textContent()).toContain(formatBytes(sum(last24, (r) => r.bytes.cdn)));
+    await expectCharts(page, ['isp-traffic']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
