@@ -171,7 +171,8 @@ export async function runLive(o: LiveOptions): Promise<Tally> {
     draining.add(r);
   }
   reporters.clear();
-  const deadline = Date.now() + 120_000;
+  // Stopped by a signal (e.g. Ctrl-C, which also stops a console started beside it): a short last try.
+  const deadline = Date.now() + (o.signal?.aborted ? 5_000 : 120_000);
   while (Date.now() < deadline) {
     for (const r of draining) if (!r.transport.stats().queued) draining.delete(r);
     if (!draining.size) break;
