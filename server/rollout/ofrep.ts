@@ -13,6 +13,33 @@ import { currentSnapshot, peekSnapshot, type Snapshot } from './snapshot';
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-cache, private' } as const;
 
+/**
+ * Players call OFREP from their own origin (the web provider in a browser). The key travels in a header,
+ * never a cookie, so any origin may call; ETag and Retry-After must be readable by the provider.
+ */
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'ETag, Retry-After',
+} as const;
+
+function withCors(res: Response): Response {
+  for (const [k, v] of Object.entries(CORS)) res.headers.set(k, v);
+  return res;
+}
+
+/** OPTIONS preflight for both endpoints. */
+export function preflight(): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...CORS,
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'Authorization, X-API-Key, Content-Type, If-None-Match',
+      'access-control-max-age': '600',
+    },
+  });
+}
+
 type ErrorCode = 'PARSE_ERROR' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'GENERAL';
 
 class OfrepFailure extends Error {
@@ -114,6 +141,10 @@ function evaluateFor(snap: Snapshot, p: Parsed): { ev: Evaluation; version: numb
 }
 
 async function guard(req: Request, onError: (f: OfrepFailure) => Response, run: () => Promise<Response>): Promise<Response> {
+  return withCors(await guarded(req, onError, run));
+}
+
+async function guarded(req: Request, onError: (f: OfrepFailure) => Response, run: () => Promise<Response>): Promise<Response> {
   const key = await verifyOfrepKey(req.headers).catch(() => null);
   if (!key) return new Response(null, { status: 401 });
   if (!allow(key.id)) return new Response(null, { status: 429, headers: { 'retry-after': '1' } });

@@ -39,7 +39,7 @@ const tv = (id: string, extra: Record<string, unknown> = {}) => ({ targetingKey:
 
 beforeAll(async () => {
   resetSnapshot();
-  server = await serveRoutes({ '/ofrep/v1/evaluate/flags': bulkRoute, '/ofrep/v1/evaluate/flags/:key': oneRoute as unknown as RouteModule });
+  server = await serveRoutes({ '/ofrep/v1/evaluate/flags': bulkRoute as unknown as RouteModule, '/ofrep/v1/evaluate/flags/:key': oneRoute as unknown as RouteModule });
   await OpenFeature.setProviderAndWait(new OFREPProvider({ baseUrl: server.url, headers: [['Authorization', `Bearer ${KEY}`]] }));
   client = OpenFeature.getClient();
 });
@@ -150,6 +150,22 @@ describe('OFREP over raw HTTP: status codes and bodies', () => {
       delete process.env.SWARMDECK_OFREP_RATE_PER_KEY;
       resetRolloutSettings();
     }
+  });
+
+  it('lets a player on another origin call it (CORS preflight, ETag exposed)', async () => {
+    const pre = await fetch(`${server.url}/ofrep/v1/evaluate/flags`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://player.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, if-none-match' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/Authorization.*If-None-Match/);
+    const r = await post('/ofrep/v1/evaluate/flags', { context: tv('cors') }, { authorization: `Bearer ${KEY}`, origin: 'https://player.example' });
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('access-control-expose-headers')).toMatch(/ETag/);
+    const denied = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: tv('cors') }, { origin: 'https://player.example' });
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('200 is application/json with key, value, reason, variant, metadata and no errorCode', async () => {

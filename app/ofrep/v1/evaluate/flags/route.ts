@@ -1,7 +1,11 @@
-import { evaluateAll } from '@/server/rollout/ofrep';
+import { evaluateAll, preflight } from '@/server/rollout/ofrep';
 
 export const dynamic = 'force-dynamic';
 
 export function POST(req: Request) {
   return evaluateAll(req);
+}
+
+export function OPTIONS() {
+  return preflight();
 }
