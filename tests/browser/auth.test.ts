@@ -180,6 +180,30 @@ describe('roles in Chromium', () => {
   });
 });
 
+describe('ingest keys in Settings', () => {
+  it('an admin creates an ingest key shown once, the telemetry API accepts it, and refuses it once revoked', async () => {
+    const { page, errors } = await freshPage();
+    await signInPage(page, app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await page.goto(`${app.url}/settings`, { waitUntil: 'networkidle' });
+    await page.fill('input[aria-label="Key name"]', 'browser-app');
+    await page.fill('input[aria-label="Rate limit (reports per second)"]', '50');
+    await page.click('button:has-text("Create key")');
+    const key = (await page.locator('[data-testid=new-ingest-key]').textContent())!;
+    const row = page.locator('[data-testid="ingest-key-row-browser-app"]');
+    await page.locator('[data-testid="ingest-key-row-browser-app"]:has-text("active")').waitFor();
+    expect(await row.textContent()).toContain('50/s');
+    expect(await row.textContent()).not.toContain(key);
+    const post = (k: string) =>
+      fetch(`${app.url}/api/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json' }, body: '{}' });
+    expect((await post(key)).status).not.toBe(401);
+    await row.locator('button:has-text("Revoke")').click();
+    await page.locator('[data-testid="ingest-key-row-browser-app"]:has-text("revoked")').waitFor();
+    expect((await post(key)).status).toBe(401);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
 describe('single sign-on button', () => {
   it('appears only when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set', async () => {
     const sso = await startApp({
