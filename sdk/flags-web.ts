@@ -1,5 +1,5 @@
 import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
-import { OpenFeature, ProviderEvents, type EvaluationContext } from '@openfeature/web-sdk';
+import { NOOP_PROVIDER, OpenFeature, ProviderEvents, type EvaluationContext } from '@openfeature/web-sdk';
 import { FLAG_KEYS, OFF_SETTINGS, settingsFromDetails, type P2pSettings } from './settings';
 
 export interface WebFlagsOptions {
@@ -53,6 +53,7 @@ export async function createWebFlags(o: WebFlagsOptions): Promise<WebFlags> {
         client.removeHandler(ProviderEvents.Ready, h);
       };
     },
-    close: () => OpenFeature.clearProviders(),
+    // Only this domain's provider: the app's own OpenFeature setup stays as it is.
+    close: () => OpenFeature.setProviderAndWait(domain, NOOP_PROVIDER),
   };
 }

@@ -3,7 +3,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import zlib from 'node:zlib';
 import { OFREPProvider } from '@openfeature/ofrep-provider';
-import { OpenFeature, type EvaluationContext } from '@openfeature/server-sdk';
+import { NOOP_PROVIDER, OpenFeature, type EvaluationContext } from '@openfeature/server-sdk';
 import { FLAG_KEYS, settingsFromDetails, type P2pSettings } from './settings';
 import type { Compressor } from './transport';
 
@@ -55,6 +55,6 @@ export function createNodeFlags(o: NodeFlagsOptions): NodeFlags {
         return settings ? { ok: true as const, settings } : { ok: false as const, error: `${mode.errorCode}${mode.errorMessage ? `: ${mode.errorMessage}` : ''}` };
       });
     },
-    close: () => OpenFeature.close(),
+    close: () => OpenFeature.setProviderAndWait(domain, NOOP_PROVIDER),
   };
 }
