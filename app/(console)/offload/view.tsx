@@ -12,6 +12,7 @@ import { formatBytes, formatPercent } from '@/lib/format';
 import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
+import { useRolloutAnnotations } from '../overview/use-annotations';
 import { BREAKDOWN_FILTER, BREAKDOWN_LABEL, BREAKDOWNS, dimensionFromSearchParams } from './dimension';
 
 export function OffloadView() {
@@ -31,6 +32,7 @@ export function OffloadView() {
     router.push(`${pathname}?${next.toString()}`, { scroll: false });
   };
   const s = series.data;
+  const annotations = useRolloutAnnotations(s ? { from: s.from, to: s.to } : undefined);
   const empty = s ? s.totals.cdnBytes + s.totals.p2pBytes === 0 : false;
   const filterKey = BREAKDOWN_FILTER[dimension];
 
@@ -51,11 +53,12 @@ export function OffloadView() {
               unit="bytes"
               stack
               stepSeconds={s.stepSeconds}
+              annotations={annotations}
             />
           )}
         </Panel>
         <Panel title="Offload ratio" subtitle="P2P ÷ (P2P + CDN) per bucket" testId="offload-ratio" status={{ ...statusOf(series), empty }}>
-          {s && <TimeSeriesChart data={s.series.map((p) => ({ t: p.t, Offload: p.offload }))} categories={['Offload']} colors={[COLORS.offload]} unit="percent" kind="line" stepSeconds={s.stepSeconds} />}
+          {s && <TimeSeriesChart data={s.series.map((p) => ({ t: p.t, Offload: p.offload }))} categories={['Offload']} colors={[COLORS.offload]} unit="percent" kind="line" stepSeconds={s.stepSeconds} annotations={annotations} />}
         </Panel>
       </div>
 

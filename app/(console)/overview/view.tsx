@@ -13,6 +13,7 @@ import { formatBytes, formatCount, formatPercent } from '@/lib/format';
 import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { costFromSearchParams, refetchFor } from './params';
+import { useRolloutAnnotations } from './use-annotations';
 
 const MOVER_TITLES = { deviceClass: 'Device classes', asn: 'ISPs', contentId: 'Titles' } as const;
 
@@ -35,6 +36,7 @@ export function OverviewView() {
   };
 
   const d = ov.data;
+  const annotations = useRolloutAnnotations(d ? { from: d.from, to: d.to } : undefined);
   const spark = (pick: (p: NonNullable<typeof d>['series'][number]) => number | null) => (d ? d.series.map((p) => ({ t: p.t, v: pick(p) })) : []);
   const empty = d ? d.current.cdnBytes + d.current.p2pBytes === 0 && d.previous.cdnBytes + d.previous.p2pBytes === 0 : false;
 
@@ -85,7 +87,7 @@ export function OverviewView() {
       </div>
 
       <Panel title="Offload over time" subtitle="P2P share of delivered bytes" testId="overview-offload" status={{ ...statusOf(ov), empty }}>
-        {d && <TimeSeriesChart data={d.series.map((p) => ({ t: p.t, Offload: p.offload }))} categories={['Offload']} colors={[COLORS.offload]} unit="percent" stepSeconds={d.stepSeconds} />}
+        {d && <TimeSeriesChart data={d.series.map((p) => ({ t: p.t, Offload: p.offload }))} categories={['Offload']} colors={[COLORS.offload]} unit="percent" stepSeconds={d.stepSeconds} annotations={annotations} />}
       </Panel>
 
       <div className="grid gap-4 lg:grid-cols-3" data-testid="movers">

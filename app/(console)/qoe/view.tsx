@@ -9,6 +9,7 @@ import { DEVICE_CLASS_LABEL, type DeviceClass } from '@/lib/filters';
 import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
+import { useRolloutAnnotations } from '../overview/use-annotations';
 
 type Metric = 'rebufferRatio' | 'startupP50' | 'startupP95' | 'failureRate' | 'avgBitrateKbps';
 const METRICS: { key: Metric; title: string; unit: Unit; subtitle: string }[] = [
@@ -24,6 +25,7 @@ export function QoeView() {
   const { range, filters, setFilter } = useViewParams();
   const q = useQuery({ ...trpc.dashboards.qoe.queryOptions({ range, filters }), refetchInterval: refetchFor(range) });
   const d = q.data;
+  const annotations = useRolloutAnnotations(d ? { from: d.from, to: d.to } : undefined);
   const empty = d ? d.cohorts.length === 0 : false;
   return (
     <div className="grid gap-6">
@@ -39,6 +41,7 @@ export function QoeView() {
                 kind="line"
                 stepSeconds={d.stepSeconds}
                 height="h-56"
+                annotations={annotations}
               />
             )}
           </Panel>
