@@ -96,6 +96,23 @@ describe('rollouts page in Chromium', () => {
     await ap.page.context().close();
   });
 
+  it('the built app answers OFREP CORS preflights from a player origin', async () => {
+    const pre = await fetch(`${app.url}/ofrep/v1/evaluate/flags`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://player.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    const res = await fetch(`${app.url}/ofrep/v1/evaluate/flags`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, origin: 'https://player.example' },
+      body: JSON.stringify({ context: { targetingKey: 'tv-cors', deviceClass: 'smart_tv' } }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/ETag/);
+    expect(res.headers.get('etag')).toMatch(/^".+"$/);
+  });
+
   it('the audit page lists those actions and exports them as CSV', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
