@@ -187,7 +187,7 @@ export class Fleet {
       if (list) list.push(s);
       else swarms.set(s.swarmId, [s]);
     }
-    for (const [id, members] of swarms) this.exchange(id, members, t0, t1);
+    for (const [id, members] of swarms) this.exchange(id, members, t0);
     // Close the interval of every session (at its end time when it ended inside the step).
     const still: SimSession[] = [];
     for (const s of this.active) {
@@ -284,7 +284,7 @@ export class Fleet {
     s.downloaded += s.bytes;
   }
 
-  private exchange(swarmId: string, members: SimSession[], t0: number, t1: number): void {
+  private exchange(swarmId: string, members: SimSession[], t0: number): void {
     const collapsed = swarmCollapsed(swarmId, t0);
     const p2p = members.filter((s) => s.settings.p2pMode !== 'off');
     const size = p2p.length;
@@ -385,6 +385,5 @@ export class Fleet {
       const share = capOf.get(u)! / capByAsn.get(asn)!;
       for (const [toAsn, bytes] of m) u.reporter.counters.addP2pUp(Math.floor(bytes * share), toAsn);
     }
-    void t1;
   }
 }
