@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '@/lib/format';
 import { startApp, type RunningApp } from '../helpers/app';
-import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, signInPage } from '../helpers/auth';
+import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, cli, signInPage } from '../helpers/auth';
 import { launchBrowser } from '../helpers/browser';
 import { buildDataset, ENV, ingest, sum, within } from '../integration/dashboards-fixture';
 
@@ -91,6 +91,16 @@ describe('dashboard pages in Chromium', () => {
     const last24 = within(reports, now - 86_400_000, now + 1).filter((r) => r._asn === 15169);
     await expect.poll(() => page.locator('[data-testid=isp-cdn]').textContent()).toContain(formatBytes(sum(last24, (r) => r.bytes.cdn)));
     await expectCharts(page, ['isp-traffic']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a rollout config change as an annotation under the time-series charts', async () => {
+    await cli(app.dataDir, ['rollout:kill', '--class', 'tablet', '--reason', 'dashboards browser test']);
+    const { page, errors } = await open('/overview?range=24h');
+    await expect
+      .poll(() => page.locator('[data-testid=overview-offload] [data-testid=chart-annotations]').textContent(), { timeout: 15_000 })
+      .toContain('tablet killed');
     expect(errors).toEqual([]);
     await page.close();
   });
