@@ -390,23 +390,26 @@ export async function approveRequest(input: { actor: Actor; id: string; revision
     const approvals = [...req.approvals, { id: input.actor.id, email: input.actor.email, comment, ts: new Date().toISOString() }];
     const enough = approvals.length >= rolloutSettings().SWARMDECK_ROLLOUT_APPROVALS;
     let next: ChangeRequest = { ...req, revision: req.revision + 1, approvals, comment };
-    await audit({
-      actor: auditActor(input.actor),
-      action: 'rollout.change_request_approved',
-      target: { type: 'rollout_request', id: req.id },
-      before: { status: 'pending', approvals: req.approvals.length },
-      after: { status: enough ? 'applied' : 'pending', approvals: approvals.length },
-      reason: comment,
-      details: { deviceClass: req.deviceClass },
-    });
+    const approved = () =>
+      audit({
+        actor: auditActor(input.actor),
+        action: 'rollout.change_request_approved',
+        target: { type: 'rollout_request', id: req.id },
+        before: { status: 'pending', approvals: req.approvals.length },
+        after: { status: enough ? 'applied' : 'pending', approvals: approvals.length },
+        reason: comment,
+        details: { deviceClass: req.deviceClass },
+      });
     if (!enough) {
       await writeRequest(next);
+      await approved();
       return next;
     }
     const before = req.deviceClass === GLOBAL ? snap.global : snap.classes[req.deviceClass];
     const fresh = await applyRequest(req, input.actor, snap);
     next = { ...next, status: 'applied', decidedBy: { id: input.actor.id, email: input.actor.email }, appliedSeq: fresh.seq };
     await writeRequest(next);
+    await approved();
     const after = req.deviceClass === GLOBAL ? fresh.global : fresh.classes[req.deviceClass];
     await audit({
       actor: auditActor(input.actor),

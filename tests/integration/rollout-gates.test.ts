@@ -280,6 +280,21 @@ describe('gates', () => {
     await appr.rollouts.reject({ id: r.requestId, comment: 'too much' });
   });
 
+  it('a request asking more than capabilities lowered meanwhile can be neither rebased nor approved', async () => {
+    const m = await current('mobile');
+    expect(m.capabilities.mayUpload).toBe(true);
+    const r = await op.rollouts.propose({ deviceClass: 'mobile', rule: { ...m.rule, mode: 'full', uploadCapKbps: 200 }, baseVersion: m.version, reason: 'phones upload' });
+    if (r.outcome !== 'requested') throw new Error('expected a request');
+    await admin.rollouts.setCapabilities({ deviceClass: 'mobile', capabilities: { mayUpload: false, maxUploadCapKbps: 0, maxPeers: 8 }, reason: 'battery drain' });
+    const fresh = await current('mobile');
+    await expect(op.rollouts.edit({ id: r.requestId, baseVersion: fresh.version, reason: 'rebased' })).rejects.toThrow(/mobile may not upload/);
+    // Rebasing refuses the over-asking rule; an approval of the stale request is refused too.
+    expect(await code(appr.rollouts.approve({ id: r.requestId }))).toBe('CONFLICT');
+    const approvals = await listAudit({ action: 'rollout.change_request_approved', targetId: r.requestId });
+    expect(approvals).toEqual([]);
+    expect((await current('mobile')).rule.mode).toBe('download');
+  });
+
   it('annotations list applied config changes in a time range', async () => {
     const list = await viewer.rollouts.annotations({ from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) });
     expect(list.length).toBeGreaterThan(5);
