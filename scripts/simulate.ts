@@ -54,8 +54,14 @@ async function main() {
       seed: { type: 'string', default: '42' },
       'tally-json': { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    const src = fs.readFileSync(new URL(import.meta.url), 'utf8');
+    console.log(/\/\*\*([\s\S]*?)\*\//.exec(src)![1]!.replace(/^ \* ?/gm, '').trim());
+    return;
+  }
   if (!values.key) throw new Error('no ingest key: pass --key or set SWARMDECK_INGEST_KEY');
   const speed = Number(values.speed);
   if (!(speed >= 1)) throw new Error('--speed must be ≥ 1');
