@@ -82,12 +82,12 @@ export async function listAudit(input: AuditFilter = {}): Promise<AuditRow[]> {
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: f.limit };
   if (f.from) {
-    where.push('ts >= {from:DateTime64(3)}');
-    params.from = f.from.getTime() / 1000;
+    where.push('ts >= fromUnixTimestamp64Milli({from:Int64})');
+    params.from = f.from.getTime();
   }
   if (f.to) {
-    where.push('ts < {to:DateTime64(3)}');
-    params.to = f.to.getTime() / 1000;
+    where.push('ts < fromUnixTimestamp64Milli({to:Int64})');
+    params.to = f.to.getTime();
   }
   if (f.action) {
     where.push('action = {action:String}');

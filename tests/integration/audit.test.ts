@@ -25,5 +25,7 @@ describe('audit log', () => {
     expect(bob).toHaveLength(1);
     expect(await listAudit({ actionPrefix: 'auth.' })).toHaveLength(1);
     expect(await listAudit({ targetType: 'rollout', targetId: 'smart_tv' })).toHaveLength(1);
+    expect(await listAudit({ from: new Date(0), to: new Date(Date.now() + 60_000) })).toHaveLength(2);
+    expect(await listAudit({ to: new Date(0) })).toHaveLength(0);
   });
 });
