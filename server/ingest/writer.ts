@@ -1,7 +1,8 @@
-import { command, query, StoreError } from '../clickhouse/client';
+import { StoreError } from '../clickhouse/client';
 import { insertRawPrefix, SEEN_REPORT_IDS, SeenRow } from '../clickhouse/queries/ingest';
 import { ingestConfig } from './config';
 import { dt64, RECEIVED_AT_MARK } from './rows';
+import { closeWriterStore, writerCommand, writerQuery } from './writer-store';
 
 /**
  * The process's single ingestion writer (group commit). Requests hand it pre-serialized rows and wait;
@@ -155,7 +156,7 @@ class Writer {
     const stored = new Set<string>();
     const ask = [...unknown];
     for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
-      const rows = await query(SEEN_REPORT_IDS, { ids: ask.slice(i, i + LOOKUP_CHUNK) }, SeenRow);
+      const rows = await writerQuery(SEEN_REPORT_IDS, { ids: ask.slice(i, i + LOOKUP_CHUNK) }, SeenRow);
       for (const r of rows) stored.add(r.report_id);
     }
     const received = `"${dt64(now)}"`;
@@ -184,7 +185,7 @@ class Writer {
     try {
       if (out.length > 0) {
         out.push('');
-        await command(insertRawPrefix(ingestConfig().SWARMDECK_INGEST_INSERT_THREADS) + out.join('\n'));
+        await writerCommand(insertRawPrefix(ingestConfig().SWARMDECK_INGEST_INSERT_THREADS) + out.join('\n'));
       }
       for (const id of taken) this.remember(id, now);
       this.commits++;
@@ -227,6 +228,7 @@ export function ingestWriter(): Writer {
 }
 
 /** Drop the writer (tests that close and reopen the store in one process). */
-export function resetIngestWriter(): void {
+export async function resetIngestWriter(): Promise<void> {
   holder[KEY] = undefined;
+  await closeWriterStore();
 }

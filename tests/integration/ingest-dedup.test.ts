@@ -108,7 +108,7 @@ describe('exactly once by reportId', () => {
     const batch = [report(), report(), report()];
     expect((await postJson(batch)).body.accepted).toBe(3);
     await closeStore();
-    resetIngestWriter();
+    await resetIngestWriter();
     const again = await postJson([...batch, report()]);
     expect(again.body).toMatchObject({ accepted: 1, duplicates: 3 });
     expect(await count('telemetry_raw', idsOf(batch))).toBe(3);
