@@ -82,11 +82,11 @@ export async function listAudit(input: AuditFilter = {}): Promise<AuditRow[]> {
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: f.limit };
   if (f.from) {
-    where.push('ts >= fromUnixTimestamp64Milli({from:Int64})');
+    where.push('audit_log.ts >= fromUnixTimestamp64Milli({from:Int64})');
     params.from = f.from.getTime();
   }
   if (f.to) {
-    where.push('ts < fromUnixTimestamp64Milli({to:Int64})');
+    where.push('audit_log.ts < fromUnixTimestamp64Milli({to:Int64})');
     params.to = f.to.getTime();
   }
   if (f.action) {
