@@ -148,6 +148,15 @@ export async function updateUser(
   return { before, after };
 }
 
+/** End every session the user holds (sign out everywhere); the next request needs a new sign-in. */
+export async function endSessions(id: string): Promise<void> {
+  const before = await getUserById(id, { fresh: true });
+  if (!before) throw new UserError('not_found', 'No such user.');
+  const { version: _v, updated_at_ms: _u, ...rest } = before;
+  // +1 ms: a session sealed in this very millisecond is ended too.
+  await write({ ...rest, sessions_valid_after_ms: Date.now() + 1 });
+}
+
 /** What may leave the server about a user (never the password hash). */
 export function publicUser(u: UserRow) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: new Date(u.created_at_ms) };

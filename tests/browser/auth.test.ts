@@ -109,6 +109,13 @@ describe('roles in Chromium', () => {
     expect(await callMutation(page, 'users.deactivate', { id: viewer.id })).toEqual({ status: 403, code: 'FORBIDDEN' });
     // The only console errors are the browser's notes on the two refused calls made above.
     expect(errors).toEqual(Array(2).fill('Failed to load resource: the server responded with a status of 403 (Forbidden)'));
+    // Any role may end all of its own sessions.
+    const second = await freshPage();
+    await signInPage(second.page, app.url, viewer.email, viewer.password);
+    await Promise.all([page.waitForURL(/\/sign-in$/), page.click('[data-testid=sign-out-everywhere]')]);
+    await second.page.goto(`${app.url}/overview`);
+    await second.page.waitForURL(/\/sign-in$/);
+    await second.page.context().close();
     await page.context().close();
   });
 

@@ -5,7 +5,7 @@ import { listAudit } from '@/server/audit/log';
 import { resetLimits } from '@/server/auth/rate-limit';
 import { sessionFromHeaders } from '@/server/auth/session';
 import { updateUser } from '@/server/auth/users';
-import { callerAs, createTestUser } from '../helpers/auth';
+import { callerAs, createTestUser, sessionCookieFor } from '../helpers/auth';
 import { serveRoutes } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
 
@@ -107,5 +107,21 @@ describe('password sign-in and sessions', () => {
     const { headers } = await callerAs('admin');
     const tampered = headers.get('cookie')!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     expect(await sessionFromHeaders(new Headers({ cookie: tampered }))).toBeNull();
+  });
+});
+
+describe('sign out everywhere', () => {
+  it('ends every session of the user, the calling one included, and no one else’s', async () => {
+    const a = await callerAs('operator');
+    const other = await callerAs('operator');
+    const second = new Headers({ cookie: await sessionCookieFor(a.user.id) });
+    expect(await sessionFromHeaders(second)).not.toBeNull();
+    await a.caller.auth.signOutEverywhere();
+    expect(await sessionFromHeaders(a.headers)).toBeNull();
+    expect(await sessionFromHeaders(second)).toBeNull();
+    expect(await sessionFromHeaders(other.headers)).not.toBeNull();
+    // …and a fresh sign-in works again.
+    expect(await sessionFromHeaders(new Headers({ cookie: await sessionCookieFor(a.user.id) }))).not.toBeNull();
+    expect((await listAudit({ action: 'auth.signed_out_everywhere' }))[0]?.actor_id).toBe(a.user.id);
   });
 });
