@@ -61,11 +61,16 @@ export async function runBackfill(o: BackfillOptions): Promise<Tally> {
   const end = now - interval;
   fleet.clock = start;
   let first = true;
+  let inFlight: Promise<void> = Promise.resolve();
   for (let t = start; t + interval <= end; t += interval) {
     const arrivals = fleet.planArrivals(t, t + interval, { warm: first });
     first = false;
     fleet.step(t, t + interval, arrivals, (d) => historicalSettings(d.id, d.profile.cls, t, now));
-    if (batch.length >= 20_000) await flush();
+    if (batch.length >= 25_000) {
+      // One batch in the store's hands while the next one is simulated.
+      await inFlight;
+      inFlight = flush();
+    }
     o.progress?.((t - start) / (end - start), tally);
   }
   // Sessions still playing at the end report their last interval; the live fleet takes over from here.
@@ -76,6 +81,7 @@ export async function runBackfill(o: BackfillOptions): Promise<Tally> {
       batch.push({ report: r, ip: s.device.ip });
     }
   }
+  await inFlight;
   await flush();
   o.progress?.(1, tally);
   return tally;
