@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: 'Reports' };
 export const dynamic = 'force-dynamic';
 
 export default async function Page() {
-  void prefetch(trpc.reports.recentDownloads.queryOptions({ limit: 20 }));
+  await prefetch(trpc.reports.recentDownloads.queryOptions({ limit: 20 }));
   return (
     <>
       <PageHeader title="Reports" description="Per-ISP partnership reports as CSV, spreadsheet, PDF and JSON, and expiring share links for people without a console account." />

@@ -9,6 +9,20 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useCan } from '@/lib/auth/use-can';
 import { REPORT_DOWNLOAD_FORMATS, reportUrl, utcDay } from '@/lib/reports/preview';
 import { useTRPC } from '../../_trpc/client';
+
+type ShareLink = {
+  id: string;
+  asns: number[];
+  from: string;
+  to: string;
+  expiresAt: number;
+  createdAt: number;
+  createdBy: string;
+  label: string;
+  revokedAt: number | null;
+  revokedBy: string;
+  status: 'active' | 'expired' | 'revoked';
+};
 import { DownloadButton } from './download-button';
 
 const INPUT =
@@ -140,16 +154,21 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
   const [hours, setHours] = useState(168);
   const [label, setLabel] = useState('');
   const [created, setCreated] = useState<string | null>(null);
-  const refresh = () => Promise.all([list.refetch(), qc.invalidateQueries({ queryKey: trpc.reports.recentDownloads.queryKey() })]);
+  const key = trpc.reports.shareLinks.queryKey();
+  // The mutation answers with the link itself: the list is updated from it at once and marked stale.
+  const settle = (update: (links: ShareLink[]) => ShareLink[]) => {
+    qc.setQueryData(key, (old) => update(old ?? []));
+    void qc.invalidateQueries({ queryKey: key, refetchType: 'none' });
+  };
   const create = useMutation(
     trpc.reports.createShareLink.mutationOptions({
       onSuccess: (r) => {
         setCreated(`${window.location.origin}/share/${r.token}`);
-        void refresh();
+        settle((links) => [r.link, ...links.filter((l) => l.id !== r.link.id)]);
       },
     }),
   );
-  const revoke = useMutation(trpc.reports.revokeShareLink.mutationOptions({ onSuccess: () => void refresh() }));
+  const revoke = useMutation(trpc.reports.revokeShareLink.mutationOptions({ onSuccess: (link) => settle((links) => links.map((l) => (l.id === link.id ? link : l))) }));
   return (
     <Card>
       <Title>Share links</Title>
