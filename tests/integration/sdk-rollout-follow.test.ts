@@ -18,8 +18,7 @@ import { withFreshStore } from '../helpers/store';
  * A rollout change reaches a running fleet: the simulator plays in real time (speed 1) against the real
  * endpoints; every class starts disabled, then is enabled (download, 100 %). Reports that close more than
  * one flag-refresh period plus two report intervals (and 3 s for the evaluations) after the change must
- * carry the new mode; reports
- * before it, the old one.
+ * carry the new mode; reports before it, the old one.
  */
 
 const KEY = 'sdk-follow-ingest-key-0001';
