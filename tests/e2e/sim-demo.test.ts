@@ -4,11 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DIST_DIR } from '../helpers/app';
+import { signInPage } from '../helpers/auth';
+import { launchBrowser } from '../helpers/browser';
 
 /*
  * `npm run demo -- --backfill …` end to end on the built app: the backfill fills history through the
  * ingestion pipeline before the server starts, the server prints the URL and the demo sign-in, and the
- * simulator's live reports reach the store within 30 s (read through the CLI, which runs inside the server).
+ * simulator's live reports reach the store within 30 s (read through the CLI, which runs inside the server),
+ * and the Overview shows figures to the demo admin in Chromium.
  */
 
 const root = process.cwd();
@@ -94,5 +97,19 @@ describe('npm run demo', () => {
     while (!/\[sim\] OFREP answers/.test(out) && Date.now() < ofrepDeadline) await new Promise((r) => setTimeout(r, 500));
     expect(out).toMatch(/\[sim\] OFREP answers: players follow the console's rollout rules/);
     expect(out).not.toMatch(/STATIC fallback/);
+
+    // What a newcomer sees: sign in with the printed credentials; the Overview has figures.
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+      await signInPage(page, banner[1]!, banner[2]!, banner[3]!);
+      await page.goto(`${banner[1]}/overview?range=24h`, { waitUntil: 'networkidle' });
+      const sessions = page.locator('[data-testid="tile-sessions-value"]');
+      await sessions.waitFor({ timeout: 30_000 });
+      expect(await sessions.innerText()).toMatch(/[1-9]/);
+      expect(await page.locator('[data-testid="overview-offload"] [data-testid=empty-state]').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
   });
 });
