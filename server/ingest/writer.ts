@@ -2,7 +2,7 @@ import { StoreError } from '../clickhouse/client';
 import { insertRawPrefix, SEEN_REPORT_IDS, SeenRow } from '../clickhouse/queries/ingest';
 import { ingestConfig } from './config';
 import { dt64, RECEIVED_AT_MARK } from './rows';
-import { closeWriterStore, writerCommand, writerQuery } from './writer-store';
+import { closeWriterStore, WRITER_SLOTS, writerCommand, writerQuery } from './writer-store';
 
 /**
  * The process's single ingestion writer (group commit). Requests hand it pre-serialized rows and wait;
@@ -36,10 +36,11 @@ const DAY_MS = 24 * 3_600_000;
 const CACHE_MAX = 1_000_000;
 const LOOKUP_CHUNK = 5_000;
 /** inserts in flight at once: the next batch is checked and parsed while the previous one commits */
-const MAX_ACTIVE = 2;
+const MAX_ACTIVE = WRITER_SLOTS;
 const MIN_SECOND_BATCH = 5_000;
 
 interface Prepared {
+  slot: number;
   now: number;
   taken: Set<string>;
   out: string[];
@@ -59,6 +60,8 @@ class Writer {
   /** inserts started and not finished yet, and the report ids they carry */
   private active = 0;
   private readonly inflight = new Set<string>();
+  /** writer connections in use by an unfinished batch */
+  private readonly busy = new Set<number>();
   /** report id → first arrival (ms); insertion-ordered, so the oldest go first. */
   private readonly recent = new Map<string, number>();
   /** batches committed (for tests and the benchmark) */
@@ -112,10 +115,14 @@ class Writer {
         const batch = this.takeBatch();
         if (batch.length === 0) break;
         this.active++;
+        let slot = 0;
+        while (this.busy.has(slot)) slot++;
+        this.busy.add(slot);
         let prepared: Prepared;
         try {
-          prepared = await this.prepare(batch);
+          prepared = await this.prepare(batch, slot);
         } catch (err) {
+          this.busy.delete(slot);
           this.active--;
           fail(batch, err);
           continue;
@@ -149,14 +156,14 @@ class Writer {
     return t !== undefined && now - t < DAY_MS;
   }
 
-  private async prepare(batch: Pending[]): Promise<Prepared> {
+  private async prepare(batch: Pending[], slot: number): Promise<Prepared> {
     const now = Date.now();
     const unknown = new Set<string>();
     for (const p of batch) for (const id of p.ids) if (!this.seenRecently(id, now)) unknown.add(id);
     const stored = new Set<string>();
     const ask = [...unknown];
     for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
-      const rows = await writerQuery(SEEN_REPORT_IDS, { ids: ask.slice(i, i + LOOKUP_CHUNK) }, SeenRow);
+      const rows = await writerQuery(SEEN_REPORT_IDS, { ids: ask.slice(i, i + LOOKUP_CHUNK) }, SeenRow, slot);
       for (const r of rows) stored.add(r.report_id);
     }
     const received = `"${dt64(now)}"`;
@@ -178,14 +185,14 @@ class Writer {
       return { accepted, duplicates };
     });
     for (const id of taken) this.inflight.add(id);
-    return { now, taken, out, results };
+    return { slot, now, taken, out, results };
   }
 
-  private async commit(batch: Pending[], { now, taken, out, results }: Prepared): Promise<void> {
+  private async commit(batch: Pending[], { slot, now, taken, out, results }: Prepared): Promise<void> {
     try {
       if (out.length > 0) {
         out.push('');
-        await writerCommand(insertRawPrefix(ingestConfig().SWARMDECK_INGEST_INSERT_THREADS) + out.join('\n'));
+        await writerCommand(insertRawPrefix(ingestConfig().SWARMDECK_INGEST_INSERT_THREADS) + out.join('\n'), slot);
       }
       for (const id of taken) this.remember(id, now);
       this.commits++;
@@ -194,6 +201,7 @@ class Writer {
       fail(batch, err);
     } finally {
       for (const id of taken) this.inflight.delete(id);
+      this.busy.delete(slot);
       this.active--;
       if (this.queue.length > 0) this.schedule();
     }
