@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Filters } from '@/lib/filters';
-import { TimeRangeInput } from '@/lib/time-range';
+import { resolveRange, TimeRangeInput } from '@/lib/time-range';
 import { query } from '../clickhouse/client';
 import {
   applicableFilters,
@@ -37,7 +37,6 @@ import {
   type Source,
 } from '../clickhouse/queries/dashboards';
 import { alignWindow, chTime, grainFor, stepSeconds, stepStarts, type Window } from './window';
-import { resolveRange } from '@/lib/time-range';
 
 /**
  * Dashboard figures, each computed by one query over the narrowest rollup that carries what it needs.

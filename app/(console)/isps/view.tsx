@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Heatmap } from '@/components/charts/heatmap';
+import { IgnoredFiltersNote } from '@/components/charts/ignored-filters';
 import { Panel, statusOf } from '@/components/charts/panel';
 import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS, FORMAT } from '@/components/charts/theme';
@@ -10,7 +11,6 @@ import { TimeSeriesChart } from '@/components/charts/time-series';
 import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
-import { IgnoredFiltersNote } from '../swarms/view';
 import { ISP_COLUMNS } from './columns';
 
 export function IspsView() {

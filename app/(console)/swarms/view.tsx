@@ -6,19 +6,10 @@ import { Panel, statusOf } from '@/components/charts/panel';
 import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS, FORMAT } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
-import { FILTER_LABEL, type FilterKey } from '@/lib/filters';
+import { IgnoredFiltersNote } from '@/components/charts/ignored-filters';
 import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
-
-export function IgnoredFiltersNote({ keys }: { keys: readonly string[] }) {
-  if (keys.length === 0) return null;
-  return (
-    <p data-testid="ignored-filters" className="text-tremor-label text-amber-700 dark:text-amber-400">
-      Not applied on this page: {keys.map((k) => FILTER_LABEL[k as FilterKey] ?? k).join(', ')} (these figures are kept per swarm / per ISP only).
-    </p>
-  );
-}
 
 export function SwarmsView() {
   const trpc = useTRPC();

@@ -167,9 +167,7 @@ export const FAMILIES = {
   ],
   swarm: (g: Grain) => [rollup('dash_swarm', g, ['swarm_id', 'content_id'], SWARM_AGG)],
   isp: (g: Grain) => [rollup('dash_isp', g === '1m' ? '5m' : g, ['asn'], ISP_AGG)],
-  pair: (g: Grain) => [
-    { ...rollup('dash_isp_pair', g === '1m' ? '5m' : g, ['asn', 'peer_asn'], { flowDown: 'sum(down)', flowUp: 'sum(up)' }) },
-  ],
+  pair: (g: Grain) => [rollup('dash_isp_pair', g === '1m' ? '5m' : g, ['asn', 'peer_asn'], { flowDown: 'sum(down)', flowUp: 'sum(up)' })],
 } as const;
 export type Family = keyof typeof FAMILIES;
 
@@ -248,6 +246,8 @@ export type TrafficRow = z.infer<typeof TrafficRow>;
  * the chart step (`keyExpr = step`) or the period (`keyExpr = period`: current vs previous).
  */
 export function trafficSql(s: Source, key: 'step' | 'period', where: string): string {
+  // play/rebuffer are plain sums in every source, so the per-cohort split is the same sum with -If.
+  const sumIf = (agg: Agg, cohortParam: string) => a(s, agg).replace(/^sum\((.*)\)$/, `sumIf($1, cohort = {${cohortParam}:String})`);
   const keyExpr =
     key === 'step'
       ? `toString(toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))))`
@@ -256,10 +256,8 @@ export function trafficSql(s: Source, key: 'step' | 'period', where: string): st
   return `SELECT ${keyExpr} AS k,
   ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up,
   ${a(s, 'intervalMs')} AS interval_ms, ${a(s, 'peers')} AS peers,
-  ${a(s, 'playMs').replace(/^sum\((.*)\)$/, "sumIf($1, cohort = {p2pCohort:String})")} AS play_p2p,
-  ${a(s, 'rebufferMs').replace(/^sum\((.*)\)$/, "sumIf($1, cohort = {p2pCohort:String})")} AS rebuffer_p2p,
-  ${a(s, 'playMs').replace(/^sum\((.*)\)$/, "sumIf($1, cohort = {controlCohort:String})")} AS play_control,
-  ${a(s, 'rebufferMs').replace(/^sum\((.*)\)$/, "sumIf($1, cohort = {controlCohort:String})")} AS rebuffer_control
+  ${sumIf('playMs', 'p2pCohort')} AS play_p2p, ${sumIf('rebufferMs', 'p2pCohort')} AS rebuffer_p2p,
+  ${sumIf('playMs', 'controlCohort')} AS play_control, ${sumIf('rebufferMs', 'controlCohort')} AS rebuffer_control
 FROM ${s.from}
 WHERE ${s.time} >= ${lo} AND ${s.time} < {hi:DateTime('UTC')} ${where}
 GROUP BY k ORDER BY k`;
