@@ -194,7 +194,8 @@ export class Transport {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.flush();
+      // Forced: this is the scheduled attempt (a timer may fire a millisecond before nextAttemptAt).
+      void this.flush({ force: true });
     }, delay);
     (this.timer as { unref?: () => void }).unref?.();
   }
