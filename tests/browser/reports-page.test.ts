@@ -45,6 +45,8 @@ describe('Reports page and share links', () => {
   it('previews, downloads with the download listed, and shares a read-only report', async () => {
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     await signInPage(page, app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.goto(`${app.url}/reports?asn=0&start=${today}&end=${today}`);
     const totals = page.getByTestId('report-totals');
@@ -78,5 +80,6 @@ describe('Reports page and share links', () => {
     await page.getByTestId('share-links').getByRole('button', { name: 'Revoke' }).first().click();
     await page.getByTestId('share-links').getByText('revoked').waitFor();
     expect((await anon.goto(url))?.status()).toBe(404);
+    expect(errors).toEqual([]);
   });
 });

@@ -154,21 +154,22 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
   const [hours, setHours] = useState(168);
   const [label, setLabel] = useState('');
   const [created, setCreated] = useState<string | null>(null);
-  const key = trpc.reports.shareLinks.queryKey();
-  // The mutation answers with the link itself: the list is updated from it at once and marked stale.
-  const settle = (update: (links: ShareLink[]) => ShareLink[]) => {
-    qc.setQueryData(key, (old) => update(old ?? []));
-    void qc.invalidateQueries({ queryKey: key, refetchType: 'none' });
+  // Links made or changed here show at once from the mutation's answer, ahead of the fetched list.
+  const [local, setLocal] = useState<ShareLink[]>([]);
+  const remember = (link: ShareLink) => {
+    setLocal((l) => [link, ...l.filter((x) => x.id !== link.id)]);
+    void qc.invalidateQueries({ queryKey: trpc.reports.shareLinks.queryKey() });
   };
   const create = useMutation(
     trpc.reports.createShareLink.mutationOptions({
       onSuccess: (r) => {
         setCreated(`${window.location.origin}/share/${r.token}`);
-        settle((links) => [r.link, ...links.filter((l) => l.id !== r.link.id)]);
+        remember(r.link);
       },
     }),
   );
-  const revoke = useMutation(trpc.reports.revokeShareLink.mutationOptions({ onSuccess: (link) => settle((links) => links.map((l) => (l.id === link.id ? link : l))) }));
+  const revoke = useMutation(trpc.reports.revokeShareLink.mutationOptions({ onSuccess: (link) => remember(link) }));
+  const links = list.data ? [...local, ...list.data.filter((l) => !local.some((x) => x.id === l.id))] : local;
   return (
     <Card>
       <Title>Share links</Title>
@@ -197,11 +198,11 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
           Copy this link now — it is shown once: <code className="break-all">{created}</code>
         </div>
       )}
-      {list.isPending ? (
+      {list.isPending && links.length === 0 ? (
         <LoadingState />
       ) : list.isError ? (
         <ErrorState error={list.error} />
-      ) : list.data.length === 0 ? (
+      ) : links.length === 0 ? (
         <Text className="mt-3">No share links yet.</Text>
       ) : (
         <Table className="mt-3" data-testid="share-links">
@@ -217,7 +218,7 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
             </TableRow>
           </TableHead>
           <TableBody>
-            {list.data.map((l) => (
+            {links.map((l) => (
               <TableRow key={l.id}>
                 <TableCell>{new Date(l.createdAt).toISOString().slice(0, 16).replace('T', ' ')}</TableCell>
                 <TableCell>{l.createdBy}</TableCell>
