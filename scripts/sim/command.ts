@@ -24,10 +24,20 @@ registerCommand('demo:backfill', {
       days: z.coerce.number().positive().max(7).default(7),
       concurrency: z.coerce.number().int().min(1).max(20_000).default(300),
       seed: z.coerce.number().int().default(7),
+      force: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(false),
     })
     .loose(),
-  async run({ days, concurrency, seed }) {
+  async run({ days, concurrency, seed, force }) {
     await migrate();
+    // A second `npm run demo -- --backfill 7d` on the same store would double the history.
+    const [old] = await query(
+      'SELECT count() AS n FROM telemetry_raw WHERE ts < now64(3) - INTERVAL 1 DAY',
+      {},
+      z.object({ n: z.coerce.number() }),
+    );
+    if (old!.n > 0 && !force) {
+      return [`the store already holds ${old!.n.toLocaleString('en')} reports older than a day: backfill skipped (--force to add more)`];
+    }
     const spanMs = Math.min(MAX_SPAN_MS, days * 86_400_000);
     const tty = process.stderr.isTTY;
     let shown = -1;
