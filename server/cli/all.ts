@@ -4,3 +4,4 @@ import '../auth/register';
 import '../ingest/startup';
 import '../rollout/startup';
 import '../../scripts/sim/command';
+import '../demo/seed-rollouts';

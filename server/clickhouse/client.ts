@@ -24,8 +24,6 @@ interface Store {
   mode: StoreMode;
   client: ClickHouseClient;
   dataDir?: string;
-  /** chdb's raw passthrough insert, for the ingestion writer's hot path (embedded only). */
-  rawInsert?: (table: string, body: Buffer | string, format: string) => Promise<void>;
 }
 
 // Settings live on the client, not per query: chdb's connection sends per-query settings as `SET …`,
@@ -110,17 +108,7 @@ async function openStore(): Promise<Store> {
     await client.close().catch(() => {});
     throw mapError(err);
   }
-  const chdb = (connection as unknown as { chdb?: { rawInsert?: (...a: unknown[]) => Promise<unknown> } }).chdb;
-  return {
-    mode: 'embedded',
-    client,
-    dataDir: dir,
-    rawInsert: chdb?.rawInsert
-      ? async (table, body, format) => {
-          await chdb.rawInsert!(`INSERT INTO ${table} FORMAT ${format}`, body);
-        }
-      : undefined,
-  };
+  return { mode: 'embedded', client, dataDir: dir };
 }
 
 /** Close the store (tests, CLI tools, shutdown). */
