@@ -22,8 +22,9 @@ afterAll(() => close?.());
 
 const RANGES = {
   '3 h (minute grain)': { from: new Date(base - 3 * HOUR), to: new Date(base) },
+  '12 h (15-minute grain)': { from: new Date(base - 11 * HOUR - 7 * 60_000), to: new Date(base + 23 * 60_000) },
   '48 h (hour grain)': { from: new Date(base - 47 * HOUR), to: new Date(base + HOUR) },
-  'last 24 h (live, minute grain)': { preset: '24h' as const },
+  'last 24 h (live, 15-minute grain)': { preset: '24h' as const },
   'last 7 d (live, hour grain)': { preset: '7d' as const },
 };
 const FILTERS = [{}, { cohort: 'p2p' }, { deviceClass: 'mobile' as const, country: 'US' }, { contentId: 'title-a' }, { asn: 15169 }];
@@ -44,6 +45,13 @@ describe('rollup figures equal the same figures computed from telemetry_raw', ()
           expect(strip(rolled), name).toEqual(strip(raw));
         }
       });
+
+  it('ranges over 6 h up to 24 h read the 15-minute rollups (cascaded from the minute ones)', async () => {
+    const input = { range: RANGES['12 h (15-minute grain)'], filters: {} };
+    expect((await FIGURES.swarms(input, { now })).source).toBe('dash_swarm_15m');
+    const wide = { range: RANGES['last 24 h (live, 15-minute grain)'], filters: { country: 'US' } };
+    expect((await FIGURES.qoe(wide, { now })).source).toBe('dash_totals_wide_15m');
+  });
 
   it('every breakdown dimension', async () => {
     for (const dimension of ['deviceClass', 'p2pMode', 'asn', 'country', 'contentId', 'clientVersion', 'cohort'] as const) {

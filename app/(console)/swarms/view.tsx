@@ -53,7 +53,7 @@ export function SwarmsView() {
         </Panel>
         <Panel
           title="Swarm size → offload"
-          subtitle="Offload of swarms by their size (distinct peers per swarm and minute/hour)"
+          subtitle="Offload of swarms by their size (distinct peers per swarm and minute, 15 minutes or hour)"
           testId="size-curve"
           status={{ ...statusOf(curve), empty: curve.data ? curve.data.points.length === 0 : false }}
         >

@@ -3,13 +3,16 @@ import type { Filters, FilterKey } from '@/lib/filters';
 
 /**
  * Dashboard SQL beside its row schemas. Each figure is ONE query written against a `Source`: a rollup
- * (minute, 5-minute or hour grain — the grain is only the table name and the bucket column) or the raw
+ * (minute, 5-minute, 15-minute or hour grain — the grain is only the table name and the bucket column) or the raw
  * table (for the rollup-vs-raw test and the benchmark). Identifiers come only from the constants below;
  * every value is a bound `{name:Type}` parameter.
  */
 
-export type Grain = '1m' | '5m' | '1h';
-export const GRAIN_SECONDS: Record<Grain, number> = { '1m': 60, '5m': 300, '1h': 3600 };
+export type Grain = '1m' | '5m' | '15m' | '1h';
+export const GRAIN_SECONDS: Record<Grain, number> = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600 };
+
+/** The ISP and ISP-pair rollups (plain byte sums, cheap at any range) exist at 5-minute and hour grain only. */
+const ispGrain = (g: Grain): Grain => (g === '1h' ? '1h' : '5m');
 
 /** Column of each filter key, the same in the raw table and in every rollup that carries it. */
 export const FILTER_COLUMN: Record<FilterKey, { col: string; type: string }> = {
@@ -162,12 +165,12 @@ export const FAMILIES = {
   offload: (g: Grain) => [
     rollup('dash_totals', g, ['device_class', 'cohort', 'p2p_mode'], TOTALS_AGG),
     rollup('dash_swarm', g, ['content_id'], SWARM_AGG),
-    rollup('dash_isp', g === '1m' ? '5m' : g, ['asn'], ISP_AGG),
+    rollup('dash_isp', ispGrain(g), ['asn'], ISP_AGG),
     rollup('dash_totals_wide', g, ['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version'], TOTALS_AGG),
   ],
   swarm: (g: Grain) => [rollup('dash_swarm', g, ['swarm_id', 'content_id'], SWARM_AGG)],
-  isp: (g: Grain) => [rollup('dash_isp', g === '1m' ? '5m' : g, ['asn'], ISP_AGG)],
-  pair: (g: Grain) => [rollup('dash_isp_pair', g === '1m' ? '5m' : g, ['asn', 'peer_asn'], { flowDown: 'sum(down)', flowUp: 'sum(up)' })],
+  isp: (g: Grain) => [rollup('dash_isp', ispGrain(g), ['asn'], ISP_AGG)],
+  pair: (g: Grain) => [rollup('dash_isp_pair', ispGrain(g), ['asn', 'peer_asn'], { flowDown: 'sum(down)', flowUp: 'sum(up)' })],
 } as const;
 export type Family = keyof typeof FAMILIES;
 
