@@ -105,7 +105,7 @@ function onListening() {
         : 'Sign in with the demo admin (admin@swarmdeck.local) whose password was printed at its first start;\n  a new one: npm run user:add -- --email you@example.com --role admin',
       values['no-sim']
         ? 'No simulator (--no-sim).'
-        : `A simulated fleet (${values.concurrency} viewers at the evening peak, real ISP address ranges) reports every 10 s;\nthe Overview shows it within 30 s. Its players obey the rollout rules within ~30 s: on a fresh store every\ndevice class is disabled (CDN only) until a rule is enabled on the Rollouts page and approved by a second user.`,
+        : `A simulated fleet (${values.concurrency} viewers at the evening peak, real ISP address ranges) reports every 10 s;\nthe Overview shows it within 30 s. Its players obey the rollout rules within ~30 s. A fresh demo store starts\nmid-rollout on every device class (proposed by the demo admin, approved by a demo approver — see Audit);\nchanges that raise exposure need a second approver: add one under Settings → Users.`,
       'All data here is simulated. Ctrl-C stops everything.',
       bar,
     ].join('\n'),
