@@ -14,8 +14,8 @@ describe('simulated ISPs', () => {
         expect(g.asn).toBe(isp.asn);
         countries.set(g.country, (countries.get(g.country) ?? 0) + 1);
       }
-      // Mostly in the ISP's own country (a few blocks of these networks are registered elsewhere).
-      expect(countries.get(isp.country) ?? 0).toBeGreaterThanOrEqual(30);
+      // Only blocks registered in the ISP's own country are drawn from.
+      expect([...countries.keys()]).toEqual([isp.country]);
     }
   }, 60_000);
 });

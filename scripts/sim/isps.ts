@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { lookupIp } from '../../server/ingest/geo';
 import type { Rng } from './random';
 
 /**
@@ -40,11 +41,13 @@ export interface IspRanges {
 
 let cached: Map<number, IspRanges> | undefined;
 
+const toDotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+
 /** Reads the ISPs' ranges from node_modules/@ip-location-db/asn/asn-ipv4-num.csv (once per process). */
 export function ispRanges(root = process.cwd()): Map<number, IspRanges> {
   if (cached) return cached;
   const file = path.join(root, 'node_modules/@ip-location-db/asn/asn-ipv4-num.csv');
-  const wanted = new Set(ISPS.map((i) => i.asn));
+  const countryOf = new Map(ISPS.map((i) => [i.asn, i.country as string]));
   const out = new Map<number, IspRanges>();
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const c1 = line.indexOf(',');
@@ -52,11 +55,15 @@ export function ispRanges(root = process.cwd()): Map<number, IspRanges> {
     const c3 = line.indexOf(',', c2 + 1);
     if (c3 < 0) continue;
     const asn = Number(line.slice(c2 + 1, c3));
-    if (!wanted.has(asn)) continue;
+    const country = countryOf.get(asn);
+    if (!country) continue;
     const start = Number(line.slice(0, c1));
     const end = Number(line.slice(c1 + 1, c2));
     // Skip tiny ranges (often infrastructure) so clients come from the eyeball blocks.
     if (end - start < 255) continue;
+    // Only blocks the country database places in the ISP's own country (a few of these networks'
+    // blocks are registered abroad), so every simulated client's enrichment lands in one country.
+    if (lookupIp(toDotted(start)).country !== country || lookupIp(toDotted(end)).country !== country) continue;
     let r = out.get(asn);
     if (!r) out.set(asn, (r = { ranges: [], cumulative: [], total: 0 }));
     r.ranges.push([start, end]);
@@ -67,8 +74,6 @@ export function ispRanges(root = process.cwd()): Map<number, IspRanges> {
   cached = out;
   return out;
 }
-
-const toDotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 
 /** A client address drawn uniformly from the ISP's ranges (never a .0 or .255 host). */
 export function randomIp(r: IspRanges, rng: Rng): string {
