@@ -10,6 +10,7 @@ import { closeStore, dataDir, storeMode } from './server/clickhouse/client';
 import { stampPeer } from './server/net/peer';
 import { ADMIN_PATH, handleAdmin, removeServerHandle, writeServerHandle, type ServerHandle } from './server/cli/admin-endpoint';
 import { startup } from './server/startup';
+import { matchFastRoute, serveFast } from './server/http/fast-routes';
 import './server/cli/all';
 
 async function main() {
@@ -26,6 +27,11 @@ async function main() {
     stampPeer(req);
     if (admin && req.url?.startsWith(ADMIN_PATH)) {
       void handleAdmin(req, res, admin);
+      return;
+    }
+    const fast = dev ? null : matchFastRoute(req.method, req.url);
+    if (fast) {
+      void serveFast(fast, req, res);
       return;
     }
     void handle(req, res);

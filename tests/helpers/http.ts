@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { sendWebResponse, toWebRequest } from '@/server/http/node-adapter';
 import { stampPeer } from '@/server/net/peer';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Response | Promise<Response>;
@@ -33,29 +33,8 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
         return;
       }
       const params = Object.fromEntries(match.c.names.map((n, i) => [n, decodeURIComponent(match.m![i + 1]!)]));
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (Array.isArray(v)) for (const x of v) headers.append(k, x);
-        else if (v !== undefined) headers.set(k, v);
-      }
-      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      const request = new Request(url, {
-        method: req.method,
-        headers,
-        body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-        // @ts-expect-error Node's fetch needs duplex for a streamed body
-        duplex: 'half',
-      });
-      const response = await handler(request, { params: Promise.resolve(params) });
-      const outHeaders: Record<string, string | string[]> = {};
-      response.headers.forEach((v, k) => {
-        outHeaders[k] = k === 'set-cookie' ? response.headers.getSetCookie() : v;
-      });
-      res.writeHead(response.status, outHeaders);
-      if (response.body) {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
-      }
-      res.end();
+      const response = await handler(toWebRequest(req), { params: Promise.resolve(params) });
+      await sendWebResponse(res, response);
     } catch (err) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(String((err as Error).stack));
     }
