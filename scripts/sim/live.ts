@@ -47,13 +47,18 @@ function limitedFetch(n: number) {
   return Object.assign(f, { backlog: () => waiting.length + active });
 }
 
+/** A sleep cut short by the signal; its listener is removed when the sleep ends (no leak per tick). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(t);
       r();
-    });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      r();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /**
