@@ -1,16 +1,8 @@
 import { z } from 'zod';
 
-export const DEVICE_CLASSES = [
-  'smart_tv',
-  'streaming_stick',
-  'game_console',
-  'set_top_box',
-  'desktop',
-  'mobile',
-  'tablet',
-] as const;
-export const DeviceClass = z.enum(DEVICE_CLASSES);
-export type DeviceClass = z.infer<typeof DeviceClass>;
+// The contract's enums have one home: the telemetry schema.
+import { DeviceClass } from './telemetry/schema';
+export { DEVICE_CLASSES, DeviceClass, P2P_MODES, P2pMode } from './telemetry/schema';
 
 export const DEVICE_CLASS_LABEL: Record<DeviceClass, string> = {
   smart_tv: 'Smart TV',
@@ -21,10 +13,6 @@ export const DEVICE_CLASS_LABEL: Record<DeviceClass, string> = {
   mobile: 'Mobile',
   tablet: 'Tablet',
 };
-
-export const P2P_MODES = ['off', 'download', 'full'] as const;
-export const P2pMode = z.enum(P2P_MODES);
-export type P2pMode = z.infer<typeof P2pMode>;
 
 /** The dashboard filters, as the URL holds them. Every key is optional; values are exact matches. */
 export const Filters = z.object({

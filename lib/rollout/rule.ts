@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
-/** Device classes of the telemetry and rollout contracts, in display order. */
-export const DEVICE_CLASSES = ['smart_tv', 'streaming_stick', 'game_console', 'set_top_box', 'desktop', 'mobile', 'tablet'] as const;
-export const DeviceClass = z.enum(DEVICE_CLASSES);
-export type DeviceClass = z.infer<typeof DeviceClass>;
+/** Device classes of the telemetry and rollout contracts, in display order (one home: the telemetry schema). */
+import { DeviceClass } from '../telemetry/schema';
+export { DEVICE_CLASSES, DeviceClass } from '../telemetry/schema';
 
 export const FLAG_KEYS = ['p2p-mode', 'p2p-upload-cap-kbps', 'p2p-max-peers'] as const;
 export const FlagKey = z.enum(FLAG_KEYS);
