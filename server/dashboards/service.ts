@@ -23,6 +23,8 @@ import {
   peakSql,
   pickSource,
   QoeRow,
+  QOE_STEP,
+  QOE_TABLE,
   qoeSql,
   SizeCurveRow,
   sizeCurveSql,
@@ -499,10 +501,9 @@ export async function qoe(rawInput: DashboardInput, opts: Opts = {}) {
   const aggs = ['playMs', 'rebufferMs', 'bitratePlay', 'sessions', 'fatalSessions', 'startup'] as const;
   const p = plan('totals', input, ['cohort', 'device_class'], [...aggs], opts);
   const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
-  const [steps, table] = await Promise.all([
-    query(qoeSql(p.source, p.where, 'cohort'), { ...p.params, step }, QoeRow),
-    query(qoeSql(p.source, p.where, 'cohort_device'), { ...p.params, step: 0 }, QoeRow),
-  ]);
+  const rows = await query(qoeSql(p.source, p.where), { ...p.params, step }, QoeRow);
+  const steps = rows.filter((r) => r.g === QOE_STEP);
+  const table = rows.filter((r) => r.g === QOE_TABLE);
   const cohorts = [...new Set(table.map((r) => r.cohort))].sort();
   const byKey = new Map(steps.map((r) => [`${r.t}:${r.cohort}`, r]));
   const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({
