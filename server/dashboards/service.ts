@@ -30,6 +30,8 @@ import {
   sizeCurveSql,
   SwarmRow,
   swarmSizeSeriesSql,
+  swarmTopSizeSeriesSql,
+  SwarmTopStepRow,
   swarmsSql,
   SwarmStepRow,
   TrafficRow,
@@ -293,18 +295,15 @@ export async function swarmSizeSeries(rawInput: SwarmSeriesInput, opts: Opts = {
   const input = SwarmSeriesInput.parse(rawInput);
   const p = plan('swarm', input, ['swarm_id'], ['peers'], opts);
   const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
-  let ids = input.swarmIds;
-  if (!ids?.length) {
-    const top = await query(
-      `SELECT toString(swarm_id) AS swarm_id, ${p.source.agg.peers} AS peers FROM ${p.source.from}
-       WHERE ${p.source.time} >= {lo:DateTime('UTC')} AND ${p.source.time} < {hi:DateTime('UTC')} ${p.where}
-       GROUP BY swarm_id ORDER BY peers DESC, swarm_id LIMIT 5`,
-      p.params,
-      z.object({ swarm_id: z.string(), peers: z.coerce.number() }),
-    );
-    ids = top.map((r) => r.swarm_id);
+  let ids = input.swarmIds ?? [];
+  let rows: SwarmStepRow[];
+  if (ids.length) {
+    rows = await query(swarmSizeSeriesSql(p.source, p.where), { ...p.params, step, swarms: ids }, SwarmStepRow);
+  } else {
+    const both = await query(swarmTopSizeSeriesSql(p.source, p.where), { ...p.params, step }, SwarmTopStepRow);
+    ids = both.filter((r) => r.g === 1).map((r) => r.swarm_id);
+    rows = both.filter((r) => r.g === 0);
   }
-  const rows = ids.length ? await query(swarmSizeSeriesSql(p.source, p.where), { ...p.params, step, swarms: ids }, SwarmStepRow) : [];
   const byT = new Map<number, Record<string, number>>();
   for (const r of rows) byT.set(r.t, { ...(byT.get(r.t) ?? {}), [r.swarm_id]: r.peers });
   const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({ t: t * 1000, peers: Object.fromEntries(ids.map((id) => [id, byT.get(t)?.[id] ?? 0])) }));

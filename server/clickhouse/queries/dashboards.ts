@@ -356,6 +356,25 @@ WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} AND
 GROUP BY t, swarm_id ORDER BY t, swarm_id`;
 }
 
+export const SwarmTopStepRow = z.object({ g: num, t: num, swarm_id: z.string(), peers: num });
+export type SwarmTopStepRow = z.infer<typeof SwarmTopStepRow>;
+
+/**
+ * The five swarms with the most distinct peers in the range and their peers per step, in ONE query (one
+ * round trip instead of a top-5 query then a series query): rows with `g = 1` are the five swarms over the
+ * whole range, largest first (ties by id, as the top-5 list); rows with `g = 0` are their steps.
+ */
+export function swarmTopSizeSeriesSql(s: Source, where: string): string {
+  const range = `${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')}`;
+  return `SELECT grouping(t) AS g, toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t,
+  toString(swarm_id) AS swarm_id, ${a(s, 'peers')} AS peers
+FROM ${s.from}
+WHERE ${range} ${where} AND swarm_id IN (
+  SELECT swarm_id FROM ${s.from} WHERE ${range} ${where}
+  GROUP BY swarm_id ORDER BY ${a(s, 'peers')} DESC, toString(swarm_id) LIMIT 5)
+GROUP BY GROUPING SETS ((swarm_id), (t, swarm_id)) ORDER BY g DESC, peers DESC, t, swarm_id`;
+}
+
 export const SizeCurveRow = z.object({ size_class: num, samples: num, cdn: num, p2p_down: num });
 export type SizeCurveRow = z.infer<typeof SizeCurveRow>;
 
