@@ -253,6 +253,30 @@ export type ProposeResult =
   | { outcome: 'applied'; version: number; delta: ExposureDelta }
   | { outcome: 'requested'; requestId: string; delta: ExposureDelta };
 
+/** A fresh pending request (revision 1) that expires after the configured time. */
+function newRequest(input: Pick<ChangeRequest, 'deviceClass' | 'kind' | 'baseVersion' | 'rule' | 'reason'> & { author: Actor }): ChangeRequest {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    revision: 1,
+    deviceClass: input.deviceClass,
+    kind: input.kind,
+    status: 'pending',
+    baseVersion: input.baseVersion,
+    rule: input.rule,
+    author: { id: input.author.id, email: input.author.email },
+    reason: input.reason,
+    approvals: [],
+    editors: [],
+    decidedBy: null,
+    comment: '',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + rolloutSettings().SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS * 3_600_000).toISOString(),
+    updatedAt: now.toISOString(),
+    appliedSeq: 0,
+  };
+}
+
 /**
  * Propose a new rule for a class based on the version the author saw. Lowering (or neutral) changes
  * apply at once; anything raising exposure becomes a change request.
@@ -288,26 +312,7 @@ export async function proposeChange(input: {
       });
       return { outcome: 'applied', version: fresh.classes[cls].version, delta };
     }
-    const now = new Date();
-    const req: ChangeRequest = {
-      id: randomUUID(),
-      revision: 1,
-      deviceClass: cls,
-      kind: 'change',
-      status: 'pending',
-      baseVersion: cur.version,
-      rule,
-      author: { id: input.actor.id, email: input.actor.email },
-      reason,
-      approvals: [],
-      editors: [],
-      decidedBy: null,
-      comment: '',
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + rolloutSettings().SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS * 3_600_000).toISOString(),
-      updatedAt: now.toISOString(),
-      appliedSeq: 0,
-    };
+    const req = newRequest({ deviceClass: cls, kind: 'change', baseVersion: cur.version, rule, author: input.actor, reason });
     await writeRequest(req);
     await audit({
       actor: auditActor(input.actor),
@@ -499,26 +504,7 @@ export async function requestUnkill(input: { actor: Actor; target: Target; reaso
     const t = input.target;
     const killed = t === GLOBAL ? snap.global.killed : snap.classes[t].killed;
     if (!killed) throw new RolloutError('BAD_REQUEST', `${targetLabel(t)} is not killed.`);
-    const now = new Date();
-    const req: ChangeRequest = {
-      id: randomUUID(),
-      revision: 1,
-      deviceClass: t,
-      kind: 'unkill',
-      status: 'pending',
-      baseVersion: versionOf(snap, t),
-      rule: null,
-      author: { id: input.actor.id, email: input.actor.email },
-      reason,
-      approvals: [],
-      editors: [],
-      decidedBy: null,
-      comment: '',
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + rolloutSettings().SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS * 3_600_000).toISOString(),
-      updatedAt: now.toISOString(),
-      appliedSeq: 0,
-    };
+    const req = newRequest({ deviceClass: t, kind: 'unkill', baseVersion: versionOf(snap, t), rule: null, author: input.actor, reason });
     await writeRequest(req);
     await audit({
       actor: auditActor(input.actor),
