@@ -31,7 +31,7 @@ import {
   SwarmRow,
   swarmSizeSeriesSql,
   swarmTopSizeSeriesSql,
-  SwarmTopStepRow,
+  SwarmTopRow,
   swarmsSql,
   SwarmStepRow,
   TrafficRow,
@@ -300,9 +300,9 @@ export async function swarmSizeSeries(rawInput: SwarmSeriesInput, opts: Opts = {
   if (ids.length) {
     rows = await query(swarmSizeSeriesSql(p.source, p.where), { ...p.params, step, swarms: ids }, SwarmStepRow);
   } else {
-    const both = await query(swarmTopSizeSeriesSql(p.source, p.where), { ...p.params, step }, SwarmTopStepRow);
-    ids = both.filter((r) => r.g === 1).map((r) => r.swarm_id);
-    rows = both.filter((r) => r.g === 0);
+    const top = await query(swarmTopSizeSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step }, SwarmTopRow);
+    ids = top.map((r) => r.swarm_id);
+    rows = top.flatMap((r) => r.steps.map(([t, peers]) => ({ t, swarm_id: r.swarm_id, peers })));
   }
   const byT = new Map<number, Record<string, number>>();
   for (const r of rows) byT.set(r.t, { ...(byT.get(r.t) ?? {}), [r.swarm_id]: r.peers });
@@ -314,7 +314,7 @@ export async function swarmSizeSeries(rawInput: SwarmSeriesInput, opts: Opts = {
 export async function sizeCurve(rawInput: DashboardInput, opts: Opts = {}) {
   const input = DashboardInput.parse(rawInput);
   const p = plan('swarm', input, ['swarm_id'], ['peers', 'cdn', 'p2pDown'], opts);
-  const rows = await query(sizeCurveSql(p.source, p.where), { ...p.params, grain: p.win.grainSeconds }, SizeCurveRow);
+  const rows = await query(sizeCurveSql(p.source, p.where), { ...p.params, step: p.win.grainSeconds }, SizeCurveRow);
   return {
     ...meta(p),
     points: rows.map((r) => ({

@@ -84,10 +84,10 @@ const TOTALS_AGG: Source['agg'] = {
   playMs: 'sum(play_ms)',
   rebufferMs: 'sum(rebuffer_ms)',
   bitratePlay: 'sum(bitrate_play)',
-  sessions: 'uniqMerge(sessions)',
-  peers: 'uniqMerge(peers)',
-  fatalSessions: 'uniqIfMerge(fatal_sessions)',
-  startup: 'quantilesIfMerge(0.5, 0.95)(startup)',
+  sessions: 'uniqExactArray(session_set)',
+  peers: 'uniqExactArray(peer_set)',
+  fatalSessions: 'uniqExactArray(fatal_session_set)',
+  startup: 'quantilesExactInclusiveArray(0.5, 0.95)(startup_samples)',
 };
 const SWARM_AGG: Source['agg'] = {
   reports: 'sum(reports)',
@@ -97,8 +97,8 @@ const SWARM_AGG: Source['agg'] = {
   connected: 'sum(peers_connected)',
   attempts: 'sum(peer_attempts)',
   failures: 'sum(peer_failures)',
-  peers: 'uniqMerge(peers)',
-  uploadingPeers: 'uniqIfMerge(uploading_peers)',
+  peers: 'uniqExactArray(peer_set)',
+  uploadingPeers: 'uniqExactArray(uploading_peer_set)',
   contentId: 'anyLast(content_id)',
 };
 const ISP_AGG: Source['agg'] = {
@@ -122,14 +122,14 @@ const RAW_AGG: Source['agg'] = {
   playMs: 'sum(play_ms)',
   rebufferMs: 'sum(rebuffer_ms)',
   bitratePlay: 'sum(toUInt64(bitrate_kbps) * play_ms)',
-  sessions: 'uniq(session_id)',
-  peers: 'uniq(peer_id)',
-  fatalSessions: "uniqIf(session_id, fatal_error != '')",
-  startup: 'quantilesIf(0.5, 0.95)(assumeNotNull(startup_ms), isNotNull(startup_ms))',
+  sessions: 'uniqExact(cityHash64(session_id))',
+  peers: 'uniqExact(cityHash64(peer_id))',
+  fatalSessions: "uniqExactIf(cityHash64(session_id), fatal_error != '')",
+  startup: 'quantilesExactInclusiveIf(0.5, 0.95)(assumeNotNull(startup_ms), isNotNull(startup_ms))',
   connected: 'sum(peers_connected)',
   attempts: 'sum(peer_attempts)',
   failures: 'sum(peer_failures)',
-  uploadingPeers: 'uniqIf(peer_id, bytes_p2p_up > 0)',
+  uploadingPeers: 'uniqExactIf(cityHash64(peer_id), bytes_p2p_up > 0)',
   contentId: 'anyLast(toString(content_id))',
   ispName: 'anyLast(toString(isp))',
   intra: 'sum(arraySum(arrayMap((a, d) -> if(a = asn, d, 0), flows_peer_asn, flows_down)))',
@@ -303,7 +303,7 @@ export const QOE_TABLE = 2;
 
 /**
  * QoE per step and cohort, and per cohort × device class for the whole range, in ONE query with two
- * grouping sets: every uniq/quantiles state is read and deserialized once instead of once per figure
+ * grouping sets: every session set and startup sample is read once instead of once per figure
  * (the states dominate the cost; each set merges exactly the states the separate queries merged).
  */
 export function qoeSql(s: Source, where: string): string {
@@ -356,23 +356,46 @@ WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} AND
 GROUP BY t, swarm_id ORDER BY t, swarm_id`;
 }
 
-export const SwarmTopStepRow = z.object({ g: num, t: num, swarm_id: z.string(), peers: num });
-export type SwarmTopStepRow = z.infer<typeof SwarmTopStepRow>;
+/**
+ * Each (step, swarm) with its set of peer hashes and its bytes — the relation both the top-5 size chart
+ * and the size curve read. On a rollup whose grain IS the step, every (bucket, swarm) row already holds
+ * that step's set: `FINAL` folds the parts not yet merged in the background, and no set is rebuilt. With a
+ * coarser step the rows' sets are unioned per step; on the raw table the sets are built from the reports.
+ * Every form yields the same sets, so every figure read from it is the same.
+ */
+export function swarmStepSetsSql(s: Source, where: string, stepIsGrain: boolean): string {
+  const range = `${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')}`;
+  if (s.grain === 'raw') {
+    return `SELECT toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32})) AS t, swarm_id,
+    groupUniqArray(cityHash64(peer_id)) AS peer_set, ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down
+  FROM ${s.from} WHERE ${range} ${where} GROUP BY t, swarm_id`;
+  }
+  if (stepIsGrain) {
+    return `SELECT ${s.time} AS t, swarm_id, peer_set, bytes_cdn AS cdn, bytes_p2p_down AS p2p_down
+  FROM ${s.from} FINAL WHERE ${range} ${where}`;
+  }
+  return `SELECT toStartOfInterval(${s.time}, toIntervalSecond({step:UInt32})) AS t, swarm_id,
+    groupUniqArrayArray(peer_set) AS peer_set, ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down
+  FROM ${s.from} WHERE ${range} ${where} GROUP BY t, swarm_id`;
+}
+
+export const SwarmTopRow = z.object({
+  swarm_id: z.string(),
+  peers: num,
+  steps: z.array(z.tuple([num, num])),
+});
+export type SwarmTopRow = z.infer<typeof SwarmTopRow>;
 
 /**
- * The five swarms with the most distinct peers in the range and their peers per step, in ONE query (one
- * round trip instead of a top-5 query then a series query): rows with `g = 1` are the five swarms over the
- * whole range, largest first (ties by id, as the top-5 list); rows with `g = 0` are their steps.
+ * The five swarms with the most distinct peers in the range (ties by id, as the swarms table) and their
+ * distinct peers per step, in ONE pass over the per-step sets: the range count is the union of a swarm's
+ * step sets, each step's count is its set's length.
  */
-export function swarmTopSizeSeriesSql(s: Source, where: string): string {
-  const range = `${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')}`;
-  return `SELECT grouping(t) AS g, toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t,
-  toString(swarm_id) AS swarm_id, ${a(s, 'peers')} AS peers
-FROM ${s.from}
-WHERE ${range} ${where} AND swarm_id IN (
-  SELECT swarm_id FROM ${s.from} WHERE ${range} ${where}
-  GROUP BY swarm_id ORDER BY ${a(s, 'peers')} DESC, toString(swarm_id) LIMIT 5)
-GROUP BY GROUPING SETS ((swarm_id), (t, swarm_id)) ORDER BY g DESC, peers DESC, t, swarm_id`;
+export function swarmTopSizeSeriesSql(s: Source, where: string, stepIsGrain: boolean): string {
+  return `SELECT toString(swarm_id) AS swarm_id, uniqExactArray(peer_set) AS peers,
+  arraySort(groupArray((toUnixTimestamp(t), length(peer_set)))) AS steps
+FROM (${swarmStepSetsSql(s, where, stepIsGrain)})
+GROUP BY swarm_id ORDER BY peers DESC, swarm_id LIMIT 5`;
 }
 
 export const SizeCurveRow = z.object({ size_class: num, samples: num, cdn: num, p2p_down: num });
@@ -381,17 +404,12 @@ export type SizeCurveRow = z.infer<typeof SizeCurveRow>;
 /**
  * Swarm size → offload: each (swarm, grain bucket) is one sample whose size is its distinct peers in
  * that bucket; samples are grouped by power-of-two size class (1, 2, 3–4, 5–8, …) and their bytes summed.
+ * `{step}` is the rollup grain here.
  */
 export function sizeCurveSql(s: Source, where: string): string {
-  const bucket = s.grain === 'raw' ? `toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({grain:UInt32}))` : s.time;
   return `SELECT toUInt32(if(peers <= 1, 1, pow(2, ceil(log2(peers))))) AS size_class, count() AS samples,
-  sum(c) AS cdn, sum(p) AS p2p_down
-FROM (
-  SELECT ${bucket} AS b, swarm_id, ${a(s, 'peers')} AS peers, ${a(s, 'cdn')} AS c, ${a(s, 'p2pDown')} AS p
-  FROM ${s.from}
-  WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
-  GROUP BY b, swarm_id
-)
+  sum(cdn) AS cdn, sum(p2p_down) AS p2p_down
+FROM (SELECT length(peer_set) AS peers, cdn, p2p_down FROM (${swarmStepSetsSql(s, where, true)}))
 GROUP BY size_class ORDER BY size_class`;
 }
 
