@@ -4,6 +4,8 @@ import { resolveRange, TimeRangeInput } from '@/lib/time-range';
 import { query } from '../clickhouse/client';
 import {
   applicableFilters,
+  BytesStepRow,
+  bytesSeriesSql,
   DIMENSION_COLUMN,
   DIMENSIONS,
   DimOffloadRow,
@@ -153,13 +155,10 @@ export async function overview(rawInput: OverviewInput, opts: Opts = {}) {
 
 export async function offloadSeries(rawInput: DashboardInput, opts: Opts = {}) {
   const input = DashboardInput.parse(rawInput);
-  const aggs = ['cdn', 'p2pDown', 'p2pUp', 'intervalMs', 'playMs', 'rebufferMs'] as const;
-  const p = plan('totals', input, [], [...aggs], opts);
+  const p = plan('totals', input, [], ['cdn', 'p2pDown', 'p2pUp'], opts);
   const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
-  const params = { ...p.params, step, p2pCohort: P2P_COHORT, controlCohort: CONTROL_COHORT };
-  // Distinct peers are the costly part of the traffic query and this chart does not show them.
-  const rows = await query(trafficSql(p.source, 'step', p.where, false), params, TrafficRow);
-  const byT = new Map(rows.map((r) => [Number(r.k), r]));
+  const rows = await query(bytesSeriesSql(p.source, p.where), { ...p.params, step }, BytesStepRow);
+  const byT = new Map(rows.map((r) => [r.t, r]));
   let cdn = 0;
   let p2p = 0;
   let up = 0;

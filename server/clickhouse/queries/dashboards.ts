@@ -248,7 +248,7 @@ export type TrafficRow = z.infer<typeof TrafficRow>;
  * Offload, saved bytes, session time, distinct peers and the two cohorts' rebuffering, grouped by a key:
  * the chart step (`keyExpr = step`) or the period (`keyExpr = period`: current vs previous).
  */
-export function trafficSql(s: Source, key: 'step' | 'period', where: string, withPeers = true): string {
+export function trafficSql(s: Source, key: 'step' | 'period', where: string): string {
   // play/rebuffer are plain sums in every source, so the per-cohort split is the same sum with -If.
   const sumIf = (agg: Agg, cohortParam: string) => a(s, agg).replace(/^sum\((.*)\)$/, `sumIf($1, cohort = {${cohortParam}:String})`);
   const keyExpr =
@@ -258,12 +258,24 @@ export function trafficSql(s: Source, key: 'step' | 'period', where: string, wit
   const lo = key === 'step' ? '{lo:DateTime(\'UTC\')}' : '{prevLo:DateTime(\'UTC\')}';
   return `SELECT ${keyExpr} AS k,
   ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up,
-  ${a(s, 'intervalMs')} AS interval_ms, ${withPeers ? a(s, 'peers') : '0'} AS peers,
+  ${a(s, 'intervalMs')} AS interval_ms, ${a(s, 'peers')} AS peers,
   ${sumIf('playMs', 'p2pCohort')} AS play_p2p, ${sumIf('rebufferMs', 'p2pCohort')} AS rebuffer_p2p,
   ${sumIf('playMs', 'controlCohort')} AS play_control, ${sumIf('rebufferMs', 'controlCohort')} AS rebuffer_control
 FROM ${s.from}
 WHERE ${s.time} >= ${lo} AND ${s.time} < {hi:DateTime('UTC')} ${where}
 GROUP BY k ORDER BY k`;
+}
+
+export const BytesStepRow = z.object({ t: num, cdn: num, p2p_down: num, p2p_up: num });
+export type BytesStepRow = z.infer<typeof BytesStepRow>;
+
+/** Bytes by source per chart step — only the three columns the offload chart shows are read. */
+export function bytesSeriesSql(s: Source, where: string): string {
+  return `SELECT toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t,
+  ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up
+FROM ${s.from}
+WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+GROUP BY t ORDER BY t`;
 }
 
 // ---------------------------------------------------------------- offload by a dimension, two periods
