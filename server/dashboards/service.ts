@@ -111,7 +111,7 @@ export const OverviewInput = DashboardInput.extend({ costPerGb: z.number().min(0
 export type OverviewInput = z.input<typeof OverviewInput>;
 
 function trafficFigures(r: TrafficRow | undefined, seconds: number) {
-  const z0 = { cdn: 0, p2p_down: 0, p2p_up: 0, interval_ms: 0, peers: 0, play_p2p: 0, rebuffer_p2p: 0, play_control: 0, rebuffer_control: 0 };
+  const z0 = { cdn: 0, p2p_down: 0, interval_ms: 0, peers: 0, play_p2p: 0, rebuffer_p2p: 0, play_control: 0, rebuffer_control: 0 };
   const x = r ?? { k: '', ...z0 };
   return {
     cdnBytes: x.cdn,
@@ -128,7 +128,7 @@ export type TrafficFigures = ReturnType<typeof trafficFigures>;
 
 export async function overview(rawInput: OverviewInput, opts: Opts = {}) {
   const input = OverviewInput.parse(rawInput);
-  const aggs = ['cdn', 'p2pDown', 'p2pUp', 'intervalMs', 'peers', 'playMs', 'rebufferMs'] as const;
+  const aggs = ['cdn', 'p2pDown', 'intervalMs', 'peers', 'playMs', 'rebufferMs'] as const;
   const p = plan('totals', input, [], [...aggs], opts);
   const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
   const params = { ...p.params, step, p2pCohort: P2P_COHORT, controlCohort: CONTROL_COHORT };

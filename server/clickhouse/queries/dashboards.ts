@@ -234,7 +234,6 @@ export const TrafficRow = z.object({
   k: z.string(),
   cdn: num,
   p2p_down: num,
-  p2p_up: num,
   interval_ms: num,
   peers: num,
   play_p2p: num,
@@ -257,7 +256,7 @@ export function trafficSql(s: Source, key: 'step' | 'period', where: string): st
       : `if(${s.time} >= {lo:DateTime('UTC')}, 'current', 'previous')`;
   const lo = key === 'step' ? '{lo:DateTime(\'UTC\')}' : '{prevLo:DateTime(\'UTC\')}';
   return `SELECT ${keyExpr} AS k,
-  ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up,
+  ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down,
   ${a(s, 'intervalMs')} AS interval_ms, ${a(s, 'peers')} AS peers,
   ${sumIf('playMs', 'p2pCohort')} AS play_p2p, ${sumIf('rebufferMs', 'p2pCohort')} AS rebuffer_p2p,
   ${sumIf('playMs', 'controlCohort')} AS play_control, ${sumIf('rebufferMs', 'controlCohort')} AS rebuffer_control
