@@ -91,6 +91,8 @@ function plan(family: Family, input: Input, extraDims: string[], aggs: Parameter
 }
 
 const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
+/** The order ClickHouse sorts these ASCII keys in (bytewise; localeCompare would differ on case). */
+const byBytes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const offload = (p2p: number, cdn: number) => ratio(p2p, p2p + cdn);
 
 function meta(p: Plan, step?: number) {
@@ -134,7 +136,7 @@ export async function overview(rawInput: OverviewInput, opts: Opts = {}) {
   const params = { ...p.params, step, p2pCohort: P2P_COHORT, controlCohort: CONTROL_COHORT };
   const [periods, steps] = await Promise.all([
     query(trafficSql(p.source, 'period', p.where), params, TrafficRow),
-    query(trafficSql(p.source, 'step', p.where), params, TrafficRow),
+    query(trafficSql(p.source, 'step', p.where, step === p.win.grainSeconds), params, TrafficRow),
   ]);
   const elapsed = (Math.min(p.win.hi, Math.max(p.win.now, p.win.lo)) - p.win.lo) / 1000;
   const current = trafficFigures(periods.find((r) => r.k === 'current'), elapsed);
@@ -157,7 +159,7 @@ export async function offloadSeries(rawInput: DashboardInput, opts: Opts = {}) {
   const input = DashboardInput.parse(rawInput);
   const p = plan('totals', input, [], ['cdn', 'p2pDown', 'p2pUp'], opts);
   const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
-  const rows = await query(bytesSeriesSql(p.source, p.where), { ...p.params, step }, BytesStepRow);
+  const rows = await query(bytesSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step }, BytesStepRow);
   const byT = new Map(rows.map((r) => [r.t, r]));
   let cdn = 0;
   let p2p = 0;
@@ -297,7 +299,7 @@ export async function swarmSizeSeries(rawInput: SwarmSeriesInput, opts: Opts = {
   let ids = input.swarmIds ?? [];
   let rows: SwarmStepRow[];
   if (ids.length) {
-    rows = await query(swarmSizeSeriesSql(p.source, p.where), { ...p.params, step, swarms: ids }, SwarmStepRow);
+    rows = await query(swarmSizeSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step, swarms: ids }, SwarmStepRow);
   } else {
     const top = await query(swarmTopSizeSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step }, SwarmTopRow);
     ids = top.map((r) => r.swarm_id);
@@ -394,7 +396,7 @@ export async function ispSeries(rawInput: IspSeriesInput, opts: Opts = {}) {
     );
     asns = top.map((r) => r.asn);
   }
-  const rows = asns.length ? await query(ispSeriesSql(p.source, p.where), { ...p.params, step, asns }, IspStepRow) : [];
+  const rows = asns.length ? await query(ispSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step, asns }, IspStepRow) : [];
   const byKey = new Map(rows.map((r) => [`${r.t}:${r.asn}`, r]));
   const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({
     t: t * 1000,
@@ -499,9 +501,9 @@ export async function qoe(rawInput: DashboardInput, opts: Opts = {}) {
   const aggs = ['playMs', 'rebufferMs', 'bitratePlay', 'sessions', 'fatalSessions', 'startup'] as const;
   const p = plan('totals', input, ['cohort', 'device_class'], [...aggs], opts);
   const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
-  const rows = await query(qoeSql(p.source, p.where), { ...p.params, step }, QoeRow);
+  const rows = await query(qoeSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step }, QoeRow);
   const steps = rows.filter((r) => r.g === QOE_STEP);
-  const table = rows.filter((r) => r.g === QOE_TABLE);
+  const table = rows.filter((r) => r.g === QOE_TABLE).sort((x, y) => byBytes(x.cohort, y.cohort) || byBytes(x.device_class, y.device_class));
   const cohorts = [...new Set(table.map((r) => r.cohort))].sort();
   const byKey = new Map(steps.map((r) => [`${r.t}:${r.cohort}`, r]));
   const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({

@@ -225,6 +225,17 @@ function a(s: Source, name: Agg): string {
   return e;
 }
 
+/**
+ * The chart step a row falls in, as unix seconds. On a rollup whose grain is the step (24 h → 15 min,
+ * 7 d → 1 h) the bucket is its own step and no per-row rounding is needed; otherwise the time is rounded
+ * down to `{step}`. Both give the same value, so raw and rollup figures stay equal.
+ */
+function stepExpr(s: Source, stepIsGrain: boolean): string {
+  return stepIsGrain && s.grain !== 'raw'
+    ? `toUnixTimestamp(${s.time})`
+    : `toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32})))`;
+}
+
 const num = z.coerce.number();
 const maybeNum = z.union([z.number(), z.string(), z.null()]).transform((v) => (v === null ? null : Number(v)));
 
@@ -247,12 +258,12 @@ export type TrafficRow = z.infer<typeof TrafficRow>;
  * Offload, saved bytes, session time, distinct peers and the two cohorts' rebuffering, grouped by a key:
  * the chart step (`keyExpr = step`) or the period (`keyExpr = period`: current vs previous).
  */
-export function trafficSql(s: Source, key: 'step' | 'period', where: string): string {
+export function trafficSql(s: Source, key: 'step' | 'period', where: string, stepIsGrain = false): string {
   // play/rebuffer are plain sums in every source, so the per-cohort split is the same sum with -If.
   const sumIf = (agg: Agg, cohortParam: string) => a(s, agg).replace(/^sum\((.*)\)$/, `sumIf($1, cohort = {${cohortParam}:String})`);
   const keyExpr =
     key === 'step'
-      ? `toString(toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))))`
+      ? `toString(${stepExpr(s, stepIsGrain)})`
       : `if(${s.time} >= {lo:DateTime('UTC')}, 'current', 'previous')`;
   const lo = key === 'step' ? '{lo:DateTime(\'UTC\')}' : '{prevLo:DateTime(\'UTC\')}';
   return `SELECT ${keyExpr} AS k,
@@ -262,19 +273,19 @@ export function trafficSql(s: Source, key: 'step' | 'period', where: string): st
   ${sumIf('playMs', 'controlCohort')} AS play_control, ${sumIf('rebufferMs', 'controlCohort')} AS rebuffer_control
 FROM ${s.from}
 WHERE ${s.time} >= ${lo} AND ${s.time} < {hi:DateTime('UTC')} ${where}
-GROUP BY k ORDER BY k`;
+GROUP BY k`;
 }
 
 export const BytesStepRow = z.object({ t: num, cdn: num, p2p_down: num, p2p_up: num });
 export type BytesStepRow = z.infer<typeof BytesStepRow>;
 
 /** Bytes by source per chart step — only the three columns the offload chart shows are read. */
-export function bytesSeriesSql(s: Source, where: string): string {
-  return `SELECT toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t,
+export function bytesSeriesSql(s: Source, where: string, stepIsGrain = false): string {
+  return `SELECT ${stepExpr(s, stepIsGrain)} AS t,
   ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up
 FROM ${s.from}
 WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
-GROUP BY t ORDER BY t`;
+GROUP BY t`;
 }
 
 // ---------------------------------------------------------------- offload by a dimension, two periods
@@ -317,15 +328,15 @@ export const QOE_TABLE = 2;
  * grouping sets: every session set and startup sample is read once instead of once per figure
  * (the states dominate the cost; each set merges exactly the states the separate queries merged).
  */
-export function qoeSql(s: Source, where: string): string {
+export function qoeSql(s: Source, where: string, stepIsGrain = false): string {
   return `SELECT grouping(t, device_class) AS g,
-  toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t,
+  ${stepExpr(s, stepIsGrain)} AS t,
   toString(cohort) AS cohort, toString(device_class) AS device_class,
   ${a(s, 'playMs')} AS play, ${a(s, 'rebufferMs')} AS rebuf, ${a(s, 'bitratePlay')} AS bitrate_play,
   ${a(s, 'sessions')} AS sessions, ${a(s, 'fatalSessions')} AS fatal_sessions, ${a(s, 'startup')} AS startup
 FROM ${s.from}
 WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
-GROUP BY GROUPING SETS ((t, cohort), (cohort, device_class)) ORDER BY g, t, cohort, device_class`;
+GROUP BY GROUPING SETS ((t, cohort), (cohort, device_class))`;
 }
 
 // ---------------------------------------------------------------- swarms
@@ -359,12 +370,12 @@ export const SwarmStepRow = z.object({ t: num, swarm_id: z.string(), peers: num 
 export type SwarmStepRow = z.infer<typeof SwarmStepRow>;
 
 /** Active peers per step of the given swarms (the chart's lines). */
-export function swarmSizeSeriesSql(s: Source, where: string): string {
-  return `SELECT toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t,
+export function swarmSizeSeriesSql(s: Source, where: string, stepIsGrain = false): string {
+  return `SELECT ${stepExpr(s, stepIsGrain)} AS t,
   toString(swarm_id) AS swarm_id, ${a(s, 'peers')} AS peers
 FROM ${s.from}
 WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} AND swarm_id IN {swarms:Array(String)} ${where}
-GROUP BY t, swarm_id ORDER BY t, swarm_id`;
+GROUP BY t, swarm_id`;
 }
 
 /**
@@ -452,12 +463,12 @@ GROUP BY asn`;
 export const IspStepRow = z.object({ t: num, asn: num, cdn: num, p2p_down: num, intra: num, p_in: num, p_out: num });
 export type IspStepRow = z.infer<typeof IspStepRow>;
 
-export function ispSeriesSql(s: Source, where: string): string {
-  return `SELECT toUnixTimestamp(toStartOfInterval(toDateTime(${s.time}), toIntervalSecond({step:UInt32}))) AS t, asn,
+export function ispSeriesSql(s: Source, where: string, stepIsGrain = false): string {
+  return `SELECT ${stepExpr(s, stepIsGrain)} AS t, asn,
   ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'intra')} AS intra, ${a(s, 'pIn')} AS p_in, ${a(s, 'pOut')} AS p_out
 FROM ${s.from}
 WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} AND asn IN {asns:Array(UInt32)} ${where}
-GROUP BY t, asn ORDER BY t, asn`;
+GROUP BY t, asn`;
 }
 
 export const PeakRow = z.object({ asn: num, peak_bytes: num });
