@@ -66,6 +66,10 @@ export interface Opts {
 interface Plan {
   source: Source;
   win: Window;
+  /** The chart step (seconds) for the range, never finer than the grain. */
+  step: number;
+  /** The step is the rollup grain: each rollup bucket is one step (24 h → 15 min, 7 d → 1 h). */
+  stepIsGrain: boolean;
   where: string;
   params: Record<string, unknown>;
   ignored: string[];
@@ -80,10 +84,13 @@ function plan(family: Family, input: Input, extraDims: string[], aggs: Parameter
   const source = opts.raw ? pickSource(family, grain, dims, aggs, true) : rollup;
   const grainSeconds = rollup.grain === 'raw' ? 60 : GRAIN_SECONDS[rollup.grain];
   const win = alignWindow(input.range, grainSeconds, opts.now);
+  const step = stepSeconds(input.range, grainSeconds, win.now);
   const f = filterSql(applied);
   return {
     source,
     win,
+    step,
+    stepIsGrain: step === grainSeconds,
     where: f.sql,
     params: { ...f.params, lo: chTime(win.lo), hi: chTime(win.hi), prevLo: chTime(win.prevLo) },
     ignored,
@@ -132,11 +139,11 @@ export async function overview(rawInput: OverviewInput, opts: Opts = {}) {
   const input = OverviewInput.parse(rawInput);
   const aggs = ['cdn', 'p2pDown', 'intervalMs', 'peers', 'playMs', 'rebufferMs'] as const;
   const p = plan('totals', input, [], [...aggs], opts);
-  const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
+  const { step } = p;
   const params = { ...p.params, step, p2pCohort: P2P_COHORT, controlCohort: CONTROL_COHORT };
   const [periods, steps] = await Promise.all([
     query(trafficSql(p.source, 'period', p.where), params, TrafficRow),
-    query(trafficSql(p.source, 'step', p.where, step === p.win.grainSeconds), params, TrafficRow),
+    query(trafficSql(p.source, 'step', p.where, p.stepIsGrain), params, TrafficRow),
   ]);
   const elapsed = (Math.min(p.win.hi, Math.max(p.win.now, p.win.lo)) - p.win.lo) / 1000;
   const current = trafficFigures(periods.find((r) => r.k === 'current'), elapsed);
@@ -158,8 +165,8 @@ export async function overview(rawInput: OverviewInput, opts: Opts = {}) {
 export async function offloadSeries(rawInput: DashboardInput, opts: Opts = {}) {
   const input = DashboardInput.parse(rawInput);
   const p = plan('totals', input, [], ['cdn', 'p2pDown', 'p2pUp'], opts);
-  const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
-  const rows = await query(bytesSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step }, BytesStepRow);
+  const { step } = p;
+  const rows = await query(bytesSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, step }, BytesStepRow);
   const byT = new Map(rows.map((r) => [r.t, r]));
   let cdn = 0;
   let p2p = 0;
@@ -295,13 +302,13 @@ export type SwarmSeriesInput = z.input<typeof SwarmSeriesInput>;
 export async function swarmSizeSeries(rawInput: SwarmSeriesInput, opts: Opts = {}) {
   const input = SwarmSeriesInput.parse(rawInput);
   const p = plan('swarm', input, ['swarm_id'], ['peers'], opts);
-  const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
+  const { step } = p;
   let ids = input.swarmIds ?? [];
   let rows: SwarmStepRow[];
   if (ids.length) {
-    rows = await query(swarmSizeSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step, swarms: ids }, SwarmStepRow);
+    rows = await query(swarmSizeSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, step, swarms: ids }, SwarmStepRow);
   } else {
-    const top = await query(swarmTopSizeSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step }, SwarmTopRow);
+    const top = await query(swarmTopSizeSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, step }, SwarmTopRow);
     ids = top.map((r) => r.swarm_id);
     rows = top.flatMap((r) => r.steps.map(([t, peers]) => ({ t, swarm_id: r.swarm_id, peers })));
   }
@@ -384,7 +391,7 @@ export type IspSeriesInput = z.input<typeof IspSeriesInput>;
 export async function ispSeries(rawInput: IspSeriesInput, opts: Opts = {}) {
   const input = IspSeriesInput.parse(rawInput);
   const p = plan('isp', input, ['asn'], ['cdn', 'pIn', 'pOut', 'intra'], opts);
-  const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
+  const { step } = p;
   let asns = input.asns;
   if (!asns?.length) {
     const top = await query(
@@ -396,7 +403,7 @@ export async function ispSeries(rawInput: IspSeriesInput, opts: Opts = {}) {
     );
     asns = top.map((r) => r.asn);
   }
-  const rows = asns.length ? await query(ispSeriesSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step, asns }, IspStepRow) : [];
+  const rows = asns.length ? await query(ispSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, step, asns }, IspStepRow) : [];
   const byKey = new Map(rows.map((r) => [`${r.t}:${r.asn}`, r]));
   const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({
     t: t * 1000,
@@ -500,8 +507,8 @@ export async function qoe(rawInput: DashboardInput, opts: Opts = {}) {
   const input = DashboardInput.parse(rawInput);
   const aggs = ['playMs', 'rebufferMs', 'bitratePlay', 'sessions', 'fatalSessions', 'startup'] as const;
   const p = plan('totals', input, ['cohort', 'device_class'], [...aggs], opts);
-  const step = stepSeconds(input.range, p.win.grainSeconds, p.win.now);
-  const rows = await query(qoeSql(p.source, p.where, step === p.win.grainSeconds), { ...p.params, step }, QoeRow);
+  const { step } = p;
+  const rows = await query(qoeSql(p.source, p.where, p.stepIsGrain), { ...p.params, step }, QoeRow);
   const steps = rows.filter((r) => r.g === QOE_STEP);
   const table = rows.filter((r) => r.g === QOE_TABLE).sort((x, y) => byBytes(x.cohort, y.cohort) || byBytes(x.device_class, y.device_class));
   const cohorts = [...new Set(table.map((r) => r.cohort))].sort();

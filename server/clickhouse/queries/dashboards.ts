@@ -325,8 +325,8 @@ export const QOE_TABLE = 2;
 
 /**
  * QoE per step and cohort, and per cohort × device class for the whole range, in ONE query with two
- * grouping sets: every session set and startup sample is read once instead of once per figure
- * (the states dominate the cost; each set merges exactly the states the separate queries merged).
+ * grouping sets: every session set and startup sample is read once instead of once per figure (reading
+ * them dominates the cost; each set unions exactly what the separate queries unioned).
  */
 export function qoeSql(s: Source, where: string, stepIsGrain = false): string {
   return `SELECT grouping(t, device_class) AS g,
