@@ -92,7 +92,7 @@ function plan(family: Family, input: Input, extraDims: string[], aggs: Parameter
     step,
     stepIsGrain: step === grainSeconds,
     where: f.sql,
-    params: { ...f.params, lo: chTime(win.lo), hi: chTime(win.hi), prevLo: chTime(win.prevLo) },
+    params: { ...f.params, lo: chTime(win.lo), hi: chTime(win.hi), prevLo: chTime(win.prevLo), step },
     ignored,
   };
 }
@@ -140,7 +140,7 @@ export async function overview(rawInput: OverviewInput, opts: Opts = {}) {
   const aggs = ['cdn', 'p2pDown', 'intervalMs', 'peers', 'playMs', 'rebufferMs'] as const;
   const p = plan('totals', input, [], [...aggs], opts);
   const { step } = p;
-  const params = { ...p.params, step, p2pCohort: P2P_COHORT, controlCohort: CONTROL_COHORT };
+  const params = { ...p.params, p2pCohort: P2P_COHORT, controlCohort: CONTROL_COHORT };
   const [periods, steps] = await Promise.all([
     query(trafficSql(p.source, 'period', p.where), params, TrafficRow),
     query(trafficSql(p.source, 'step', p.where, p.stepIsGrain), params, TrafficRow),
@@ -166,7 +166,7 @@ export async function offloadSeries(rawInput: DashboardInput, opts: Opts = {}) {
   const input = DashboardInput.parse(rawInput);
   const p = plan('totals', input, [], ['cdn', 'p2pDown', 'p2pUp'], opts);
   const { step } = p;
-  const rows = await query(bytesSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, step }, BytesStepRow);
+  const rows = await query(bytesSeriesSql(p.source, p.where, p.stepIsGrain), p.params, BytesStepRow);
   const byT = new Map(rows.map((r) => [r.t, r]));
   let cdn = 0;
   let p2p = 0;
@@ -306,9 +306,9 @@ export async function swarmSizeSeries(rawInput: SwarmSeriesInput, opts: Opts = {
   let ids = input.swarmIds ?? [];
   let rows: SwarmStepRow[];
   if (ids.length) {
-    rows = await query(swarmSizeSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, step, swarms: ids }, SwarmStepRow);
+    rows = await query(swarmSizeSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, swarms: ids }, SwarmStepRow);
   } else {
-    const top = await query(swarmTopSizeSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, step }, SwarmTopRow);
+    const top = await query(swarmTopSizeSeriesSql(p.source, p.where, p.stepIsGrain), p.params, SwarmTopRow);
     ids = top.map((r) => r.swarm_id);
     rows = top.flatMap((r) => r.steps.map(([t, peers]) => ({ t, swarm_id: r.swarm_id, peers })));
   }
@@ -403,7 +403,7 @@ export async function ispSeries(rawInput: IspSeriesInput, opts: Opts = {}) {
     );
     asns = top.map((r) => r.asn);
   }
-  const rows = asns.length ? await query(ispSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, step, asns }, IspStepRow) : [];
+  const rows = asns.length ? await query(ispSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, asns }, IspStepRow) : [];
   const byKey = new Map(rows.map((r) => [`${r.t}:${r.asn}`, r]));
   const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({
     t: t * 1000,
@@ -508,7 +508,7 @@ export async function qoe(rawInput: DashboardInput, opts: Opts = {}) {
   const aggs = ['playMs', 'rebufferMs', 'bitratePlay', 'sessions', 'fatalSessions', 'startup'] as const;
   const p = plan('totals', input, ['cohort', 'device_class'], [...aggs], opts);
   const { step } = p;
-  const rows = await query(qoeSql(p.source, p.where, p.stepIsGrain), { ...p.params, step }, QoeRow);
+  const rows = await query(qoeSql(p.source, p.where, p.stepIsGrain), p.params, QoeRow);
   const steps = rows.filter((r) => r.g === QOE_STEP);
   const table = rows.filter((r) => r.g === QOE_TABLE).sort((x, y) => byBytes(x.cohort, y.cohort) || byBytes(x.device_class, y.device_class));
   const cohorts = [...new Set(table.map((r) => r.cohort))].sort();
