@@ -4,6 +4,7 @@ import { FIGURES } from '@/server/dashboards/service';
 import { resetIngestConfig } from '@/server/ingest/config';
 import { serveRoutes } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
+import { expectRollupsEqualRaw, stripSource as strip } from './dashboards-compare';
 import { buildDataset, ENV, HOUR, ingest } from './dashboards-fixture';
 
 withFreshStore(ENV);
@@ -29,22 +30,10 @@ const RANGES = {
 };
 const FILTERS = [{}, { cohort: 'p2p' }, { deviceClass: 'mobile' as const, country: 'US' }, { contentId: 'title-a' }, { asn: 15169 }];
 
-/** Drop the field that names the table read: everything else must be identical. */
-const strip = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (k === 'source' ? undefined : v)));
-
 describe('rollup figures equal the same figures computed from telemetry_raw', () => {
   for (const [label, range] of Object.entries(RANGES))
     for (const filters of FILTERS)
-      it(`${label}, filters ${JSON.stringify(filters)}`, async () => {
-        for (const [name, fn] of Object.entries(FIGURES)) {
-          const input = { range, filters, dimension: 'asn' as const, asn: 19281 };
-          const call = fn as (i: typeof input, o: { raw?: boolean; now: number }) => Promise<{ source?: string }>;
-          const rolled = await call(input, { now });
-          const raw = await call(input, { now, raw: true });
-          expect((rolled as { source?: string }).source ?? 'nested', name).not.toBe('telemetry_raw');
-          expect(strip(rolled), name).toEqual(strip(raw));
-        }
-      });
+      it(`${label}, filters ${JSON.stringify(filters)}`, () => expectRollupsEqualRaw(range, filters, now));
 
   it('ranges over 6 h up to 24 h read the 15-minute rollups (cascaded from the minute ones)', async () => {
     const input = { range: RANGES['12 h (15-minute grain)'], filters: {} };
