@@ -1,0 +1,5 @@
+function unavailable() { throw new Error('WebRTC is not available in Node here: only the tracker server is used'); }
+export const RTCPeerConnection = unavailable;
+export const RTCSessionDescription = unavailable;
+export const RTCIceCandidate = unavailable;
+export default { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate };
