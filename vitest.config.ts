@@ -19,7 +19,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['{server,lib,components,sdk,scripts}/**/*.test.ts'], testTimeout: 20_000 },
+        test: { name: 'unit', include: ['{server,lib,components,sdk,sim,scripts}/**/*.test.ts'], testTimeout: 20_000 },
       },
       {
         extends: true,

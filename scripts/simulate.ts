@@ -18,7 +18,8 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runLive } from './sim/live';
+import { runLive } from '../sim/live';
+import { lookupIp } from '../server/ingest/geo';
 
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
@@ -78,6 +79,7 @@ async function main() {
   const tally = await runLive({
     url: values.url!,
     key: values.key,
+    countryOfIp: (ip) => lookupIp(ip).country,
     sessions: values.sessions ? Number(values.sessions) : undefined,
     concurrency: Number(values.concurrency),
     speed,

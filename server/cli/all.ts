@@ -3,5 +3,5 @@ import './commands';
 import '../auth/register';
 import '../ingest/startup';
 import '../rollout/startup';
-import '../../scripts/sim/command';
+import './demo-backfill';
 import '../demo/seed-rollouts';

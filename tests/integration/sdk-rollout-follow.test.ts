@@ -1,3 +1,4 @@
+import { lookupIp } from '@/server/ingest/geo';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -5,8 +6,8 @@ import * as bulkRoute from '@/app/ofrep/v1/evaluate/flags/route';
 import * as oneRoute from '@/app/ofrep/v1/evaluate/flags/[key]/route';
 import * as telemetry from '@/app/api/v1/telemetry/route';
 import { DEVICE_CLASSES, type DeviceClass, type RolloutRule } from '@/lib/rollout/rule';
-import { runLive } from '@/scripts/sim/live';
-import type { Tally } from '@/scripts/sim/tally';
+import { runLive } from '@/sim/live';
+import type { Tally } from '@/sim/tally';
 import { query } from '@/server/clickhouse/client';
 import { resetIngestConfig } from '@/server/ingest/config';
 import { approveRequest, proposeChange, type Actor } from '@/server/rollout/service';
@@ -57,6 +58,7 @@ beforeAll(async () => {
   const run = runLive({
     url: server.url,
     key: KEY,
+    countryOfIp: (ip) => lookupIp(ip).country,
     concurrency: 150,
     speed: 1,
     sinceMs: 0,

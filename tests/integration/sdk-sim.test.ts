@@ -1,3 +1,4 @@
+import { lookupIp } from '@/server/ingest/geo';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -5,9 +6,9 @@ import * as bulkRoute from '@/app/ofrep/v1/evaluate/flags/route';
 import * as oneRoute from '@/app/ofrep/v1/evaluate/flags/[key]/route';
 import * as telemetry from '@/app/api/v1/telemetry/route';
 import type { RolloutRule } from '@/lib/rollout/rule';
-import { ISPS } from '@/scripts/sim/isps';
-import { runLive } from '@/scripts/sim/live';
-import type { Tally } from '@/scripts/sim/tally';
+import { ISPS } from '@/sim/isps';
+import { runLive } from '@/sim/live';
+import type { Tally } from '@/sim/tally';
 import { query } from '@/server/clickhouse/client';
 import { resetIngestConfig } from '@/server/ingest/config';
 import { approveRequest, proposeChange, type Actor } from '@/server/rollout/service';
@@ -52,6 +53,7 @@ beforeAll(async () => {
   tally = await runLive({
     url: server.url,
     key: KEY,
+    countryOfIp: (ip) => lookupIp(ip).country,
     concurrency: 40,
     sessions: 50,
     speed: 3_000,

@@ -1,7 +1,7 @@
-import type { TelemetryReport } from '../../sdk/report';
-import type { SessionCounters } from '../../sdk/session';
-import type { P2pSettings } from '../../sdk/settings';
-import { ISPS, ispRanges, randomIp, type Isp } from './isps';
+import type { TelemetryReport } from '../sdk/report';
+import type { SessionCounters } from '../sdk/session';
+import type { P2pSettings } from '../sdk/settings';
+import { ISPS, ispRanges, randomIp, type CountryOfIp, type Isp } from './isps';
 import { catalog, COLLAPSING_SWARM, dailyCurve, FATAL_CODES, LADDERS, pickDevice, swarmCollapsed, type DeviceProfile, type Title } from './model';
 import { Rng } from './random';
 
@@ -57,6 +57,8 @@ export interface FleetOptions {
   concurrency: number;
   /** Stop starting sessions after this many (undefined: run forever). */
   sessionsLimit?: number;
+  /** The console's address → country enrichment (clients are drawn only from blocks in their ISP's country). */
+  countryOfIp: CountryOfIp;
   /** Opens the reporter of a new session (clock: `fleet.clock`). */
   open(device: SimDevice, info: { contentId: string; swarmId: string }, settings: P2pSettings): SimReporter;
   onReport?(report: TelemetryReport, device: SimDevice): void;
@@ -83,7 +85,7 @@ export class Fleet {
   constructor(private readonly o: FleetOptions) {
     this.rng = new Rng(o.seed ?? 42);
     this.titles = catalog();
-    ispRanges();
+    ispRanges(o.countryOfIp);
   }
 
   get done(): boolean {
@@ -100,7 +102,7 @@ export class Fleet {
       id: `sim-${isp.country.toLowerCase()}-${this.rng.id(14)}`,
       profile,
       isp,
-      ip: randomIp(ispRanges().get(isp.asn)!, this.rng),
+      ip: randomIp(ispRanges(this.o.countryOfIp).get(isp.asn)!, this.rng),
       version: this.rng.pick(profile.versions),
       optOut: this.rng.chance(0.03),
       busy: false,

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { lookupIp } from '../../server/ingest/geo';
 import type { Rng } from './random';
 
 /**
@@ -43,8 +42,15 @@ let cached: Map<number, IspRanges> | undefined;
 
 const toDotted = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 
-/** Reads the ISPs' ranges from node_modules/@ip-location-db/asn/asn-ipv4-num.csv (once per process). */
-export function ispRanges(root = process.cwd()): Map<number, IspRanges> {
+/** The country a client address enriches to: the console's own lookup, handed in by the caller. */
+export type CountryOfIp = (ip: string) => string | undefined;
+
+/**
+ * Reads the ISPs' ranges from node_modules/@ip-location-db/asn/asn-ipv4-num.csv (once per process).
+ * `countryOfIp` is the console's enrichment, so the simulator (a library beside the SDK) does not
+ * import the server.
+ */
+export function ispRanges(countryOfIp: CountryOfIp, root = process.cwd()): Map<number, IspRanges> {
   if (cached) return cached;
   const file = path.join(root, 'node_modules/@ip-location-db/asn/asn-ipv4-num.csv');
   const countryOf = new Map(ISPS.map((i) => [i.asn, i.country as string]));
@@ -63,7 +69,7 @@ export function ispRanges(root = process.cwd()): Map<number, IspRanges> {
     if (end - start < 255) continue;
     // Only blocks the country database places in the ISP's own country (a few of these networks'
     // blocks are registered abroad), so every simulated client's enrichment lands in one country.
-    if (lookupIp(toDotted(start)).country !== country || lookupIp(toDotted(end)).country !== country) continue;
+    if (countryOfIp(toDotted(start)) !== country || countryOfIp(toDotted(end)) !== country) continue;
     let r = out.get(asn);
     if (!r) out.set(asn, (r = { ranges: [], cumulative: [], total: 0 }));
     r.ranges.push([start, end]);

@@ -3,12 +3,12 @@
 // 7-day age limit applies to the reports, not to a request's round trip).
 import { z } from 'zod';
 import { parseReport, type TelemetryReport } from '../../lib/telemetry/schema';
-import { migrate } from '../../server/clickhouse/migrate';
-import { query } from '../../server/clickhouse/client';
-import { registerCommand } from '../../server/cli/commands';
-import { lookupIp } from '../../server/ingest/geo';
-import { ingestReports } from '../../server/ingest/ingest';
-import { runBackfill } from './backfill';
+import { migrate } from '../clickhouse/migrate';
+import { query } from '../clickhouse/client';
+import { registerCommand } from './commands';
+import { lookupIp } from '../ingest/geo';
+import { ingestReports } from '../ingest/ingest';
+import { runBackfill } from '../../sim/backfill';
 
 const MAX_SPAN_MS = 7 * 86_400_000 - 20 * 60_000;
 
@@ -46,6 +46,7 @@ registerCommand('demo:backfill', {
       spanMs,
       concurrency,
       seed,
+      countryOfIp: (ip) => lookupIp(ip).country,
       async sink(batch) {
         const valid: TelemetryReport[] = [];
         const ipOf = new Map<TelemetryReport, string>();

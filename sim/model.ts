@@ -1,5 +1,5 @@
-import type { DeviceClass, P2pMode } from '../../sdk/report';
-import type { P2pSettings } from '../../sdk/settings';
+import type { DeviceClass, P2pMode } from '../sdk/report';
+import type { P2pSettings } from '../sdk/settings';
 import { hash32, type Rng } from './random';
 
 /** Device classes: share of sessions and what the hardware can do. */

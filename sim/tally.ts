@@ -1,4 +1,4 @@
-import type { TelemetryReport } from '../../sdk/report';
+import type { TelemetryReport } from '../sdk/report';
 
 interface Sums {
   reports: number;

@@ -1,6 +1,7 @@
-import { SessionCounters } from '../../sdk/session';
-import type { TelemetryReport } from '../../sdk/report';
+import { SessionCounters } from '../sdk/session';
+import type { TelemetryReport } from '../sdk/report';
 import { Fleet, type SimDevice } from './fleet';
+import type { CountryOfIp } from './isps';
 import { historicalSettings } from './model';
 import { Tally } from './tally';
 
@@ -11,6 +12,8 @@ export interface BackfillOptions {
   /** Virtual report interval (default 5 min, the contract's longest). */
   intervalMs?: number;
   seed?: number;
+  /** The console's address → country enrichment (see `ispRanges`). */
+  countryOfIp: CountryOfIp;
   /** Stores a batch of reports with each one's client address (validation, enrichment, writer). */
   sink(batch: { report: TelemetryReport; ip: string }[]): Promise<{ rejectedIds: ReadonlySet<string> }>;
   progress?(fraction: number, tally: Tally): void;
@@ -39,6 +42,7 @@ export async function runBackfill(o: BackfillOptions): Promise<Tally> {
   };
   const fleet: Fleet = new Fleet({
     seed: o.seed ?? 7,
+    countryOfIp: o.countryOfIp,
     concurrency: o.concurrency,
     open(device: SimDevice, info, settings) {
       const counters = new SessionCounters(

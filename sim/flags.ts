@@ -1,5 +1,5 @@
-import { createNodeFlags, type NodeFlags } from '../../sdk/node';
-import type { P2pSettings } from '../../sdk/settings';
+import { createNodeFlags, type NodeFlags } from '../sdk/node';
+import type { P2pSettings } from '../sdk/settings';
 import type { SimDevice } from './fleet';
 import { staticSettings } from './model';
 import type { Tally } from './tally';

@@ -1,5 +1,6 @@
-import { createReporter, gzipNode, type Reporter } from '../../sdk/node';
+import { createReporter, gzipNode, type Reporter } from '../sdk/node';
 import { Fleet, type SimDevice } from './fleet';
+import type { CountryOfIp } from './isps';
 import { FleetFlags } from './flags';
 import { Tally } from './tally';
 
@@ -23,6 +24,8 @@ export interface LiveOptions {
   sendEveryMs: number;
   maxInFlight: number;
   seed: number;
+  /** The console's address → country enrichment (see `ispRanges`). */
+  countryOfIp: CountryOfIp;
   log: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -77,6 +80,7 @@ export async function runLive(o: LiveOptions): Promise<Tally> {
 
   const fleet: Fleet = new Fleet({
     seed: o.seed,
+    countryOfIp: o.countryOfIp,
     concurrency: o.concurrency,
     sessionsLimit: o.sessions,
     open(device, info, settings) {
