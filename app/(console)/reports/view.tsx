@@ -2,27 +2,18 @@
 
 import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from '@tremor/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo, useState } from 'react';
 import { ReportPreviewView } from '@/components/reports/report-preview';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useCan } from '@/lib/auth/use-can';
 import { REPORT_DOWNLOAD_FORMATS, reportUrl, utcDay } from '@/lib/reports/preview';
+import type { AppRouter } from '@/server/api/root';
 import { useTRPC } from '../../_trpc/client';
 
-type ShareLink = {
-  id: string;
-  asns: number[];
-  from: string;
-  to: string;
-  expiresAt: number;
-  createdAt: number;
-  createdBy: string;
-  label: string;
-  revokedAt: number | null;
-  revokedBy: string;
-  status: 'active' | 'expired' | 'revoked';
-};
+/** Inferred from the router, so the page cannot drift from the server's share-link shape. */
+type ShareLink = inferRouterOutputs<AppRouter>['reports']['shareLinks'][number];
 import { DownloadButton } from './download-button';
 
 const INPUT =
