@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketSeconds, rangeFromSearchParams, rangeToSearchParams, resolveRange } from './time-range';
+import { bucketSeconds, MAX_RANGE_MS, rangeFromSearchParams, rangeToSearchParams, resolveRange, TimeRangeInput } from './time-range';
 
 describe('time ranges', () => {
   it('resolves a preset to a live range ending now', () => {
@@ -32,5 +32,22 @@ describe('time ranges', () => {
     expect(bucketSeconds(at(24 * 3_600_000))).toBe(900);
     expect(bucketSeconds(at(7 * 86_400_000))).toBe(3600);
     expect(bucketSeconds(at(30 * 86_400_000))).toBe(21600);
+  });
+});
+
+describe('range bound', () => {
+  it('accepts a custom range of exactly 400 days and refuses a wider one at `to`', () => {
+    const from = new Date('2025-01-01T00:00:00Z');
+    expect(TimeRangeInput.safeParse({ from, to: new Date(from.getTime() + MAX_RANGE_MS) }).success).toBe(true);
+    const wide = TimeRangeInput.safeParse({ from: '1970-01-02', to: '9999-12-31' });
+    expect(wide.success).toBe(false);
+    const issue = wide.error!.issues.find((i) => i.message.includes('400 days'))
+      ?? (wide.error!.issues[0] as { errors?: { message: string; path: PropertyKey[] }[][] }).errors?.flat().find((e) => e.message.includes('400 days'));
+    expect(issue?.path).toEqual(['to']);
+    expect(TimeRangeInput.safeParse({ from, to: new Date(from.getTime() + MAX_RANGE_MS + 1000) }).success).toBe(false);
+  });
+
+  it('URL ranges wider than the bound fall back to 24 h', () => {
+    expect(rangeFromSearchParams(new URLSearchParams('from=1970-01-02&to=9999-12-31'))).toEqual({ preset: '24h' });
   });
 });

@@ -22,11 +22,24 @@ export const PRESET_LABEL: Record<RangePreset, string> = {
   '30d': 'Last 30 days',
 };
 
+/** The longest span any range the server accepts may cover: the reports' reach. */
+export const MAX_RANGE_DAYS = 400;
+export const MAX_RANGE_MS = MAX_RANGE_DAYS * 86_400_000;
+
+/**
+ * A custom from/to, at most MAX_RANGE_DAYS wide. Unbounded spans let one viewer make the server build
+ * millions of chart points; the failure names `to` so the caller knows what to fix.
+ */
+export const BoundedRange = z
+  .object({ from: z.coerce.date(), to: z.coerce.date() })
+  .refine((r) => r.from < r.to, { message: 'from must be before to', path: ['to'] })
+  .refine((r) => r.to.getTime() - r.from.getTime() <= MAX_RANGE_MS, {
+    message: `the range may span at most ${MAX_RANGE_DAYS} days`,
+    path: ['to'],
+  });
+
 /** The time range as the URL holds it: a preset ending now, or a custom from/to (ISO or ms). */
-export const TimeRangeInput = z.union([
-  z.object({ preset: RangePreset }),
-  z.object({ from: z.coerce.date(), to: z.coerce.date() }).refine((r) => r.from < r.to, 'from must be before to'),
-]);
+export const TimeRangeInput = z.union([z.object({ preset: RangePreset }), BoundedRange]);
 export type TimeRangeInput = z.infer<typeof TimeRangeInput>;
 
 export interface ResolvedRange {

@@ -32,20 +32,37 @@ export function alignWindow(range: TimeRangeInput, grainSeconds: number, now = D
   return { lo, hi, grainSeconds, prevLo: lo - (hi - lo), live: r.live, now };
 }
 
-/** The chart step: the shared range → bucket rule, never finer than the rollup grain. */
+/** The most points one series may hold, whatever range reaches the service (400 days at 6 h is 1,600). */
+export const MAX_SERIES_POINTS = 5000;
+
+/**
+ * The chart step: the shared range → bucket rule, never finer than the rollup grain, and coarsened (in
+ * whole grains) when the range would otherwise need more than MAX_SERIES_POINTS steps.
+ */
 export function stepSeconds(range: TimeRangeInput, grainSeconds: number, now = Date.now()): number {
-  const s = bucketSeconds(resolveRange(range, now));
-  return Math.max(s, grainSeconds);
+  const r = resolveRange(range, now);
+  const s = Math.max(bucketSeconds(r), grainSeconds);
+  const spanSeconds = (r.to.getTime() - r.from.getTime()) / 1000;
+  if (spanSeconds / s < MAX_SERIES_POINTS) return s;
+  // Four spare steps: the window is widened to whole grains at both ends and floored to the step.
+  return Math.ceil(spanSeconds / (MAX_SERIES_POINTS - 4) / grainSeconds) * grainSeconds;
 }
 
 export function chTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** The step starts covering [lo, hi), for filling empty steps with zeros. */
+/**
+ * The step starts covering [lo, hi), for filling empty steps with zeros. The count is checked before
+ * anything is allocated: a window needing more than MAX_SERIES_POINTS steps is refused, never built.
+ */
 export function stepStarts(lo: number, hi: number, step: number): number[] {
-  const out: number[] = [];
+  if (!(step > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`no series for step ${step} over [${lo}, ${hi})`);
   const s = step * 1000;
-  for (let t = Math.floor(lo / s) * s; t < hi; t += s) out.push(t / 1000);
+  const first = Math.floor(lo / s) * s;
+  const count = Math.max(0, Math.ceil((hi - first) / s));
+  if (count > MAX_SERIES_POINTS) throw new RangeError(`a series of ${count} points exceeds ${MAX_SERIES_POINTS}`);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) out.push((first + i * s) / 1000);
   return out;
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { BoundedRange } from '@/lib/time-range';
 import { Capabilities, DEVICE_CLASSES, DeviceClass, RolloutRule } from '@/lib/rollout/rule';
 import { exposureDelta } from '@/lib/rollout/evaluate';
 import { runGuardrail } from '../../rollout/guardrail';
@@ -87,7 +88,7 @@ export const rolloutsRouter = createTRPCRouter({
 
   /** Config changes in a time range: annotations for the dashboards' time-series charts. */
   annotations: permissionProcedure('rollouts:read')
-    .input(z.object({ from: z.coerce.date(), to: z.coerce.date() }))
+    .input(BoundedRange)
     .query(({ input }) => annotations(input.from, input.to)),
 
   /** Lowering changes apply at once; raising ones become a change request. */
