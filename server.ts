@@ -11,12 +11,16 @@ import { stampPeer } from './server/net/peer';
 import { ADMIN_PATH, handleAdmin, removeServerHandle, writeServerHandle, type ServerHandle } from './server/cli/admin-endpoint';
 import { startup } from './server/startup';
 import { matchFastRoute, serveFast } from './server/http/fast-routes';
+import { logger } from './server/observability/logger';
+import { observeRequest } from './server/observability/http';
+import { startBackupSchedule } from './server/store/backup';
 import './server/cli/all';
 
 async function main() {
   const dev = process.argv.includes('--dev');
   const e = env();
-  await startup((line) => console.log(line));
+  const log = logger();
+  await startup((line) => log.info(line));
 
   const app = next({ dev, hostname: e.HOST, port: e.PORT });
   const handle = app.getRequestHandler();
@@ -29,12 +33,14 @@ async function main() {
       void handleAdmin(req, res, admin);
       return;
     }
-    const fast = dev ? null : matchFastRoute(req.method, req.url);
-    if (fast) {
-      void serveFast(fast, req, res);
-      return;
-    }
-    void handle(req, res);
+    observeRequest(req, res, () => {
+      const fast = dev ? null : matchFastRoute(req.method, req.url);
+      if (fast) {
+        void serveFast(fast, req, res);
+        return;
+      }
+      void handle(req, res);
+    });
   });
   server.keepAliveTimeout = 65_000;
 
@@ -45,14 +51,15 @@ async function main() {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : e.PORT;
   if (storeMode() === 'embedded') admin = writeServerHandle(dataDir(), port);
+  startBackupSchedule();
   const shown = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
-  console.log(`Swarmdeck ${dev ? '(dev) ' : ''}listening on http://${shown}:${port} — store: ${storeMode()}${storeMode() === 'embedded' ? ` at ${dataDir()}` : ''}`);
+  log.info(`Swarmdeck ${dev ? '(dev) ' : ''}listening on http://${shown}:${port} — store: ${storeMode()}${storeMode() === 'embedded' ? ` at ${dataDir()}` : ''}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
+    log.info(`${signal}: shutting down`);
     server.close();
     server.closeAllConnections();
     if (storeMode() === 'embedded') removeServerHandle(dataDir());
@@ -64,6 +71,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`Swarmdeck failed to start: ${(err as Error).message}`);
+  logger().fatal(`Swarmdeck failed to start: ${(err as Error).message}`);
   process.exit(1);
 });

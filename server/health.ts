@@ -8,8 +8,11 @@ export interface Health {
   reason?: string;
 }
 
-/** Ready means: the store answers and no migration is pending. */
-export async function health(): Promise<{ httpStatus: 200 | 503; body: Health }> {
+/**
+ * Ready means: the store answers and no migration is pending. The store's own error text (it can name
+ * the data directory) goes to admins only (`detailed`); anonymous callers get a plain reason.
+ */
+export async function health(opts: { detailed?: boolean } = {}): Promise<{ httpStatus: 200 | 503; body: Health }> {
   const mode = storeMode();
   try {
     const [version, m] = await Promise.all([serverVersion(), migrationStatus()]);
@@ -27,7 +30,7 @@ export async function health(): Promise<{ httpStatus: 200 | 503; body: Health }>
         status: 'unavailable',
         clickhouse: { mode, version: null },
         migrations: { applied: 0, pending: 0 },
-        reason: (err as Error).message,
+        reason: opts.detailed ? (err as Error).message : 'The store does not answer; an admin sees the cause here, and the server log has it.',
       },
     };
   }

@@ -6,6 +6,7 @@ import { can, type Access, type Permission } from '@/lib/auth/permissions';
 import { sessionFromHeaders, type SessionUser } from '../auth/session';
 import { assertCsrf } from '../auth/csrf';
 import { StoreError } from '../clickhouse/client';
+import { storeQuerySeconds } from '../observability/metrics';
 
 export interface Context {
   headers: Headers;
@@ -55,7 +56,15 @@ const csrf = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-const base = t.procedure.use(storeErrors).use(csrf);
+/** Each procedure's duration (they are store queries) in swarmdeck_store_query_duration_seconds. */
+const timed = t.middleware(async ({ path, next }) => {
+  const started = performance.now();
+  const result = await next();
+  storeQuerySeconds().observe({ procedure: path, outcome: result.ok ? 'ok' : 'error' }, (performance.now() - started) / 1000);
+  return result;
+});
+
+const base = t.procedure.use(timed).use(storeErrors).use(csrf);
 
 export const publicProcedure = base.meta({ access: 'public' });
 

@@ -5,3 +5,4 @@ import '../ingest/startup';
 import '../rollout/startup';
 import './demo-backfill';
 import '../demo/seed-rollouts';
+import '../store/backup';

@@ -46,10 +46,26 @@ export function storeMode(): StoreMode {
   return env().CLICKHOUSE_URL ? 'server' : 'embedded';
 }
 
+/** Where BACKUP may write (server/store/backup.ts); the engine learns it when the process's first connection opens. */
+export function backupsAllowedPath(): string {
+  return path.resolve(process.env.SWARMDECK_BACKUP_DIR || `${dataDir()}-backups`);
+}
+
 async function loadChdbConnection(dir: string) {
   // Loaded at run time only in embedded mode so a server deployment never maps libchdb.
   const mod = (await import('chdb/connection')) as typeof import('chdb/connection');
-  return mod.createChdbConnection({ path: dir });
+  // Server configuration such as backups.allowed_path reaches the engine only as an argument of the
+  // process's first connection (chdb-node 3.4: Session's connectionArgs; createChdbConnection takes
+  // none). A short-lived Session opens the engine with it; later connections to the same directory share it.
+  const { Session } = (await import('chdb')) as unknown as {
+    Session: new (p: string, o: { connectionArgs: string[] }) => { close(): void };
+  };
+  const anchor = new Session(dir, { connectionArgs: [`--backups.allowed_path=${backupsAllowedPath()}`] });
+  try {
+    return mod.createChdbConnection({ path: dir });
+  } finally {
+    anchor.close();
+  }
 }
 
 let opening: Promise<Store> | undefined;

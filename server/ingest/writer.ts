@@ -1,5 +1,7 @@
 import { StoreError } from '../clickhouse/client';
 import { insertRawPrefix, SEEN_REPORT_IDS, SeenRow } from '../clickhouse/queries/ingest';
+import { metrics, onScrape, writerCommitted } from '../observability/metrics';
+import { restoreInProgress, RESTORE_RETRY_AFTER_SEC } from '../store/maintenance';
 import { ingestConfig } from './config';
 import { dt64, RECEIVED_AT_MARK } from './rows';
 import { closeWriterStore, WRITER_SLOTS, writerCommand, writerQuery } from './writer-store';
@@ -22,12 +24,19 @@ export interface WriteResult {
 }
 
 export class IngestOverloaded extends Error {
-  readonly retryAfterSec = 1;
+  readonly retryAfterSec: number = 1;
+}
+
+/** A restore replaces the tables: nothing may be acknowledged into them meanwhile. */
+export class IngestPausedForRestore extends IngestOverloaded {
+  override readonly retryAfterSec = RESTORE_RETRY_AFTER_SEC;
 }
 
 interface Pending {
   ids: string[];
   lines: string[];
+  /** performance.now() at submit: the ack wait ends when the batch commits */
+  at: number;
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
 }
@@ -74,11 +83,12 @@ class Writer {
   submit(ids: string[], lines: string[]): Promise<WriteResult> {
     const cfg = ingestConfig();
     if (ids.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    if (restoreInProgress()) return Promise.reject(new IngestPausedForRestore('A restore of the store is running; retry after it ends.'));
     if (this.queuedRows > 0 && this.queuedRows + ids.length > cfg.SWARMDECK_INGEST_QUEUE_MAX) {
       return Promise.reject(new IngestOverloaded('The ingestion writer is behind; retry shortly.'));
     }
     return new Promise<WriteResult>((resolve, reject) => {
-      this.queue.push({ ids, lines, resolve, reject });
+      this.queue.push({ ids, lines, at: performance.now(), resolve, reject });
       this.queuedRows += ids.length;
       this.schedule();
     });
@@ -190,14 +200,19 @@ class Writer {
 
   private async commit(batch: Pending[], { slot, now, taken, out, results }: Prepared): Promise<void> {
     try {
+      const rows = out.length;
+      const t0 = performance.now();
       if (out.length > 0) {
         out.push('');
         await writerCommand(insertRawPrefix(ingestConfig().SWARMDECK_INGEST_INSERT_THREADS) + out.join('\n'), slot);
       }
       for (const id of taken) this.remember(id, now);
       this.commits++;
+      const t1 = performance.now();
+      writerCommitted(rows, (t1 - t0) / 1000, batch.map((p, i) => ({ ...results[i]!, waitedSeconds: (t1 - p.at) / 1000 })));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
+      metrics().writerFailures.inc();
       fail(batch, err);
     } finally {
       for (const id of taken) this.inflight.delete(id);
@@ -234,6 +249,8 @@ export function ingestWriter(): Writer {
   holder[KEY] ??= new Writer();
   return holder[KEY];
 }
+
+onScrape('ingest-writer', () => metrics().writerQueueRows.set(ingestWriter().pendingRows));
 
 /** Drop the writer (tests that close and reopen the store in one process). */
 export async function resetIngestWriter(): Promise<void> {

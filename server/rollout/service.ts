@@ -18,6 +18,7 @@ import { exposureDelta, type ExposureDelta } from '@/lib/rollout/evaluate';
 import { Capabilities, DeviceClass, RolloutRule, capabilityViolations } from '@/lib/rollout/rule';
 import { GLOBAL, readMaxSeq, readSnapshot, setSnapshot, withWriteLock, type ClassState, type Snapshot } from './snapshot';
 import { rolloutSettings } from './settings';
+import { rolloutDecisions } from '../observability/metrics';
 
 /** Who acts: a console user or the system (guardrail, expiry). */
 export interface Actor {
@@ -492,6 +493,7 @@ export async function kill(input: { actor: Actor; target: Target; reason: string
       reason,
       details: { version: versionOf(fresh, t), ...input.details },
     });
+    rolloutDecisions().inc({ action: 'kill' });
     return { version: versionOf(fresh, t), changed: true };
   });
 }
