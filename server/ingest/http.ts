@@ -2,6 +2,8 @@ import { parseReport, type TelemetryReport } from '@/lib/telemetry/schema';
 import { StoreError } from '../clickhouse/client';
 import { readReports, contentKind } from './body';
 import { clientAddress } from './client-address';
+import { clientDroppedOf, storeClientDrops, type DropRow } from './client-drops';
+import { originAllowed, preflightResponse, TELEMETRY_ALLOW_HEADERS, withRequestCors } from './cors';
 import { fastValidate } from './fast-validate';
 import { ingestConfig } from './config';
 import { lookupIp } from './geo';
@@ -25,7 +27,17 @@ function fail(status: number, error: string, extra: Record<string, unknown> = {}
   return Response.json({ error, ...extra }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
+/** OPTIONS: a preflight carries no key, so it is answered for any origin (the key's origins are checked on the POST). */
+export function handleTelemetryPreflight(req: Request): Response {
+  return preflightResponse(req, TELEMETRY_ALLOW_HEADERS);
+}
+
+/** Every answer to a request with an `Origin`, errors included, carries the CORS headers (contract v1.1, Browsers). */
 export async function handleTelemetryPost(req: Request): Promise<Response> {
+  return withRequestCors(req, await telemetryPost(req));
+}
+
+async function telemetryPost(req: Request): Promise<Response> {
   const cfg = ingestConfig();
   const addr = clientAddress(req.headers);
   const ipRate = cfg.SWARMDECK_INGEST_IP_RATE;
@@ -41,6 +53,10 @@ export async function handleTelemetryPost(req: Request): Promise<Response> {
     throw err;
   }
   if (!key) return fail(401, 'Missing, unknown or revoked ingest key (Authorization: Bearer <ingest key>)');
+  const origin = req.headers.get('origin');
+  if (!originAllowed(key.origins, origin)) {
+    return fail(403, `origin ${origin!.slice(0, 200)} is not allowed for this key (an admin adds it under Settings → Ingest keys → allowed origins)`);
+  }
 
   const ct = contentKind(req.headers);
   if (!ct.ok) return fail(ct.status, ct.error);
@@ -51,6 +67,7 @@ export async function handleTelemetryPost(req: Request): Promise<Response> {
   if (keyWait > 0) return fail(429, 'Rate limit of this ingest key exceeded', {}, { 'retry-after': String(keyWait) });
 
   const valid: TelemetryReport[] = [];
+  const drops: DropRow[] = [];
   const errors: ReportError[] = [];
   let rejected = 0;
   const now = Date.now();
@@ -60,25 +77,29 @@ export async function handleTelemetryPost(req: Request): Promise<Response> {
       if (errors.length < MAX_ERRORS) errors.push({ index, path: '', message: item.lineError });
       return;
     }
-    const fast = fastValidate(item.value, now);
-    if (fast) {
-      valid.push(fast);
-      return;
+    let report = fastValidate(item.value, now);
+    if (!report) {
+      const r = parseReport(item.value);
+      if (!r.ok) {
+        rejected++;
+        for (const issue of r.issues) {
+          if (errors.length >= MAX_ERRORS) break;
+          errors.push({ index, path: issue.path, message: issue.message });
+        }
+        return;
+      }
+      report = r.report;
     }
-    const r = parseReport(item.value);
-    if (r.ok) {
-      valid.push(r.report);
-      return;
-    }
-    rejected++;
-    for (const issue of r.issues) {
-      if (errors.length >= MAX_ERRORS) break;
-      errors.push({ index, path: issue.path, message: issue.message });
-    }
+    valid.push(report);
+    const dropped = clientDroppedOf(item.value);
+    if (dropped) drops.push({ reportId: report.reportId, deviceClass: report.deviceClass, dropped });
   });
   if (valid.length === 0) return fail(400, 'Every report was rejected', { errors });
 
   try {
+    // Before the reports: if this fails nothing is stored and the client resends; a resent report's
+    // row replaces its earlier one, so the counts never double.
+    await storeClientDrops(key.id, drops);
     const { accepted, duplicates } = await ingestReports(valid, {
       keyId: key.id,
       trustedRelay: key.trustedRelay,

@@ -5,6 +5,7 @@ import { insert, query } from '../clickhouse/client';
 import { KEYS_TABLE, KeyRow, LIST_KEYS } from '../clickhouse/queries/ingest';
 import { env } from '../env';
 import { ingestConfig } from './config';
+import { normalizeOrigin, type OriginPolicy } from './cors';
 
 /**
  * Ingest keys identify a client application and carry its limits. Only a key's SHA-256 is stored
@@ -19,14 +20,37 @@ export interface IngestKey {
   rateLimitPerSec: number;
   /** only a trusted relay may set a report's `asn` */
   trustedRelay: boolean;
+  /** Browsers: which `Origin`s may use the key (requests without `Origin` are not affected). */
+  origins: OriginPolicy;
 }
 
+const ANY_ORIGIN: OriginPolicy = { anyOrigin: true, allowedOrigins: [] };
+
 export const BOOTSTRAP_KEY_ID = 'bootstrap';
+
+/** One exact origin as a browser sends it in `Origin`: scheme://host[:port]. */
+export const AllowedOrigin = z
+  .string()
+  .max(200)
+  .transform((s, ctx) => {
+    const o = normalizeOrigin(s);
+    if (!o) {
+      ctx.addIssue({ code: 'custom', message: `"${s.slice(0, 60)}" is not an origin: use scheme://host[:port], e.g. https://player.example.com` });
+      return z.NEVER;
+    }
+    return o;
+  });
+
+/** `'*'`: any origin; otherwise 1–50 exact origins. */
+export const AllowedOrigins = z.union([z.literal('*'), z.array(AllowedOrigin).min(1, 'List at least one origin, or allow any origin').max(50)]);
+export type AllowedOrigins = z.output<typeof AllowedOrigins>;
 
 export const CreateIngestKeyInput = z.object({
   name: z.string().trim().min(1).max(100),
   rateLimitPerSec: z.number().int().min(1).max(10_000_000),
   trustedRelay: z.boolean().default(false),
+  /** Keys created without a choice (API callers from before origins existed) allow any origin. */
+  allowedOrigins: AllowedOrigins.default('*'),
 });
 export type CreateIngestKeyInput = z.input<typeof CreateIngestKeyInput>;
 
@@ -35,6 +59,15 @@ export interface IngestKeySummary extends IngestKey {
   createdAt: string;
   createdBy: string;
   revokedAt: string | null;
+  /** `'*'` or the exact origins. */
+  allowedOrigins: AllowedOrigins;
+}
+
+function policyOf(o: AllowedOrigins): OriginPolicy {
+  return o === '*' ? ANY_ORIGIN : { anyOrigin: false, allowedOrigins: [...new Set(o)] };
+}
+function originsOf(r: KeyRow): AllowedOrigins {
+  return r.any_origin === 1 ? '*' : r.allowed_origins;
 }
 
 function sha256(s: string): string {
@@ -65,7 +98,13 @@ async function reload(): Promise<void> {
       const byHash = new Map<string, IngestKey>();
       for (const r of list) {
         if (r.revoked_at) continue;
-        byHash.set(r.key_hash, { id: r.id, name: r.name, rateLimitPerSec: r.rate_limit_per_sec, trustedRelay: r.trusted_relay === 1 });
+        byHash.set(r.key_hash, {
+          id: r.id,
+          name: r.name,
+          rateLimitPerSec: r.rate_limit_per_sec,
+          trustedRelay: r.trusted_relay === 1,
+          origins: r.any_origin === 1 ? ANY_ORIGIN : { anyOrigin: false, allowedOrigins: r.allowed_origins },
+        });
       }
       c.byHash = byHash;
       c.loadedAt = Date.now();
@@ -90,7 +129,7 @@ export async function verifyIngestKey(headers: Headers): Promise<IngestKey | nul
   const hash = sha256(token);
   const boot = env().SWARMDECK_INGEST_KEY;
   if (boot && crypto.timingSafeEqual(Buffer.from(sha256(boot), 'hex'), Buffer.from(hash, 'hex'))) {
-    return { id: BOOTSTRAP_KEY_ID, name: 'Bootstrap key (SWARMDECK_INGEST_KEY)', rateLimitPerSec: ingestConfig().SWARMDECK_INGEST_KEY_RATE, trustedRelay: false };
+    return { id: BOOTSTRAP_KEY_ID, name: 'Bootstrap key (SWARMDECK_INGEST_KEY)', rateLimitPerSec: ingestConfig().SWARMDECK_INGEST_KEY_RATE, trustedRelay: false, origins: ANY_ORIGIN };
   }
   const c = cache();
   const age = Date.now() - c.loadedAt;
@@ -113,6 +152,8 @@ function summary(r: KeyRow): IngestKeySummary {
     createdAt: r.created_at,
     createdBy: r.created_by,
     revokedAt: r.revoked_at || null,
+    origins: r.any_origin === 1 ? ANY_ORIGIN : { anyOrigin: false, allowedOrigins: r.allowed_origins },
+    allowedOrigins: originsOf(r),
   };
 }
 
@@ -127,6 +168,7 @@ export async function createIngestKey(
 ): Promise<{ id: string; key: string; prefix: string }> {
   const i = CreateIngestKeyInput.parse(input);
   const id = crypto.randomUUID();
+  const policy = policyOf(i.allowedOrigins);
   const key = `sdk_${crypto.randomBytes(32).toString('base64url')}`;
   const prefix = key.slice(0, 10);
   const now = Date.now();
@@ -142,13 +184,15 @@ export async function createIngestKey(
       created_by: actor.email || actor.id,
       revoked_at: null,
       version: now,
+      any_origin: policy.anyOrigin ? 1 : 0,
+      allowed_origins: policy.allowedOrigins,
     },
   ]);
   await audit({
     actor,
     action: 'ingest_key.created',
     target: { type: 'ingest_key', id },
-    after: { name: i.name, prefix, rateLimitPerSec: i.rateLimitPerSec, trustedRelay: i.trustedRelay },
+    after: { name: i.name, prefix, rateLimitPerSec: i.rateLimitPerSec, trustedRelay: i.trustedRelay, allowedOrigins: i.allowedOrigins },
   });
   cache().loadedAt = 0;
   return { id, key, prefix };
@@ -175,6 +219,8 @@ export async function revokeIngestKey(id: string, actor: AuditActor): Promise<In
       created_by: row.created_by,
       revoked_at: now,
       version: Math.max(now, row.version + 1),
+      any_origin: row.any_origin,
+      allowed_origins: row.allowed_origins,
     },
   ]);
   await audit({
@@ -188,4 +234,42 @@ export async function revokeIngestKey(id: string, actor: AuditActor): Promise<In
   c.byHash.delete(row.key_hash);
   c.loadedAt = 0;
   return { ...summary(row), revokedAt: new Date(now).toISOString() };
+}
+
+export const SetIngestKeyOriginsInput = z.object({ id: z.string().min(1).max(100), allowedOrigins: AllowedOrigins });
+export type SetIngestKeyOriginsInput = z.input<typeof SetIngestKeyOriginsInput>;
+
+/** Change which origins may use a key (browsers only; applies in this process at once, elsewhere within 5 s). */
+export async function setIngestKeyOrigins(input: SetIngestKeyOriginsInput, actor: AuditActor): Promise<IngestKeySummary> {
+  const i = SetIngestKeyOriginsInput.parse(input);
+  const row = (await rows()).find((r) => r.id === i.id);
+  if (!row) throw new IngestKeyNotFound(`No ingest key ${i.id}`);
+  const policy = policyOf(i.allowedOrigins);
+  const now = Date.now();
+  const next: KeyRow = { ...row, any_origin: policy.anyOrigin ? 1 : 0, allowed_origins: [...policy.allowedOrigins], version: Math.max(now, row.version + 1) };
+  await insert(KEYS_TABLE, [
+    {
+      id: row.id,
+      name: row.name,
+      key_hash: row.key_hash,
+      key_prefix: row.key_prefix,
+      rate_limit_per_sec: row.rate_limit_per_sec,
+      trusted_relay: row.trusted_relay,
+      created_at: Date.parse(row.created_at),
+      created_by: row.created_by,
+      revoked_at: row.revoked_at ? Date.parse(row.revoked_at) : null,
+      version: next.version,
+      any_origin: next.any_origin,
+      allowed_origins: next.allowed_origins,
+    },
+  ]);
+  await audit({
+    actor,
+    action: 'ingest_key.origins_changed',
+    target: { type: 'ingest_key', id: row.id },
+    before: { name: row.name, prefix: row.key_prefix, allowedOrigins: originsOf(row) },
+    after: { name: row.name, prefix: row.key_prefix, allowedOrigins: originsOf(next) },
+  });
+  cache().loadedAt = 0;
+  return summary(next);
 }

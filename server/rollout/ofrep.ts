@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { evaluate, type EvalContext, type Evaluation } from '@/lib/rollout/evaluate';
 import { DeviceClass, FLAG_KEYS, FlagKey } from '@/lib/rollout/rule';
+import { originAllowed } from '../ingest/cors';
 import { clientGeo, verifyOfrepKey } from './ingest-adapter';
 import { rolloutSettings } from './settings';
 import { currentSnapshot, peekSnapshot, type Snapshot } from './snapshot';
@@ -147,6 +148,8 @@ async function guard(req: Request, onError: (f: OfrepFailure) => Response, run: 
 async function guarded(req: Request, onError: (f: OfrepFailure) => Response, run: () => Promise<Response>): Promise<Response> {
   const key = await verifyOfrepKey(req.headers).catch(() => null);
   if (!key) return new Response(null, { status: 401 });
+  // Browsers: the key's allowed origins, checked on the request (the preflight carries no key); no `Origin`, no check.
+  if (!originAllowed(key.origins, req.headers.get('origin'))) return new Response(null, { status: 403 });
   if (!allow(key.id)) return new Response(null, { status: 429, headers: { 'retry-after': '1' } });
   try {
     return await run();

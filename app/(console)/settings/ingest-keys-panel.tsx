@@ -24,12 +24,31 @@ export function IngestKeysPanel() {
     }),
   );
   const revoke = useMutation(trpc.ingestKeys.revoke.mutationOptions({ onSuccess: () => void refresh() }));
+  const [editing, setEditing] = useState<string>();
+  const setOrigins = useMutation(
+    trpc.ingestKeys.setOrigins.mutationOptions({
+      onSuccess: () => {
+        setEditing(undefined);
+        void refresh();
+      },
+    }),
+  );
 
   function onCreate(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     setShown(undefined);
-    create.mutate({ name: String(f.get('name')), rateLimitPerSec: Number(f.get('rateLimitPerSec')), trustedRelay: f.get('trustedRelay') === 'on' });
+    create.mutate({
+      name: String(f.get('name')),
+      rateLimitPerSec: Number(f.get('rateLimitPerSec')),
+      trustedRelay: f.get('trustedRelay') === 'on',
+      allowedOrigins: parseOrigins(String(f.get('allowedOrigins') ?? '')),
+    });
+  }
+
+  function onSetOrigins(id: string, e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setOrigins.mutate({ id, allowedOrigins: parseOrigins(String(new FormData(e.currentTarget).get('allowedOrigins') ?? '')) });
   }
 
   return (
@@ -46,11 +65,27 @@ export function IngestKeysPanel() {
           <input name="trustedRelay" type="checkbox" aria-label="Trusted relay" />
           trusted relay (may set the ASN)
         </label>
+        <label className="flex flex-col text-tremor-default">
+          <span>Allowed browser origins (one per line, or * for any)</span>
+          <textarea
+            name="allowedOrigins"
+            rows={2}
+            defaultValue="*"
+            aria-label="Allowed origins"
+            aria-describedby="ingest-key-origins-help"
+            placeholder="https://player.example.com"
+            className={`${inputClass} w-72`}
+          />
+        </label>
         <button type="submit" className={buttonClass} disabled={create.isPending}>
           Create key
         </button>
       </form>
-      <MutationError error={create.error ?? revoke.error} />
+      <Text id="ingest-key-origins-help" className="mt-1">
+        Web players post from their own origin: a request whose Origin the key does not list is refused (403). Devices and servers send no
+        Origin and are not affected.
+      </Text>
+      <MutationError error={create.error ?? revoke.error ?? setOrigins.error} />
       {shown && <ShownOnce label="New ingest key" value={shown} testId="new-ingest-key" />}
       {keys.isPending ? (
         <LoadingState />
@@ -68,6 +103,7 @@ export function IngestKeysPanel() {
               <TableHeaderCell>Key</TableHeaderCell>
               <TableHeaderCell className="text-right">Rate limit</TableHeaderCell>
               <TableHeaderCell>Trusted relay</TableHeaderCell>
+              <TableHeaderCell>Allowed origins</TableHeaderCell>
               <TableHeaderCell>Created</TableHeaderCell>
               <TableHeaderCell>State</TableHeaderCell>
               <TableHeaderCell className="text-right">Actions</TableHeaderCell>
@@ -82,6 +118,34 @@ export function IngestKeysPanel() {
                 </TableCell>
                 <TableCell className="text-right">{formatCount(k.rateLimitPerSec)}/s</TableCell>
                 <TableCell>{k.trustedRelay ? 'yes' : 'no'}</TableCell>
+                <TableCell data-testid={`ingest-key-origins-${k.name}`}>
+                  {editing === k.id ? (
+                    <form onSubmit={(e) => onSetOrigins(k.id, e)} className="flex items-end gap-1">
+                      <textarea
+                        name="allowedOrigins"
+                        rows={2}
+                        defaultValue={k.allowedOrigins === '*' ? '*' : k.allowedOrigins.join('\n')}
+                        aria-label={`Allowed origins of ${k.name}`}
+                        className={`${inputClass} w-64`}
+                      />
+                      <button type="submit" className={linkButtonClass} disabled={setOrigins.isPending}>
+                        Save
+                      </button>
+                      <button type="button" className={linkButtonClass} onClick={() => setEditing(undefined)}>
+                        Cancel
+                      </button>
+                    </form>
+                  ) : (
+                    <span className="flex flex-wrap items-center gap-1">
+                      {k.allowedOrigins === '*' ? 'any origin' : k.allowedOrigins.map((o) => <code key={o}>{o}</code>)}
+                      {!k.revokedAt && (
+                        <button type="button" className={linkButtonClass} onClick={() => setEditing(k.id)} aria-label={`Edit allowed origins of ${k.name}`}>
+                          Edit
+                        </button>
+                      )}
+                    </span>
+                  )}
+                </TableCell>
                 <TableCell>
                   {formatDate(k.createdAt)}
                   {k.createdBy ? ` · ${k.createdBy}` : ''}
@@ -101,6 +165,56 @@ export function IngestKeysPanel() {
           </TableBody>
         </Table>
       )}
+      <ClientDrops />
     </Card>
+  );
+}
+
+/** '*' (or an empty field) is any origin; otherwise one origin per line (commas and spaces also separate). */
+function parseOrigins(text: string): '*' | string[] {
+  const list = text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length === 0 || list.includes('*') ? '*' : list;
+}
+
+/** What the SDK could not deliver and had to drop on devices, as the devices reported it. */
+function ClientDrops() {
+  const trpc = useTRPC();
+  const drops = useQuery(trpc.ingestKeys.clientDrops.queryOptions({ days: 7 }));
+  return (
+    <section className="mt-6" data-testid="client-drops" aria-labelledby="client-drops-title">
+      <h3 id="client-drops-title" className="text-tremor-default font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong">
+        Reports lost on devices (last 7 days)
+      </h3>
+      <Text>Reports a player kept longer than 24 h (never resent: the server could not tell them from duplicates) or pushed out of a full buffer.</Text>
+      {drops.isPending ? (
+        <LoadingState />
+      ) : drops.isError ? (
+        <ErrorState error={drops.error} onRetry={() => void drops.refetch()} />
+      ) : drops.data.keys.length === 0 ? (
+        <Text className="mt-2">No losses reported.</Text>
+      ) : (
+        <Table className="mt-2">
+          <TableHead>
+            <TableRow>
+              <TableHeaderCell>Ingest key</TableHeaderCell>
+              <TableHeaderCell className="text-right">Expired (reports)</TableHeaderCell>
+              <TableHeaderCell className="text-right">Buffer full (reports)</TableHeaderCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {drops.data.keys.map((d) => (
+              <TableRow key={d.keyId} data-testid={`client-drops-${d.keyId}`}>
+                <TableCell>{d.name}</TableCell>
+                <TableCell className="text-right">{formatCount(d.expired)}</TableCell>
+                <TableCell className="text-right">{formatCount(d.overflow)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </section>
   );
 }

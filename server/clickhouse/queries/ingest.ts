@@ -71,7 +71,7 @@ export const TableTtlRow = z.object({ name: z.string(), engine_full: z.string() 
 export const LIST_KEYS = `SELECT id, name, key_hash, key_prefix, rate_limit_per_sec, trusted_relay,
   formatDateTime(created_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS created_at, created_by,
   if(isNull(revoked_at), '', formatDateTime(assumeNotNull(revoked_at), '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC')) AS revoked_at,
-  version
+  version, any_origin, allowed_origins
 FROM ${KEYS_TABLE} FINAL
 ORDER BY created_at DESC, id`;
 export const KeyRow = z.object({
@@ -85,5 +85,7 @@ export const KeyRow = z.object({
   created_by: z.string(),
   revoked_at: z.string(),
   version: z.coerce.number(),
+  any_origin: z.coerce.number(),
+  allowed_origins: z.array(z.string()),
 });
 export type KeyRow = z.infer<typeof KeyRow>;

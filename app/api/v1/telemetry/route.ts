@@ -1,4 +1,4 @@
-import { handleTelemetryPost } from '@/server/ingest/http';
+import { handleTelemetryPost, handleTelemetryPreflight } from '@/server/ingest/http';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -6,4 +6,9 @@ export const runtime = 'nodejs';
 /** Telemetry contract v1 (shared/spec/telemetry-v1.md). */
 export async function POST(req: Request): Promise<Response> {
   return handleTelemetryPost(req);
+}
+
+/** CORS preflight for web players (contract v1.1, Browsers). */
+export function OPTIONS(req: Request): Response {
+  return handleTelemetryPreflight(req);
 }

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { insert, query } from '../clickhouse/client';
+
+/**
+ * Reports a client had to drop (older than the 24 h dedup window, or pushed out of a full buffer)
+ * never reach the server, so the client counts them and carries the counts in its next delivered
+ * report as `clientDropped: {"expired": n, "overflow": n}` — a field beside the contract's report, which
+ * other servers ignore as an unknown field. Stored one row per carrying report, keyed by reportId, so a
+ * resent copy of the report replaces its row instead of counting again.
+ */
+
+export const DROPS_TABLE = 'client_report_drops';
+
+const Count = z.number().int().min(0).max(1_000_000);
+export const ClientDropped = z.object({ expired: Count.default(0), overflow: Count.default(0) });
+export type ClientDropped = z.infer<typeof ClientDropped>;
+
+/** The counts a raw report carries, or null (absent or malformed: ignored like any unknown field). */
+export function clientDroppedOf(raw: unknown): ClientDropped | null {
+  const v = (raw as { clientDropped?: unknown } | null)?.clientDropped;
+  if (v === undefined) return null;
+  const r = ClientDropped.safeParse(v);
+  return r.success && r.data.expired + r.data.overflow > 0 ? r.data : null;
+}
+
+export interface DropRow {
+  reportId: string;
+  deviceClass: string;
+  dropped: ClientDropped;
+}
+
+export async function storeClientDrops(keyId: string, rows: readonly DropRow[], now = Date.now()): Promise<void> {
+  if (!rows.length) return;
+  await insert(
+    DROPS_TABLE,
+    rows.map((r) => ({
+      report_id: r.reportId,
+      ingest_key_id: keyId,
+      received_at: now,
+      device_class: r.deviceClass,
+      expired: r.dropped.expired,
+      overflow: r.dropped.overflow,
+    })),
+  );
+}
+
+const TOTALS = `SELECT ingest_key_id AS key_id, sum(expired) AS expired, sum(overflow) AS overflow
+FROM ${DROPS_TABLE} FINAL
+WHERE received_at >= now64(3) - toIntervalDay({days:UInt16})
+GROUP BY ingest_key_id`;
+const TotalsRow = z.object({ key_id: z.string(), expired: z.coerce.number(), overflow: z.coerce.number() });
+
+/** Per ingest key: reports its clients dropped, as they told us over the last `days` days. */
+export async function clientDropTotals(days = 7): Promise<Map<string, ClientDropped>> {
+  const list = await query(TOTALS, { days: Math.min(90, Math.max(1, Math.trunc(days))) }, TotalsRow);
+  return new Map(list.map((r) => [r.key_id, { expired: r.expired, overflow: r.overflow }]));
+}
