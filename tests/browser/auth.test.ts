@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../helpers/app';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, watchPage, type ExpectedResponse } from '../helpers/browser';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, addUser, signInPage, type TestUser } from '../helpers/auth';
 
 let app: RunningApp;
@@ -20,16 +20,11 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** A fresh browser profile (no cookies) whose console errors — CSP violations included — are collected. */
-async function freshPage(): Promise<{ page: Page; errors: string[] }> {
+/** A fresh browser profile (no cookies) whose console errors — CSP violations included — and failed requests are collected. */
+async function freshPage(expect: ExpectedResponse[] = []): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { page, errors };
+  return { page, errors: watchPage(page, { expect }) };
 }
 
 /** Calls a tRPC mutation from inside the page, as the console's own client would (cookie + CSRF header). */
@@ -94,7 +89,10 @@ describe('sign-in in Chromium', () => {
 
 describe('roles in Chromium', () => {
   it('a viewer sees no kill switch and no admin panels, and gets 403 when calling the kill switch anyway', async () => {
-    const { page, errors } = await freshPage();
+    const { page, errors } = await freshPage([
+      { status: 403, path: '/api/trpc/rollouts.kill' },
+      { status: 403, path: '/api/trpc/users.deactivate' },
+    ]);
     await signInPage(page, app.url, viewer.email, viewer.password);
     await page.goto(`${app.url}/rollouts`, { waitUntil: 'networkidle' });
     await expect(page.locator('h1').first().textContent()).resolves.toBe('Rollouts');

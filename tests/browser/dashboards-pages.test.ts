@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '@/lib/format';
 import { startApp, type RunningApp } from '../helpers/app';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, cli, signInPage } from '../helpers/auth';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, watchPage } from '../helpers/browser';
 import { buildDataset, ENV, ingest, sum, within } from '../integration/dashboards-fixture';
 
 let app: RunningApp;
@@ -23,11 +23,7 @@ afterAll(async () => {
 
 async function open(path: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = watchPage(page);
   await signInPage(page, app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
   await page.goto(`${app.url}${path}`, { waitUntil: 'networkidle' });
   return { page, errors };
@@ -51,7 +47,7 @@ describe('dashboard pages in Chromium', () => {
     ['/isps?range=24h', ['isps-balance', 'isps-flows']],
     ['/isps/15169?range=24h', ['isp-traffic', 'isp-balance-series']],
     ['/qoe?range=24h', ['qoe-rebufferRatio', 'qoe-startupP95', 'qoe-failureRate', 'qoe-avgBitrateKbps']],
-  ] as const)('%s renders its charts with data and no console error', async (path, charts) => {
+  ] as const)('%s renders its charts with data, no console error and no failed request', async (path, charts) => {
     const { page, errors } = await open(path);
     await expectCharts(page, [...charts]);
     expect(errors).toEqual([]);

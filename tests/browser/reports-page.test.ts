@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../helpers/app';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, watchPage } from '../helpers/browser';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, signInPage } from '../helpers/auth';
 
 const INGEST_KEY = 'reports-browser-ingest-key-0123456789';
@@ -45,8 +45,7 @@ describe('Reports page and share links', () => {
   it('previews, downloads with the download listed, and shares a read-only report', async () => {
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = watchPage(page);
     await signInPage(page, app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.goto(`${app.url}/reports?asn=0&start=${today}&end=${today}`);
     const totals = page.getByTestId('report-totals');

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../helpers/app';
-import { launchBrowser } from '../helpers/browser';
+import { launchBrowser, watchPage } from '../helpers/browser';
 import { ADMIN_ENV, addUser, cookieFor, signInPage, type TestUser } from '../helpers/auth';
 
 const KEY = 'rollouts-browser-ingest-key-0001';
@@ -26,8 +26,7 @@ afterAll(async () => {
 async function pageAs(u: TestUser): Promise<{ page: Page; errors: string[] }> {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const errors = watchPage(page);
   await signInPage(page, app.url, u.email, u.password);
   await page.goto(`${app.url}/rollouts`, { waitUntil: 'networkidle' });
   return { page, errors };
@@ -116,6 +115,7 @@ describe('rollouts page in Chromium', () => {
   it('the audit page lists those actions and exports them as CSV', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
+    const errors = watchPage(page);
     await signInPage(page, app.url, viewer.email, viewer.password);
     await page.goto(`${app.url}/audit?action=rollout.`, { waitUntil: 'networkidle' });
     const text = await page.getByTestId('audit-table').textContent();
@@ -132,6 +132,7 @@ describe('rollouts page in Chromium', () => {
     expect(lines.some((l) => l.includes(`"${approver.email}"`) && l.includes('"incident 7"'))).toBe(true);
     const anon = await fetch(`${app.url}${href}`);
     expect(anon.status).toBe(401);
+    expect(errors).toEqual([]);
     await ctx.close();
   });
 });
