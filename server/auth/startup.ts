@@ -2,7 +2,7 @@ import { audit } from '../audit/log';
 import { env } from '../env';
 import { onStartup } from '../startup';
 import { OidcExtraEnv, oidcConfigured, parseRoleMap } from './oidc-config';
-import { generatePassword, hashPassword } from './passwords';
+import { generatePassword, hashPassword, warmPasswordDummy } from './passwords';
 import { countUsers, createUser } from './users';
 
 export const DEMO_ADMIN_EMAIL = 'admin@swarmdeck.local';
@@ -51,5 +51,6 @@ onStartup({
   run: async (log) => {
     checkOidc(log);
     await ensureFirstAdmin(log);
+    await warmPasswordDummy();
   },
 });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { Role } from '@/lib/auth/permissions';
 import { insert, query } from '../clickhouse/client';
+import { hashPassword } from './passwords';
 import {
   CountUsersRow,
   CountUsersSql,
@@ -146,6 +147,17 @@ export async function updateUser(
     sessions_valid_after_ms: endSessions ? Date.now() : before.sessions_valid_after_ms,
   });
   return { before, after };
+}
+
+/**
+ * Replace a hash made with older scrypt settings by one made with today's, after a sign-in proved the
+ * password. The same password: existing sessions stay valid.
+ */
+export async function rehashPassword(user: UserRow, password: string): Promise<void> {
+  const fresh = await getUserById(user.id, { fresh: true });
+  if (!fresh || fresh.password_hash !== user.password_hash) return;
+  const { version: _v, updated_at_ms: _u, ...rest } = fresh;
+  await write({ ...rest, password_hash: await hashPassword(password) });
 }
 
 /** End every session the user holds (sign out everywhere); the next request needs a new sign-in. */
