@@ -43,6 +43,7 @@ import {
   type Source,
 } from '../clickhouse/queries/dashboards';
 import { alignWindow, chTime, grainFor, stepSeconds, stepStarts, type Window } from './window';
+import { cmcdMayOverlap, QoeSource, qoeSourceFor } from '../cmcd/qoe-source';
 
 /**
  * Dashboard figures, each computed by one query over the narrowest rollup that carries what it needs.
@@ -503,12 +504,19 @@ function qoeFigures(r: Pick<QoeRow, 'play' | 'rebuf' | 'bitrate_play' | 'session
   };
 }
 
-export async function qoe(rawInput: DashboardInput, opts: Opts = {}) {
-  const input = DashboardInput.parse(rawInput);
+/** `source`: SDK telemetry, CMCD event reports (server/cmcd), or both with each session counted once. */
+export const QoeInput = DashboardInput.extend({ source: QoeSource.default('all') });
+export type QoeInput = z.input<typeof QoeInput>;
+
+export async function qoe(rawInput: QoeInput, opts: Opts = {}) {
+  const input = QoeInput.parse(rawInput);
   const aggs = ['playMs', 'rebufferMs', 'bitratePlay', 'sessions', 'fatalSessions', 'startup'] as const;
   const p = plan('totals', input, ['cohort', 'device_class'], [...aggs], opts);
   const { step } = p;
-  const rows = await query(qoeSql(p.source, p.where, p.stepIsGrain), p.params, QoeRow);
+  // Same query; for CMCD its FROM becomes the SDK source UNION the CMCD intervals (skipped when none can match).
+  const sdkOnly = input.source === 'sdk' || (input.source === 'all' && !(await cmcdMayOverlap(p.win.lo, p.win.hi)));
+  const source = sdkOnly ? p.source : qoeSourceFor(p.source, input.source);
+  const rows = await query(qoeSql(source, p.where, p.stepIsGrain), p.params, QoeRow);
   const steps = rows.filter((r) => r.g === QOE_STEP);
   const table = rows.filter((r) => r.g === QOE_TABLE).sort((x, y) => byBytes(x.cohort, y.cohort) || byBytes(x.device_class, y.device_class));
   const cohorts = [...new Set(table.map((r) => r.cohort))].sort();
@@ -524,6 +532,7 @@ export async function qoe(rawInput: DashboardInput, opts: Opts = {}) {
   }));
   return {
     ...meta(p, step),
+    qoeSource: input.source,
     cohorts,
     series,
     byCohortDevice: table.map((r) => ({ cohort: r.cohort, deviceClass: r.device_class, ...qoeFigures(r) })),

@@ -16,5 +16,5 @@ export const dashboardsRouter = createTRPCRouter({
   ispSeries: read.input(d.IspSeriesInput).query(({ input }) => d.ispSeries(input)),
   ispFlows: read.input(d.FlowsInput).query(({ input }) => d.ispFlows(input)),
   ispDetail: read.input(d.IspDetailInput).query(({ input }) => d.ispDetail(input)),
-  qoe: read.input(d.DashboardInput).query(({ input }) => d.qoe(input)),
+  qoe: read.input(d.QoeInput).query(({ input }) => d.qoe(input)),
 });

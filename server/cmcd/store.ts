@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { insert, query } from '../clickhouse/client';
+import type { GeoInfo } from '../ingest/geo';
+import { dt64 } from '../ingest/rows';
+import type { CmcdEvent } from './parse';
+
+/**
+ * Stores CMCD events exactly once per (session id, sequence number). Batches are written one after the
+ * other in this process (a promise chain): the "seen?" read and the insert of one batch finish before the
+ * next batch's read, so two copies arriving at once are decided by the same check — one stored, the other
+ * a duplicate. Like telemetry, this needs one writer process per store (README, "Exactly once").
+ */
+
+export const EVENTS_TABLE = 'cmcd_events';
+
+const Seen = z.object({ session_id: z.string(), sn: z.coerce.number() });
+const SEEN_SQL = `SELECT session_id, sn FROM ${EVENTS_TABLE}
+WHERE session_id IN {sids:Array(String)} AND concat(session_id, '#', toString(sn)) IN {keys:Array(String)}`;
+
+const KEY = Symbol.for('swarmdeck.cmcd.chain');
+const holder = globalThis as unknown as { [KEY]?: Promise<unknown> };
+
+function serialized<T>(fn: () => Promise<T>): Promise<T> {
+  const prev = holder[KEY] ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  holder[KEY] = next.catch(() => undefined);
+  return next;
+}
+
+/** Latest event time stored by this process (ms), so QoE skips the CMCD branch for windows it cannot touch. */
+const LATEST = Symbol.for('swarmdeck.cmcd.span');
+const span = globalThis as unknown as { [LATEST]?: { min: number; max: number } };
+export function noteStoredSpan(min: number, max: number): void {
+  const s = span[LATEST];
+  span[LATEST] = s ? { min: Math.min(s.min, min), max: Math.max(s.max, max) } : { min, max };
+}
+export function storedSpan(): { min: number; max: number } | undefined {
+  return span[LATEST];
+}
+
+function row(ev: CmcdEvent, keyId: string, geo: GeoInfo, receivedAt: number): Record<string, unknown> {
+  return {
+    session_id: ev.sid,
+    sn: ev.sn,
+    ts: dt64(ev.ts),
+    received_at: dt64(receivedAt),
+    event: ev.e,
+    sta: ev.sta,
+    content_id: ev.cid,
+    device_id: ev.deviceId,
+    device_class: ev.deviceClass,
+    cohort: ev.cohort,
+    config_version: ev.configVersion,
+    client_version: ev.clientVersion,
+    streaming_format: ev.sf,
+    stream_type: ev.st,
+    br_kbps: ev.brKbps,
+    mtp_kbps: ev.mtpKbps,
+    bl_ms: ev.blMs,
+    msd_ms: ev.msdMs,
+    pt_ms: ev.ptMs,
+    bs: ev.bs ? 1 : 0,
+    bsd_ms: ev.bsdMs,
+    error_codes: ev.errorCodes,
+    asn: geo.asn,
+    isp: geo.isp,
+    country: geo.country,
+    ingest_key_id: keyId,
+  };
+}
+
+export interface StoreResult {
+  accepted: number;
+  duplicates: number;
+}
+
+export function storeEvents(events: readonly CmcdEvent[], keyId: string, geo: GeoInfo): Promise<StoreResult> {
+  return serialized(async () => {
+    const sids = [...new Set(events.map((e) => e.sid))];
+    const keys = events.map((e) => `${e.sid}#${e.sn}`);
+    const seen = new Set((await query(SEEN_SQL, { sids, keys }, Seen)).map((r) => `${r.session_id}#${r.sn}`));
+    const fresh: CmcdEvent[] = [];
+    for (const e of events) {
+      const k = `${e.sid}#${e.sn}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      fresh.push(e);
+    }
+    const now = Date.now();
+    await insert(EVENTS_TABLE, fresh.map((e) => row(e, keyId, geo, now)));
+    if (fresh.length > 0) noteStoredSpan(Math.min(...fresh.map((e) => e.ts)), Math.max(...fresh.map((e) => e.ts)));
+    return { accepted: fresh.length, duplicates: events.length - fresh.length };
+  });
+}
