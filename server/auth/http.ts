@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readCapped } from '../core/body';
 import { clearedSessionCookie, sealSession, sessionCookie } from './session';
 import { isCrossSite, isHttps } from './request';
 
@@ -10,11 +11,19 @@ export function crossSiteRefusal(req: Request): Response | null {
   return isCrossSite(req) ? Response.json({ error: 'Cross-site request refused.' }, { status: 403, headers: NO_STORE }) : null;
 }
 
-/** Read a small JSON or form body into an object (or null when unreadable). */
-export async function readBody(req: Request): Promise<Record<string, unknown> | null> {
+/** Sign-in and invite forms are a few hundred bytes; 16 KiB leaves room and bounds memory per request. */
+export const AUTH_BODY_LIMIT = 16_384;
+
+/**
+ * Read a small JSON or form body into an object (null when unreadable), through the capped reader:
+ * past AUTH_BODY_LIMIT the answer is a ready 413 Response for the route to return.
+ */
+export async function readBody(req: Request): Promise<Record<string, unknown> | null | Response> {
   const type = req.headers.get('content-type') ?? '';
-  const text = await req.text().catch(() => null);
-  if (text === null || text.length > 16_384) return null;
+  const read = await readCapped(req, AUTH_BODY_LIMIT).catch(() => null);
+  if (read === null) return null;
+  if (!read.ok) return Response.json({ error: `The request body is larger than ${AUTH_BODY_LIMIT} bytes.` }, { status: 413, headers: NO_STORE });
+  const text = read.bytes.toString('utf8');
   if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   try {
     const v: unknown = JSON.parse(text || '{}');

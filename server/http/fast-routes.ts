@@ -41,8 +41,10 @@ export async function serveFast(handler: Handler, req: IncomingMessage, res: Ser
     await sendWebResponse(res, await handler(toWebRequest(req)), HEADERS);
   } catch (err) {
     if (!res.headersSent) {
+      // The cause goes to the log, never to the caller (it may be the store's own message).
+      console.error(`[ofrep] fast path failed: ${(err as Error).message}`);
       res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errorCode: 'GENERAL', errorDetails: (err as Error).message }));
+      res.end(JSON.stringify({ errorCode: 'GENERAL', errorDetails: 'The flag could not be evaluated; try again.' }));
     } else res.destroy();
   }
 }

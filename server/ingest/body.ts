@@ -1,4 +1,4 @@
-import zlib from 'node:zlib';
+import { gunzipCapped, readCapped } from '../core/body';
 import { MAX_BODY_BYTES, MAX_REPORTS } from './config';
 
 /**
@@ -38,39 +38,6 @@ export function contentKind(headers: Headers): { ok: true; kind: Kind; gzip: boo
 }
 
 const tooLarge = (): BodyFailure => ({ ok: false, status: 413, error: `Body larger than ${MAX_BODY_BYTES} bytes (after decompression)` });
-
-/** Read at most MAX_BODY_BYTES from the request; more is a 413 without reading the rest. */
-async function readCapped(req: Request): Promise<Buffer | BodyFailure> {
-  const len = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(len) && len > MAX_BODY_BYTES) return tooLarge();
-  if (!req.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-function gunzipCapped(buf: Buffer): Promise<Buffer | BodyFailure> {
-  return new Promise((resolve) => {
-    // maxOutputLength stops the inflater as soon as its output passes the cap: a bomb is never
-    // inflated past 5 MiB.
-    zlib.gunzip(buf, { maxOutputLength: MAX_BODY_BYTES }, (err, out) => {
-      if (!err) return resolve(out);
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return resolve(tooLarge());
-      resolve({ ok: false, status: 400, error: 'Body is not valid gzip' });
-    });
-  });
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -134,12 +101,13 @@ function parseNdjson(buf: Buffer): BodyResult {
 }
 
 export async function readReports(req: Request, kind: Kind, gzip: boolean): Promise<BodyResult> {
-  let buf = await readCapped(req);
-  if (!Buffer.isBuffer(buf)) return buf;
+  const read = await readCapped(req, MAX_BODY_BYTES);
+  if (!read.ok) return tooLarge();
+  let buf = read.bytes;
   if (gzip) {
-    const out = await gunzipCapped(buf);
-    if (!Buffer.isBuffer(out)) return out;
-    buf = out;
+    const out = await gunzipCapped(buf, MAX_BODY_BYTES);
+    if (!out.ok) return out.status === 413 ? tooLarge() : out;
+    buf = out.bytes;
   }
   if (kind === 'ndjson') return parseNdjson(buf);
   let text: string;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { evaluate, type EvalContext, type Evaluation } from '@/lib/rollout/evaluate';
 import { DeviceClass, FLAG_KEYS, FlagKey } from '@/lib/rollout/rule';
+import { drainCapped, readCapped } from '../core/body';
 import { originAllowed } from '../ingest/cors';
 import { clientGeo, verifyOfrepKey } from './ingest-adapter';
 import { rolloutSettings } from './settings';
@@ -72,10 +73,17 @@ interface Parsed {
   ctx: EvalContext;
 }
 
+/** An evaluation context is a few hundred bytes; a larger body is refused (413) before it is buffered. */
+export const OFREP_BODY_LIMIT = 16_384;
+
+class OfrepTooLarge extends Error {}
+
 async function parseRequest(req: Request): Promise<Parsed> {
+  const read = await readCapped(req, OFREP_BODY_LIMIT);
+  if (!read.ok) throw new OfrepTooLarge(read.error);
   let body: unknown;
   try {
-    const text = await req.text();
+    const text = read.bytes.toString('utf8');
     body = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
     throw new OfrepFailure(400, 'PARSE_ERROR', 'The request body is not valid JSON.');
@@ -155,6 +163,8 @@ async function guarded(req: Request, onError: (f: OfrepFailure) => Response, run
     return await run();
   } catch (err) {
     if (err instanceof OfrepFailure) return onError(err);
+    // The contract gives error bodies to 400/404/500 only: 413 goes without one.
+    if (err instanceof OfrepTooLarge) return new Response(null, { status: 413 });
     console.error(`[ofrep] evaluation failed: ${(err as Error).message}`);
     return onError(new OfrepFailure(500, 'GENERAL', 'The flag could not be evaluated; try again.'));
   }
@@ -169,7 +179,7 @@ export async function evaluateOne(req: Request, key: string): Promise<Response> 
       const flag = FlagKey.safeParse(key);
       if (!flag.success) {
         // Drain the body so keep-alive connections stay usable.
-        await req.arrayBuffer().catch(() => undefined);
+        await drainCapped(req, OFREP_BODY_LIMIT);
         return Response.json({ key, errorCode: 'FLAG_NOT_FOUND' }, { status: 404, headers: JSON_HEADERS });
       }
       const p = await parseRequest(req);

@@ -14,7 +14,9 @@ const Body = z.object({
 export async function POST(req: Request) {
   const refused = crossSiteRefusal(req);
   if (refused) return refused;
-  const parsed = Body.safeParse(await readBody(req));
+  const body = await readBody(req);
+  if (body instanceof Response) return body;
+  const parsed = Body.safeParse(body);
   if (!parsed.success) return Response.json({ error: parsed.error.issues[0]?.message ?? 'Invalid request.' }, { status: 400, headers: NO_STORE });
   const accepted = await acceptInvite(parsed.data.token, parsed.data.password);
   if (!accepted) return Response.json({ error: 'This invitation link is invalid, used or expired. Ask an admin for a new one.' }, { status: 404, headers: NO_STORE });

@@ -10,7 +10,9 @@ const Body = z.object({ email: z.string().max(254), password: z.string().max(102
 export async function POST(req: Request) {
   const refused = crossSiteRefusal(req);
   if (refused) return refused;
-  const parsed = Body.safeParse(await readBody(req));
+  const body = await readBody(req);
+  if (body instanceof Response) return body;
+  const parsed = Body.safeParse(body);
   if (!parsed.success) return Response.json({ error: 'Send an email and a password.' }, { status: 400, headers: NO_STORE });
   const result = await signInWithPassword({ ...parsed.data, client: clientKey(req.headers) });
   if (!result.ok && result.reason === 'locked') {
