@@ -1,11 +1,46 @@
 /**
- * The report the SDK sends: the telemetry contract v1 type, taken from the console's own zod schema
- * (type-only import, so the browser bundle carries no zod).
+ * The report the SDK sends: telemetry contract v1 (shared/spec/telemetry-v1.md), written out here so
+ * the published package carries it in its own declarations and imports nothing of the console.
+ * sdk/contract-types.test.ts keeps it identical to the console's zod schema type.
  */
-import type { DeviceClass, P2pMode, TelemetryReport } from '../lib/telemetry/schema';
+export type DeviceClass = 'smart_tv' | 'streaming_stick' | 'game_console' | 'set_top_box' | 'desktop' | 'mobile' | 'tablet';
+export type P2pMode = 'off' | 'download' | 'full';
 
-export type { DeviceClass, P2pMode, TelemetryReport };
-export type Flow = NonNullable<TelemetryReport['flows']>[number];
+export interface Flow {
+  peerAsn: number;
+  down: number;
+  up: number;
+}
+
+export interface TelemetryReport {
+  reportId: string;
+  sessionId: string;
+  deviceId: string;
+  peerId: string;
+  ts: number;
+  intervalMs: number;
+  deviceClass: DeviceClass;
+  clientVersion: string;
+  contentId: string;
+  swarmId: string;
+  p2pMode: P2pMode;
+  cohort: string;
+  configVersion: number;
+  optOut?: boolean;
+  bytes: { cdn: number; p2pDown: number; p2pUp: number };
+  flows?: Flow[];
+  peers: { connected: number; swarmSize: number; attempts: number; failures: number };
+  qoe: {
+    playMs: number;
+    rebufferMs: number;
+    rebufferCount: number;
+    startupMs?: number;
+    bitrateKbps: number;
+    fatalError?: string;
+  };
+  storage?: { cacheBytes?: number };
+  asn?: number;
+}
 
 /** Identity of one playback session; `sessionId` and `peerId` are generated when omitted. */
 export interface SessionInfo {

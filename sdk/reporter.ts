@@ -32,6 +32,11 @@ export interface Reporter {
   tick(): Promise<void>;
   start(): void;
   stop(): void;
+  /**
+   * The page is being hidden or left: closes the interval into a report, keeps everything unsent in
+   * the store and sends what fits the keepalive budget with `fetch(…, { keepalive: true })`.
+   */
+  pageHidden(): void;
   /** Ends the session: a last report, a last send attempt, timers stopped. */
   close(): Promise<void>;
   stats(): TransportStats;
@@ -81,6 +86,10 @@ export function createReporter(opts: ReporterOptions): Reporter {
     stop() {
       if (timer) clearInterval(timer);
       timer = null;
+    },
+    pageHidden() {
+      collect({ force: true });
+      transport.flushKeepalive();
     },
     async close() {
       reporter.stop();

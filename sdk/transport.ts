@@ -1,4 +1,8 @@
+import type { DroppedCounts, ReportStore, StoredEntry } from './persist';
 import { DEDUP_WINDOW_MS, type TelemetryReport } from './report';
+
+/** A report as sent: the contract's fields, plus the client's loss counts when it carries them. */
+export type OutgoingReport = TelemetryReport & { clientDropped?: DroppedCounts };
 
 /** Gzips a request body; browsers use CompressionStream, Node passes one built on node:zlib (sdk/node.ts). */
 export type Compressor = (data: Uint8Array) => Promise<Uint8Array>;
@@ -27,6 +31,11 @@ export interface TransportOptions {
   random?: () => number;
   /** Schedule retries by itself (default true); a simulator driving many clients calls flush() instead. */
   autoRetry?: boolean;
+  /**
+   * Keeps unsent reports across page loads (browsers: `webStorageStore()`); they are sent again on the
+   * next load with the same reportIds. Default: memory only.
+   */
+  store?: ReportStore;
   onDelivered?: (reports: TelemetryReport[]) => void;
   onDropped?: (reports: TelemetryReport[], reason: DropReason) => void;
   onError?: (message: string) => void;
@@ -45,10 +54,21 @@ export interface TransportStats {
   retries: number;
   lastStatus: number | 'network' | null;
   nextAttemptAt: number;
+  /** Reports taken over from earlier page loads. */
+  restored: number;
+  /** Requests sent with `keepalive` when the page was hidden or left. */
+  keepaliveRequests: number;
+  /** Drops counted but not yet carried by a delivered report. */
+  dropsUnreported: number;
+  /** True once the page's storage failed and unsent reports live in memory only. */
+  storageDegraded: boolean;
 }
 
+/** Chrome's budget for all keepalive bodies of a page is 64 KiB; leave room for a request in flight. */
+export const KEEPALIVE_BUDGET = 60 * 1024;
+
 interface Entry {
-  report: TelemetryReport;
+  report: OutgoingReport;
   createdAt: number;
   inFlight: boolean;
 }
@@ -89,7 +109,10 @@ export class Transport {
   private closed = false;
   private batchLimit: number;
   private compressor: Compressor | null;
-  private readonly s: Omit<TransportStats, 'queued' | 'nextAttemptAt'> = {
+  private readonly pool: DroppedCounts = { expired: 0, overflow: 0 };
+  private readonly s: Omit<TransportStats, 'queued' | 'nextAttemptAt' | 'dropsUnreported' | 'storageDegraded'> = {
+    restored: 0,
+    keepaliveRequests: 0,
     accepted: 0,
     duplicates: 0,
     rejected: 0,
@@ -108,22 +131,103 @@ export class Transport {
     this.batchLimit = Math.min(5_000, o.maxBatch ?? 500);
     this.compressor =
       o.compress === false ? null : typeof o.compress === 'function' ? o.compress : typeof CompressionStream === 'function' ? gzipWithCompressionStream : null;
+    if (o.store) {
+      const kept = o.store.takeAll();
+      this.pool.expired += kept.dropped.expired;
+      this.pool.overflow += kept.dropped.overflow;
+      for (const e of kept.entries) this.queue.push({ report: e.report, createdAt: e.createdAt, inFlight: false });
+      this.s.restored = kept.entries.length;
+      this.expire();
+      this.trim();
+      this.persist();
+    }
   }
 
   stats(): TransportStats {
-    return { ...this.s, queued: this.queue.length, nextAttemptAt: this.nextAttemptAt };
+    return {
+      ...this.s,
+      queued: this.queue.length,
+      nextAttemptAt: this.nextAttemptAt,
+      dropsUnreported: this.pool.expired + this.pool.overflow,
+      storageDegraded: this.o.store?.degraded ?? false,
+    };
   }
 
+  /** Queues a report; loss counts not yet reported travel with it (`clientDropped`). */
   enqueue(report: TelemetryReport): void {
-    this.queue.push({ report, createdAt: this.clock(), inFlight: false });
+    const r: OutgoingReport = report;
+    if (this.pool.expired + this.pool.overflow > 0) {
+      r.clientDropped = { expired: this.pool.expired, overflow: this.pool.overflow };
+      this.pool.expired = this.pool.overflow = 0;
+    }
+    this.queue.push({ report: r, createdAt: this.clock(), inFlight: false });
+    this.trim();
+    this.persist();
+  }
+
+  private trim(): void {
     const limit = this.o.bufferLimit ?? 1_000;
     while (this.queue.length > limit) {
       const i = this.queue.findIndex((e) => !e.inFlight);
       if (i < 0) break;
       const [dropped] = this.queue.splice(i, 1);
       this.s.droppedOverflow++;
+      this.lost([dropped!], 'overflow');
       this.o.onDropped?.([dropped!.report], 'overflow');
     }
+  }
+
+  /** Counts entries that will never be delivered; loss counts they carried go back to the pool. */
+  private lost(entries: Entry[], reason: DropReason): void {
+    for (const e of entries) {
+      const c = e.report.clientDropped;
+      if (c) {
+        this.pool.expired += c.expired;
+        this.pool.overflow += c.overflow;
+        delete e.report.clientDropped;
+      }
+      if (reason === 'expired') this.pool.expired++;
+      else if (reason === 'overflow') this.pool.overflow++;
+    }
+  }
+
+  /** Writes what is unsent (in flight included: a lost response must not lose reports) to the store. */
+  persist(): void {
+    if (!this.o.store) return;
+    const entries: StoredEntry[] = this.queue.map((e) => ({ report: e.report, createdAt: e.createdAt }));
+    this.o.store.save({ entries, dropped: { ...this.pool } });
+  }
+
+  /**
+   * For `pagehide` / `visibilitychange: hidden`: stores everything unsent, then sends what fits in the
+   * keepalive budget with `fetch(…, { keepalive: true })`, uncompressed (there is no time to await a
+   * compressor). Whatever does not arrive is sent again on the next load with the same reportIds.
+   */
+  flushKeepalive(budget = KEEPALIVE_BUDGET): void {
+    this.persist();
+    this.expire();
+    const batch: Entry[] = [];
+    let size = '{"reports":[]}'.length;
+    for (const e of this.queue) {
+      if (e.inFlight) continue;
+      const n = new TextEncoder().encode(JSON.stringify(e.report)).length + 1;
+      if (size + n > budget) break;
+      size += n;
+      batch.push(e);
+    }
+    if (!batch.length) return;
+    for (const e of batch) e.inFlight = true;
+    this.s.keepaliveRequests++;
+    void this.send(batch, true).then(
+      (outcome) => {
+        for (const e of batch) e.inFlight = false;
+        if (outcome === 'retry') this.scheduleRetry();
+        this.persist();
+      },
+      () => {
+        for (const e of batch) e.inFlight = false;
+      },
+    );
   }
 
   /** Sends everything queued (unless backing off, or `force`). Resolves when the queue is empty or a retry is pending. */
@@ -154,6 +258,7 @@ export class Transport {
     if (!expired.length) return;
     this.queue = this.queue.filter((e) => !expired.includes(e));
     this.s.droppedExpired += expired.length;
+    this.lost(expired, 'expired');
     this.o.onDropped?.(
       expired.map((e) => e.report),
       'expired',
@@ -172,6 +277,7 @@ export class Transport {
       } finally {
         for (const e of batch) e.inFlight = false;
       }
+      this.persist();
       if (outcome === 'retry') {
         this.scheduleRetry();
         return;
@@ -205,7 +311,7 @@ export class Transport {
     this.queue = this.queue.filter((e) => !set.has(e));
   }
 
-  private async send(batch: Entry[]): Promise<'done' | 'retry' | 'shrink'> {
+  private async send(batch: Entry[], keepalive = false): Promise<'done' | 'retry' | 'shrink'> {
     const reports = batch.map((e) => e.report);
     let body: Uint8Array = new TextEncoder().encode(JSON.stringify({ reports }));
     const headers: Record<string, string> = {
@@ -213,7 +319,7 @@ export class Transport {
       authorization: `Bearer ${this.o.ingestKey}`,
       'content-type': 'application/json',
     };
-    if (this.compressor && body.length > 1024) {
+    if (this.compressor && body.length > 1024 && !keepalive) {
       body = await this.compressor(body);
       headers['content-encoding'] = 'gzip';
     }
@@ -227,6 +333,7 @@ export class Transport {
         method: 'POST',
         headers,
         body: body as BodyInit,
+        ...(keepalive ? { keepalive: true } : {}),
         signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeout) : undefined,
       });
     } catch (err) {
@@ -245,6 +352,7 @@ export class Transport {
       this.s.rejected += ack.rejected ?? rejected.length;
       this.remove(batch);
       if (rejected.length) {
+        this.lost(batch.filter((_, i) => rejectedIdx.has(i)), 'rejected');
         this.o.onError?.(`${rejected.length} report(s) rejected: ${(ack.errors ?? []).slice(0, 3).map((e) => `${e.path} ${e.message}`).join('; ')}`);
         this.o.onDropped?.(rejected, 'rejected');
       }
@@ -267,6 +375,7 @@ export class Transport {
     }
     // 400 (every report rejected) and other permanent answers: resending the same bytes cannot help.
     this.remove(batch);
+    this.lost(batch, 'rejected');
     this.s.rejected += batch.length;
     this.o.onError?.(`endpoint answered ${res.status}: ${text.slice(0, 200)}`);
     this.o.onDropped?.(reports, 'rejected');
