@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { QoeSource } from '@/lib/qoe-source';
 import { query } from '../clickhouse/client';
 import { GRAIN_SECONDS, type Source } from '../clickhouse/queries/dashboards';
 import { EVENTS_TABLE, noteStoredSpan, storedSpan } from './store';
@@ -20,9 +21,7 @@ import { EVENTS_TABLE, noteStoredSpan, storedSpan } from './store';
  * id: the SDK wins every figure for a session that reported both); `cmcd` = every CMCD session.
  */
 
-export const QOE_SOURCES = ['all', 'sdk', 'cmcd'] as const;
-export const QoeSource = z.enum(QOE_SOURCES);
-export type QoeSource = z.infer<typeof QoeSource>;
+export { QOE_SOURCES, QoeSource } from '@/lib/qoe-source';
 
 const MAX_GAP_MS = 300_000;
 const MAX_STARTUP_MS = 600_000;

@@ -10,6 +10,7 @@ import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
 import { useRolloutAnnotations } from '../overview/use-annotations';
+import { SourceFilter, useQoeSource } from './source-filter';
 
 type Metric = 'rebufferRatio' | 'startupP50' | 'startupP95' | 'failureRate' | 'avgBitrateKbps';
 const METRICS: { key: Metric; title: string; unit: Unit; subtitle: string }[] = [
@@ -23,12 +24,14 @@ const METRICS: { key: Metric; title: string; unit: Unit; subtitle: string }[] = 
 export function QoeView() {
   const trpc = useTRPC();
   const { range, filters, setFilter } = useViewParams();
-  const q = useQuery({ ...trpc.dashboards.qoe.queryOptions({ range, filters }), refetchInterval: refetchFor(range) });
+  const source = useQoeSource();
+  const q = useQuery({ ...trpc.dashboards.qoe.queryOptions({ range, filters, source: source.value }), refetchInterval: refetchFor(range) });
   const d = q.data;
   const annotations = useRolloutAnnotations(d ? { from: d.from, to: d.to } : undefined);
   const empty = d ? d.cohorts.length === 0 : false;
   return (
     <div className="grid gap-6">
+      <SourceFilter value={source.value} onChange={source.set} />
       <div className="grid gap-4 xl:grid-cols-2">
         {METRICS.map((m) => (
           <Panel key={m.key} title={m.title} subtitle={`${m.subtitle}, by cohort`} testId={`qoe-${m.key}`} status={{ ...statusOf(q), empty }}>
