@@ -16,4 +16,5 @@ export const NAV: readonly NavItem[] = [
   { href: '/reports', label: 'Reports', permission: 'reports:export' },
   { href: '/audit', label: 'Audit', permission: 'audit:read' },
   { href: '/settings', label: 'Settings', permission: 'dashboards:read' },
+  { href: '/system', label: 'System', permission: 'settings:manage' },
 ];

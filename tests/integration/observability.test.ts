@@ -180,3 +180,29 @@ describe('/api/ready and /api/health', () => {
     }
   });
 });
+
+describe('System page data (store.system)', () => {
+  it('shows the reports received this hour, the last one, every table and the process', async () => {
+    const admin = await callerAs('admin');
+    const sent = [report(), report(), report()];
+    const t0 = Date.now();
+    expect((await post(sent)).status).toBe(200);
+    const s = await admin.caller.store.system();
+    // 5 stored by the metrics test above, 3 here: all inside the last hour
+    expect(s.ingestion.hourTotal).toBe(8);
+    expect(s.ingestion.minutes).toHaveLength(60);
+    expect(s.ingestion.minutes.reduce((n, m) => n + m.reports, 0)).toBe(8);
+    expect(s.ingestion.hourRatePerSec).toBeCloseTo(8 / 3600, 9);
+    expect(s.ingestion.lastReportAt).toBeGreaterThanOrEqual(t0 - 1000);
+    expect(s.ingestion.lastReportAt).toBeLessThanOrEqual(Date.now());
+    expect(s.tables.find((t) => t.table === 'telemetry_raw')?.rows).toBe(8);
+    expect(s.tables.find((t) => t.table === 'telemetry_raw')?.bytes).toBeGreaterThan(0);
+    expect(s.migrations.pending).toBe(0);
+    expect(s.migrations.latest.length).toBeGreaterThan(0);
+    expect(s.process.uptimeSec).toBeGreaterThan(0);
+    expect(s.writer.queueRows).toBe(0);
+    expect(s.writer.insert.count).toBeGreaterThanOrEqual(3);
+    const viewer = await callerAs('viewer');
+    await expect(viewer.caller.store.system()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});

@@ -9,3 +9,28 @@ GROUP BY table
 ORDER BY table`;
 export const TableStatsRow = z.object({ table: z.string(), rows: z.coerce.number(), bytes: z.coerce.number() });
 export type TableStatsRow = z.infer<typeof TableStatsRow>;
+
+/**
+ * Reports received per minute over the last hour, from the dedup index (one row per stored report,
+ * partitioned by hour: this reads at most two partitions whatever the raw table holds).
+ */
+export const IngestPerMinuteSql = `
+SELECT toUnixTimestamp(toStartOfMinute(received_at)) AS minute, count() AS reports
+FROM ingest_report_ids
+WHERE received_at >= toStartOfMinute(now()) - INTERVAL 59 MINUTE
+GROUP BY minute
+ORDER BY minute`;
+export const IngestPerMinuteRow = z.object({ minute: z.coerce.number(), reports: z.coerce.number() });
+
+/** When the last report arrived (the index keeps 25 h; the raw table answers for older stores). */
+export const LastReceivedRecentSql = `SELECT toUnixTimestamp64Milli(max(received_at)) AS at, count() AS n FROM (SELECT toDateTime64(received_at, 3) AS received_at FROM ingest_report_ids WHERE received_at >= now() - INTERVAL 25 HOUR)`;
+export const LastReceivedRawSql = `SELECT toUnixTimestamp64Milli(max(received_at)) AS at, count() AS n FROM telemetry_raw`;
+export const LastReceivedRow = z.object({ at: z.coerce.number(), n: z.coerce.number() });
+
+/** The newest applied migrations, for the System page. */
+export const RecentMigrationsSql = `
+SELECT version, file, toUnixTimestamp64Milli(applied_at) AS applied_at
+FROM schema_migrations
+ORDER BY version DESC
+LIMIT {limit:UInt32}`;
+export const RecentMigrationRow = z.object({ version: z.coerce.number(), file: z.string(), applied_at: z.coerce.number() });

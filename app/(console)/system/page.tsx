@@ -1,0 +1,17 @@
+import type { Metadata } from 'next';
+import { PageHeader } from '@/components/ui/states';
+import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
+import { SystemView } from './view';
+
+export const metadata: Metadata = { title: 'System' };
+
+export default async function SystemPage() {
+  // The layout refuses the page to roles without settings:manage (nav permission); the procedure checks again.
+  void prefetch(trpc.store.system.queryOptions());
+  return (
+    <HydrateClient>
+      <PageHeader title="System" description="How Swarmdeck itself is doing: ingestion, the writer, the store, migrations and backups." />
+      <SystemView />
+    </HydrateClient>
+  );
+}
