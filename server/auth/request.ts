@@ -1,33 +1,11 @@
-import net from 'node:net';
-import { directPeer } from '../net/peer';
-import { env } from '../env';
+import { clientAddress, fromTrustedProxy } from '../core/client-address';
+
+export { fromTrustedProxy };
 
 /**
  * Facts about a request that auth needs: whether it came over TLS, and which client it came from
  * (for rate limits only — never logged or stored).
  */
-
-function trustedProxies(): net.BlockList {
-  const list = new net.BlockList();
-  for (const entry of env().TRUSTED_PROXIES.split(/[\s,]+/).filter(Boolean)) {
-    const [addr, bits] = entry.split('/') as [string, string | undefined];
-    const type = net.isIPv6(addr) ? 'ipv6' : 'ipv4';
-    if (!net.isIP(addr)) continue;
-    if (bits !== undefined) list.addSubnet(addr, Number(bits), type);
-    else list.addAddress(addr, type);
-  }
-  return list;
-}
-
-function normalise(addr: string): string {
-  return addr.startsWith('::ffff:') && net.isIPv4(addr.slice(7)) ? addr.slice(7) : addr;
-}
-
-export function fromTrustedProxy(headers: Headers): boolean {
-  const peer = normalise(directPeer(headers));
-  if (!peer || !net.isIP(peer)) return false;
-  return trustedProxies().check(peer, net.isIPv6(peer) ? 'ipv6' : 'ipv4');
-}
 
 /** True when the browser talks TLS to us: directly, or through a trusted proxy that says so. */
 export function isHttps(req: { url: string; headers: Headers }): boolean {
@@ -35,15 +13,9 @@ export function isHttps(req: { url: string; headers: Headers }): boolean {
   return new URL(req.url).protocol === 'https:';
 }
 
-/** The client's address for rate limiting: the peer, or the proxy's X-Forwarded-For when trusted. */
+/** The client's address for rate limiting: the one parser ingest and OFREP use too. */
 export function clientKey(headers: Headers): string {
-  const peer = normalise(directPeer(headers));
-  if (fromTrustedProxy(headers)) {
-    const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    const last = hops.at(-1);
-    if (last) return normalise(last);
-  }
-  return peer || 'unknown';
+  return clientAddress(headers) || 'unknown';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { StoreError } from '../clickhouse/client';
-import { clientAddress } from '../ingest/client-address';
+import { clientAddress } from '../core/client-address';
 import { ingestConfig } from '../ingest/config';
 import { originAllowed, preflightResponse, TELEMETRY_ALLOW_HEADERS, withRequestCors } from '../ingest/cors';
 import { lookupIp } from '../ingest/geo';

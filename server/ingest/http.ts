@@ -1,7 +1,7 @@
 import { parseReport, type TelemetryReport } from '@/lib/telemetry/schema';
 import { StoreError } from '../clickhouse/client';
 import { readReports, contentKind } from './body';
-import { clientAddress } from './client-address';
+import { clientAddress } from '../core/client-address';
 import { clientDroppedOf, storeClientDrops, type DropRow } from './client-drops';
 import { originAllowed, preflightResponse, TELEMETRY_ALLOW_HEADERS, withRequestCors } from './cors';
 import { fastValidate } from './fast-validate';

@@ -2,7 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import net from 'node:net';
 import { can } from '@/lib/auth/permissions';
 import { sessionFromHeaders } from '../auth/session';
-import { clientAddress } from '../ingest/client-address';
+import { clientAddress } from '../core/client-address';
 import { normalizeIp } from '../ingest/geo';
 import { observabilityConfig } from './config';
 import { logger, requestIdFrom, withRequestContext } from './logger';

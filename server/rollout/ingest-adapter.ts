@@ -1,4 +1,4 @@
-import { clientAddress } from '../ingest/client-address';
+import { clientAddress } from '../core/client-address';
 import { lookupIp } from '../ingest/geo';
 import { verifyIngestKey, type IngestKey } from '../ingest/keys';
 
