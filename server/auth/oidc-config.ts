@@ -47,4 +47,9 @@ export const OidcExtraEnv = z.object({
   OIDC_GROUPS_CLAIM: z.string().default('groups'),
   OIDC_DEFAULT_ROLE: Role.optional(),
   OIDC_REDIRECT_URL: z.url().optional(),
+  /** `1`: the IdP only issues addresses its users own, so a token without `email_verified: true` is accepted. */
+  OIDC_TRUST_EMAIL: z
+    .enum(['0', '1', 'true', 'false', ''])
+    .optional()
+    .transform((v) => v === '1' || v === 'true'),
 });

@@ -4,7 +4,7 @@ import { audit } from '../audit/log';
 import { env } from '../env';
 import { OidcExtraEnv, parseRoleMap, roleFromClaims } from './oidc-config';
 import { sessionSecret } from './secret';
-import { createUser, getUserByEmail, updateUser } from './users';
+import { countUsers, createUser, getUserByEmail, getUserByIdpSubject, updateUser } from './users';
 import type { UserRow } from '../clickhouse/queries/auth';
 
 /**
@@ -87,26 +87,52 @@ export async function finishOidc(req: Request, flowSeal: string | null): Promise
     return { ok: false, reason: 'failed' };
   }
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
-  if (!email || claims.email_verified === false) return { ok: false, reason: 'failed' };
   const x = extra();
+  // An unverified (or unstated) email proves nothing about who owns it: without this, anyone who can
+  // register that address at the IdP would sign into the local account that has it.
+  const verified = claims.email_verified === true || x.OIDC_TRUST_EMAIL;
+  const sub = typeof claims.sub === 'string' ? claims.sub : '';
+  if (!email || !verified || !sub) return { ok: false, reason: 'failed' };
+  const subject = `${config.serverMetadata().issuer} ${sub}`;
   const role = roleFromClaims(claims, { roleMap: parseRoleMap(x.OIDC_ROLE_MAP), groupsClaim: x.OIDC_GROUPS_CLAIM, defaultRole: x.OIDC_DEFAULT_ROLE ?? null });
   const system = { kind: 'system' as const, id: 'oidc', email: '' };
   if (!role) {
     await audit({ actor: { kind: 'anonymous', id: '', email }, action: 'auth.sign_in_failed', details: { method: 'oidc', reason: 'no mapped group' } });
     return { ok: false, reason: 'no_role' };
   }
-  let user = await getUserByEmail(email);
+  // Linked users are found by the IdP's subject; the email links an account only at its first SSO sign-in,
+  // and never one already linked to another subject.
+  let user = await getUserByIdpSubject(subject);
+  if (!user) {
+    const byEmail = await getUserByEmail(email);
+    if (byEmail?.idp_subject) {
+      await audit({ actor: { kind: 'anonymous', id: '', email }, action: 'auth.sign_in_failed', target: { type: 'user', id: byEmail.id }, details: { method: 'oidc', reason: 'linked to another identity' } });
+      return { ok: false, reason: 'failed' };
+    }
+    user = byEmail;
+  }
   if (user && user.status === 'deactivated') {
     await audit({ actor: { kind: 'anonymous', id: '', email }, action: 'auth.sign_in_failed', target: { type: 'user', id: user.id }, details: { method: 'oidc' } });
     return { ok: false, reason: 'failed' };
   }
   if (!user) {
-    user = await createUser({ email, role, name: typeof claims.name === 'string' ? claims.name : undefined });
+    user = await createUser({ email, role, name: typeof claims.name === 'string' ? claims.name : undefined, idpSubject: subject });
     await audit({ actor: system, action: 'user.created', target: { type: 'user', id: user.id }, after: { email, role } });
-  } else if (user.role !== role || user.status !== 'active') {
-    const { before, after } = await updateUser(user.id, { role, status: 'active' });
-    await audit({ actor: system, action: 'user.role_changed', target: { type: 'user', id: user.id }, before: { role: before.role, status: before.status }, after: { role, status: 'active' } });
-    user = after;
+  } else {
+    let newRole = role;
+    if (user.role === 'admin' && role !== 'admin' && user.status === 'active' && (await countUsers()).admins <= 1) {
+      // The groups would demote the last active admin and lock everyone out of Settings: keep the role.
+      newRole = 'admin';
+      await audit({ actor: system, action: 'user.role_change_refused', target: { type: 'user', id: user.id }, before: { role: user.role }, after: { role }, reason: 'last active admin' });
+    }
+    if (user.role !== newRole || user.status !== 'active' || user.idp_subject !== subject) {
+      const { before, after } = await updateUser(user.id, { role: newRole, status: 'active', idp_subject: subject });
+      if (before.role !== newRole || before.status !== 'active') {
+        await audit({ actor: system, action: 'user.role_changed', target: { type: 'user', id: user.id }, before: { role: before.role, status: before.status }, after: { role: newRole, status: 'active' } });
+      }
+      if (!before.idp_subject) await audit({ actor: system, action: 'user.sso_linked', target: { type: 'user', id: user.id }, details: { method: 'oidc' } });
+      user = after;
+    }
   }
   await audit({ actor: { kind: 'user', id: user.id, email: user.email }, action: 'auth.sign_in', details: { method: 'oidc' } });
   return { ok: true, user, next: flow.next ?? '/overview' };

@@ -8,6 +8,7 @@ import {
   CountUsersSql,
   ListUsersSql,
   UserByEmailSql,
+  UserByIdpSubjectSql,
   UserByIdSql,
   UserRow,
   type UserStatus,
@@ -49,6 +50,12 @@ export async function getUserByEmail(email: string): Promise<UserRow | null> {
   return row ?? null;
 }
 
+export async function getUserByIdpSubject(subject: string): Promise<UserRow | null> {
+  if (!subject) return null;
+  const [row] = await query(UserByIdpSubjectSql, { subject }, UserRow);
+  return row ?? null;
+}
+
 export async function listUsers(): Promise<UserRow[]> {
   return query(ListUsersSql, {}, UserRow);
 }
@@ -75,6 +82,7 @@ async function write(row: Omit<UserRow, 'version' | 'updated_at_ms'>): Promise<U
       role: full.role,
       status: full.status,
       password_hash: full.password_hash,
+      idp_subject: full.idp_subject,
       sessions_valid_after: full.sessions_valid_after_ms,
       created_at: full.created_at_ms,
       updated_at: full.updated_at_ms,
@@ -108,6 +116,7 @@ export function createUser(input: {
   name?: string;
   passwordHash?: string;
   status?: UserStatus;
+  idpSubject?: string;
 }): Promise<UserRow> {
   return serial(async () => {
     const email = Email.parse(input.email);
@@ -120,6 +129,7 @@ export function createUser(input: {
       role: Role.parse(input.role),
       status: input.status ?? 'active',
       password_hash: input.passwordHash ?? '',
+      idp_subject: input.idpSubject ?? '',
       sessions_valid_after_ms: now,
       created_at_ms: now,
     });
@@ -132,7 +142,7 @@ export function createUser(input: {
  */
 export async function updateUser(
   id: string,
-  change: Partial<Pick<UserRow, 'role' | 'status' | 'password_hash' | 'name'>>,
+  change: Partial<Pick<UserRow, 'role' | 'status' | 'password_hash' | 'name' | 'idp_subject'>>,
 ): Promise<{ before: UserRow; after: UserRow }> {
   const before = await getUserById(id, { fresh: true });
   if (!before) throw new UserError('not_found', 'No such user.');

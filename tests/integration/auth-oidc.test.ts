@@ -11,7 +11,8 @@ import { GET as callback } from '@/app/api/auth/oidc/callback/route';
 import { GET as start } from '@/app/api/auth/oidc/start/route';
 import { listAudit } from '@/server/audit/log';
 import { sessionFromHeaders } from '@/server/auth/session';
-import { getUserByEmail, updateUser } from '@/server/auth/users';
+import { countUsers, getUserByEmail, getUserById, updateUser } from '@/server/auth/users';
+import { createTestUser } from '../helpers/auth';
 import { resetEnvCache } from '@/server/env';
 import { serveRoutes } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
@@ -25,7 +26,7 @@ const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', u
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 /** What the IdP says about the next person to sign in. */
-let person: { email: string; groups: string[] } = { email: 'ops@idp.test', groups: [] };
+let person: { email: string; groups: string[]; sub?: string; verified?: boolean | null } = { email: 'ops@idp.test', groups: [] };
 const codes = new Map<string, { nonce: string; challenge: string; redirect: string; person: typeof person }>();
 
 let idp: http.Server;
@@ -74,7 +75,9 @@ beforeAll(async () => {
         return json({ error: 'invalid_grant' }, 400);
       }
       const now = Math.floor(Date.now() / 1000);
-      const claims = { iss: idpUrl, sub: grant.person.email, aud: CLIENT_ID, iat: now, exp: now + 300, nonce: grant.nonce, email: grant.person.email, email_verified: true, groups: grant.person.groups };
+      const p = grant.person;
+      // `verified: null` leaves email_verified out of the token, as some IdPs do.
+      const claims = { iss: idpUrl, sub: p.sub ?? p.email.toLowerCase(), aud: CLIENT_ID, iat: now, exp: now + 300, nonce: grant.nonce, email: p.email, ...(p.verified !== null && { email_verified: p.verified ?? true }), groups: p.groups };
       const signing = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64(claims)}`;
       const sig = crypto.sign('RSA-SHA256', Buffer.from(signing), privateKey).toString('base64url');
       return json({ access_token: crypto.randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300, id_token: `${signing}.${sig}` });
@@ -157,5 +160,64 @@ describe('OIDC single sign-on', () => {
     back.searchParams.set('state', 'forged');
     const forged = await fetch(back, { redirect: 'manual', headers: { cookie: flowCookie } });
     expect(forged.headers.get('location')).toBe('/sign-in?error=sso');
+  });
+});
+
+describe('OIDC cannot take over accounts', () => {
+  const sessionOf = async (res: Response) => {
+    const c = res.headers.getSetCookie().find((x) => x.startsWith('swarmdeck_session=F'));
+    return c ? sessionFromHeaders(new Headers({ cookie: c.split(';')[0]! })) : null;
+  };
+
+  it('refuses a token without email_verified: true, leaving the local account with that email untouched', async () => {
+    const local = await createTestUser('admin', { email: 'boss@idp.test' });
+    for (const verified of [null, false]) {
+      person = { email: 'boss@idp.test', groups: ['partners'], sub: 'attacker-1', verified };
+      const res = await signInWithSso();
+      expect(res.headers.get('location')).toBe('/sign-in?error=sso');
+      expect(await sessionOf(res)).toBeNull();
+    }
+    const after = (await getUserById(local.id, { fresh: true }))!;
+    expect(after.role).toBe('admin');
+    expect(after.idp_subject).toBe('');
+  });
+
+  it('accepts an unstated email_verified only when OIDC_TRUST_EMAIL says the IdP is trusted', async () => {
+    process.env.OIDC_TRUST_EMAIL = '1';
+    try {
+      person = { email: 'trusted@idp.test', groups: ['partners'], sub: 'trusted-1', verified: null };
+      expect((await sessionOf(await signInWithSso()))?.email).toBe('trusted@idp.test');
+    } finally {
+      delete process.env.OIDC_TRUST_EMAIL;
+    }
+  });
+
+  it('links by the IdP subject: a changed email keeps the account; another subject with the email is refused', async () => {
+    person = { email: 'link@idp.test', groups: ['noc'], sub: 'sub-link-1' };
+    const first = await sessionOf(await signInWithSso());
+    expect(first?.role).toBe('operator');
+    person = { email: 'renamed@idp.test', groups: ['noc'], sub: 'sub-link-1' };
+    expect((await sessionOf(await signInWithSso()))?.id).toBe(first!.id);
+    person = { email: 'link@idp.test', groups: ['sd-admins'], sub: 'sub-someone-else' };
+    const other = await signInWithSso();
+    expect(other.headers.get('location')).toBe('/sign-in?error=sso');
+    expect((await getUserById(first!.id, { fresh: true }))!.role).toBe('operator');
+  });
+
+  it('never demotes the last active admin; demotes once another admin exists', async () => {
+    person = { email: 'solo@idp.test', groups: ['sd-admins'], sub: 'sub-solo' };
+    const solo = (await sessionOf(await signInWithSso()))!;
+    expect(solo.role).toBe('admin');
+    // Make solo the only active admin.
+    for (const email of ['boss@idp.test', 'ops@idp.test']) {
+      const u = await getUserByEmail(email);
+      if (u && u.status === 'active' && u.role === 'admin') await updateUser(u.id, { status: 'deactivated' });
+    }
+    expect((await countUsers()).admins).toBe(1);
+    person = { email: 'solo@idp.test', groups: ['partners'], sub: 'sub-solo' };
+    expect((await sessionOf(await signInWithSso()))?.role).toBe('admin');
+    expect((await listAudit({ action: 'user.role_change_refused' })).some((r) => r.target_id === solo.id)).toBe(true);
+    await createTestUser('admin');
+    expect((await sessionOf(await signInWithSso()))?.role).toBe('viewer');
   });
 });

@@ -8,7 +8,7 @@ const Ms = z.coerce.number();
 export const UserStatus = z.enum(['active', 'invited', 'deactivated']);
 export type UserStatus = z.infer<typeof UserStatus>;
 
-const USER_COLUMNS = `id, email, name, role, status, password_hash,
+const USER_COLUMNS = `id, email, name, role, status, password_hash, idp_subject,
   toUnixTimestamp64Milli(sessions_valid_after) AS sessions_valid_after_ms,
   toUnixTimestamp64Milli(created_at) AS created_at_ms,
   toUnixTimestamp64Milli(updated_at) AS updated_at_ms, version`;
@@ -20,6 +20,8 @@ export const UserRow = z.object({
   role: Role,
   status: UserStatus,
   password_hash: z.string(),
+  /** `<issuer> <sub>` of the single sign-on identity linked to this user ('' when none). */
+  idp_subject: z.string().default(''),
   sessions_valid_after_ms: Ms,
   created_at_ms: Ms,
   updated_at_ms: Ms,
@@ -29,6 +31,7 @@ export type UserRow = z.infer<typeof UserRow>;
 
 export const UserByIdSql = `SELECT ${USER_COLUMNS} FROM users FINAL WHERE id = {id:String} LIMIT 1`;
 export const UserByEmailSql = `SELECT ${USER_COLUMNS} FROM users FINAL WHERE email = {email:String} ORDER BY created_at LIMIT 1`;
+export const UserByIdpSubjectSql = `SELECT ${USER_COLUMNS} FROM users FINAL WHERE idp_subject = {subject:String} AND idp_subject != '' ORDER BY created_at LIMIT 1`;
 export const ListUsersSql = `SELECT ${USER_COLUMNS} FROM users FINAL ORDER BY email`;
 export const CountUsersSql = `SELECT count() AS n, countIf(role = 'admin' AND status = 'active') AS admins FROM users FINAL`;
 export const CountUsersRow = z.object({ n: z.coerce.number(), admins: z.coerce.number() });
