@@ -9,6 +9,8 @@ import { auditRouter } from './routers/audit';
 import { dashboardsRouter } from './routers/dashboards';
 import { reportsRouter } from './routers/reports';
 import { ingestKeysRouter } from './routers/ingest-keys';
+import { rolloutPlansRouter } from './routers/rollout-plans';
+import { notifyRouter } from './routers/notify';
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -20,6 +22,8 @@ export const appRouter = createTRPCRouter({
   dashboards: dashboardsRouter,
   reports: reportsRouter,
   ingestKeys: ingestKeysRouter,
+  rolloutPlans: rolloutPlansRouter,
+  notify: notifyRouter,
 });
 
 export type AppRouter = typeof appRouter;

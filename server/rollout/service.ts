@@ -18,6 +18,7 @@ import { exposureDelta, type ExposureDelta } from '@/lib/rollout/evaluate';
 import { Capabilities, DeviceClass, RolloutRule, capabilityViolations } from '@/lib/rollout/rule';
 import { GLOBAL, readMaxSeq, readSnapshot, setSnapshot, withWriteLock, type ClassState, type Snapshot } from './snapshot';
 import { rolloutSettings } from './settings';
+import { applyPlanRequest, stopPlansOnKill } from './plans';
 import { rolloutDecisions } from '../observability/metrics';
 
 /** Who acts: a console user or the system (guardrail, expiry). */
@@ -50,7 +51,8 @@ export interface ChangeRequest {
   id: string;
   revision: number;
   deviceClass: Target;
-  kind: 'change' | 'unkill';
+  /** `plan`: a guarded rollout plan asking approval for its ceiling (its last stage). */
+  kind: 'change' | 'unkill' | 'plan';
   status: RequestStatus;
   baseVersion: number;
   rule: RolloutRule | null;
@@ -72,7 +74,7 @@ function toRequest(r: RequestRow): ChangeRequest {
     id: r.id,
     revision: r.revision,
     deviceClass: Target.parse(r.device_class),
-    kind: r.kind === 'unkill' ? 'unkill' : 'change',
+    kind: r.kind === 'unkill' || r.kind === 'plan' ? r.kind : 'change',
     status: RequestStatus.parse(r.status),
     baseVersion: r.base_version,
     rule: r.rule ? RolloutRule.parse(JSON.parse(r.rule)) : null,
@@ -89,13 +91,13 @@ function toRequest(r: RequestRow): ChangeRequest {
   };
 }
 
-function requireReason(reason: string): string {
+export function requireReason(reason: string): string {
   const r = reason.trim();
   if (r.length < 3) throw new RolloutError('BAD_REQUEST', 'A reason is required (at least 3 characters).');
   return r;
 }
 
-function auditActor(a: Actor) {
+export function auditActor(a: Actor) {
   return { kind: a.kind, id: a.id, email: a.email };
 }
 
@@ -103,7 +105,7 @@ function targetLabel(t: Target): string {
   return t === GLOBAL ? 'every device class (global)' : t;
 }
 
-function checkCapabilities(cls: DeviceClass, rule: RolloutRule, state: ClassState): void {
+export function checkCapabilities(cls: DeviceClass, rule: RolloutRule, state: ClassState): void {
   const v = capabilityViolations(cls, rule, state.capabilities);
   if (v.length) throw new RolloutError('BAD_REQUEST', `The rule asks more than ${cls} allows: ${v.join('; ')}.`);
 }
@@ -121,7 +123,7 @@ function staleMessage(t: Target, base: number, now: number): string {
 
 // ---------- event writes (always inside withWriteLock) ----------
 
-interface EventInput {
+export interface EventInput {
   cls: Target;
   kind: string;
   state: { rule: RolloutRule | null; killed: boolean; capabilities: Capabilities | null };
@@ -131,7 +133,7 @@ interface EventInput {
 }
 
 /** Append events with consecutive seqs; each bumps its class's version by one. Returns the fresh snapshot. */
-async function appendEvents(snap: Snapshot, events: EventInput[]): Promise<Snapshot> {
+export async function appendEvents(snap: Snapshot, events: EventInput[]): Promise<Snapshot> {
   let seq = Math.max(snap.seq, await readMaxSeq());
   const rows = events.map((e) => {
     seq += 1;
@@ -162,13 +164,13 @@ async function appendEvents(snap: Snapshot, events: EventInput[]): Promise<Snaps
   return fresh;
 }
 
-function classEvent(cls: DeviceClass, state: ClassState, kind: string, actor: Actor, reason: string, requestId?: string): EventInput {
+export function classEvent(cls: DeviceClass, state: ClassState, kind: string, actor: Actor, reason: string, requestId?: string): EventInput {
   return { cls, kind, state: { rule: state.rule, killed: state.killed, capabilities: state.capabilities }, actor, reason, requestId };
 }
 
 // ---------- requests (append-only revisions) ----------
 
-async function writeRequest(req: ChangeRequest): Promise<void> {
+export async function writeRequest(req: ChangeRequest): Promise<void> {
   await insert(REQUESTS_TABLE, [
     {
       id: req.id,
@@ -255,7 +257,7 @@ export type ProposeResult =
   | { outcome: 'requested'; requestId: string; delta: ExposureDelta };
 
 /** A fresh pending request (revision 1) that expires after the configured time. */
-function newRequest(input: Pick<ChangeRequest, 'deviceClass' | 'kind' | 'baseVersion' | 'rule' | 'reason'> & { author: Actor }): ChangeRequest {
+export function newRequest(input: Pick<ChangeRequest, 'deviceClass' | 'kind' | 'baseVersion' | 'rule' | 'reason'> & { author: Actor }): ChangeRequest {
   const now = new Date();
   return {
     id: randomUUID(),
@@ -375,6 +377,7 @@ async function applyRequest(req: ChangeRequest, approver: Actor, snap: Snapshot)
   }
   const cls = req.deviceClass;
   const cur = snap.classes[cls];
+  if (req.kind === 'plan') return applyPlanRequest(req, approver, snap);
   if (req.kind === 'unkill') return appendEvents(snap, [classEvent(cls, { ...cur, killed: false }, 'unkill', approver, req.reason, req.id)]);
   checkCapabilities(cls, req.rule!, cur);
   const kind = req.rule!.salt !== cur.rule.salt ? 'reshuffle' : 'change';
@@ -495,6 +498,10 @@ export async function kill(input: { actor: Actor; target: Target; reason: string
     });
     rolloutDecisions().inc({ action: 'kill' });
     return { version: versionOf(fresh, t), changed: true };
+  }).then(async (r) => {
+    // A kill stops any plan of the class for good: lifting the kill does not resume it.
+    if (r.changed) await stopPlansOnKill(input.target, input.reason);
+    return r;
   });
 }
 

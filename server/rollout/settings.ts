@@ -8,11 +8,7 @@ const Settings = z.object({
   SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS: z.coerce.number().positive().default(72),
   /** How often every process checks the event table for changes made elsewhere (ms, ≤ 2000). */
   SWARMDECK_ROLLOUT_POLL_MS: z.coerce.number().int().min(100).max(2000).default(1000),
-  /** Guardrail: look-back window, margin in percentage points, minimum minutes of playback per cohort. */
-  SWARMDECK_GUARDRAIL_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
-  SWARMDECK_GUARDRAIL_MARGIN_PP: z.coerce.number().min(0).max(100).default(1),
-  SWARMDECK_GUARDRAIL_MIN_PLAY_MINUTES: z.coerce.number().min(0).default(10),
-  /** Seconds between automatic guardrail runs; 0 switches the periodic run off. */
+  /** Seconds between looks of the guarded-rollout evaluator at every running plan; 0 switches it off. */
   SWARMDECK_GUARDRAIL_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   /** OFREP requests per second per ingest key before 429. */
   SWARMDECK_OFREP_RATE_PER_KEY: z.coerce.number().int().min(1).default(20_000),

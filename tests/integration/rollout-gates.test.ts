@@ -211,9 +211,10 @@ describe('gates', () => {
     expect((await current()).version).toBe(tv.version);
   });
 
-  it('runGuardrail: halts a class whose p2p cohort rebuffers more than control, as a system action', async () => {
-    tested.add('runGuardrail');
-    const before = await readSnapshot();
+  // The fixed-margin guardrail (runGuardrail, kill on a 1 pp rebuffer margin) was replaced by guarded
+  // rollout plans with a sequential test (tests/integration/rollout-plans.test.ts); the live cohort
+  // figures it shared with the list stay tested here.
+  it('list: live cohort shares and offload per class from recent telemetry', async () => {
     const now = Date.now();
     const row = (cohort: string, i: number, play: number, rebuf: number) => ({
       report_id: `${cohort}-${i}`,
@@ -230,19 +231,8 @@ describe('gates', () => {
       bytes_cdn: 1000,
       bytes_p2p_down: cohort === 'p2p' ? 3000 : 0,
     });
-    // p2p: 5% rebuffer ratio; control: 1% — 4 pp over, above the 1 pp margin.
     const rows = [...Array.from({ length: 20 }, (_, i) => row('p2p', i, 57_000, 3_000)), ...Array.from({ length: 20 }, (_, i) => row('control', i, 59_400, 600))];
     await insert('telemetry_raw', rows);
-    const findings = await op.rollouts.runGuardrail({ windowMinutes: 15, marginPp: 1 });
-    const tv = findings.find((f) => f.deviceClass === 'smart_tv')!;
-    expect(tv.outcome).toBe('halted');
-    expect(tv.p2pRatio).toBeCloseTo(3000 / 60000, 6);
-    expect(tv.controlRatio).toBeCloseTo(600 / 60000, 6);
-    expect((await current()).killed).toBe(true);
-    expectNoRaise(before, await readSnapshot());
-    const [a] = await listAudit({ action: 'rollout.guardrail_halted' });
-    expect(a).toMatchObject({ actor_kind: 'system', target_id: 'smart_tv' });
-    expect(a!.reason).toMatch(/5\.00% vs control 1\.00%/);
     const list = await viewer.rollouts.list();
     const live = list.classes.find((c) => c.deviceClass === 'smart_tv')!.live;
     expect(live.sessions).toBe(40);

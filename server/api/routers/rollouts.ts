@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { BoundedRange } from '@/lib/time-range';
 import { Capabilities, DEVICE_CLASSES, DeviceClass, RolloutRule } from '@/lib/rollout/rule';
 import { exposureDelta } from '@/lib/rollout/evaluate';
-import { runGuardrail } from '../../rollout/guardrail';
 import {
   annotations,
   RequestStatus,
@@ -126,9 +125,4 @@ export const rolloutsRouter = createTRPCRouter({
   setCapabilities: permissionProcedure('settings:manage')
     .input(z.object({ deviceClass: DeviceClass, capabilities: Capabilities, reason: Reason }))
     .mutation(({ ctx, input }) => mapped(() => setCapabilities({ actor: actor(ctx.user), ...input }))),
-
-  /** Run the rebuffer guardrail now (it also runs periodically in the server). */
-  runGuardrail: permissionProcedure('rollouts:kill')
-    .input(z.object({ windowMinutes: z.number().int().min(1).max(1440).optional(), marginPp: z.number().min(0).max(100).optional() }).default({}))
-    .mutation(({ input }) => mapped(() => runGuardrail(input))),
 });

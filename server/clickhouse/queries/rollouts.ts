@@ -133,3 +133,126 @@ export const CohortStatsRow = z.object({
   rebuffer_ms: z.coerce.number(),
 });
 export type CohortStatsRow = z.infer<typeof CohortStatsRow>;
+
+// ---------- guarded rollout plans (migration 0070) ----------
+
+export const PLANS_TABLE = 'rollout_plans';
+export const PLAN_LOOKS_TABLE = 'rollout_plan_looks';
+
+export const PlanRow = z.object({
+  id: z.string(),
+  revision: z.coerce.number(),
+  ts: z.string(),
+  device_class: z.string(),
+  plan: z.string(),
+  status: z.string(),
+  stage_index: z.coerce.number(),
+  stage_started_at: z.string(),
+  request_id: z.string(),
+  approved: z.coerce.number(),
+  actor_kind: z.string(),
+  actor_id: z.string(),
+  actor_email: z.string(),
+  reason: z.string(),
+  decision: z.string(),
+});
+export type PlanRow = z.infer<typeof PlanRow>;
+
+const PLAN_COLUMNS = `id, revision, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, device_class, plan, status, stage_index,
+       formatDateTime(stage_started_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS stage_started_at, request_id, approved,
+       actor_kind, actor_id, actor_email, reason, decision`;
+
+/** Each plan's latest revision, filtered by id, class or change request; newest first. */
+export const LatestPlansSql = `
+SELECT * FROM (
+  SELECT ${PLAN_COLUMNS}
+  FROM rollout_plans
+  WHERE ({id:String} = '' OR id = {id:String})
+    AND ({cls:String} = '' OR device_class = {cls:String})
+  ORDER BY id, revision DESC
+  LIMIT 1 BY id
+)
+WHERE ({requestId:String} = '' OR request_id = {requestId:String})
+ORDER BY ts DESC, id
+LIMIT {limit:UInt32}`;
+
+/** Every revision of one plan, oldest first: its stage timeline. */
+export const PlanRevisionsSql = `SELECT ${PLAN_COLUMNS} FROM rollout_plans WHERE id = {id:String} ORDER BY revision LIMIT 10000`;
+
+export const PlanLookRow = z.object({
+  ts: z.string(),
+  stage_index: z.coerce.number(),
+  metric: z.string(),
+  treatment: z.number().nullable(),
+  control: z.number().nullable(),
+  diff: z.number().nullable(),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  threshold: z.number().nullable(),
+  n_treatment: z.coerce.number(),
+  n_control: z.coerce.number(),
+  status: z.string(),
+  srm_p: z.number(),
+  mismatches: z.coerce.number(),
+  verdict: z.string(),
+  why: z.string(),
+});
+export type PlanLookRow = z.infer<typeof PlanLookRow>;
+
+/** The latest looks of a plan, oldest first (bounded). */
+export const PlanLooksSql = `
+SELECT * FROM (
+  SELECT formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, stage_index, metric, treatment, control, diff, lower, upper, threshold,
+         n_treatment, n_control, status, srm_p, mismatches, verdict, why
+  FROM rollout_plan_looks
+  WHERE plan_id = {id:String}
+  ORDER BY rollout_plan_looks.ts DESC, metric
+  LIMIT {limit:UInt32}
+) ORDER BY ts, metric`;
+
+/** Every config version of one class: the rule each reported configVersion stood for. */
+export const ClassVersionsSql = `
+SELECT class_version, argMax(rule, seq) AS rule, argMax(killed, seq) AS killed
+FROM rollout_events
+WHERE device_class = {cls:String}
+GROUP BY class_version
+ORDER BY class_version DESC
+LIMIT 10000`;
+export const ClassVersionRow = z.object({ class_version: z.coerce.number(), rule: z.string(), killed: z.coerce.number() });
+
+/**
+ * One class's playback since a moment, per device and reported (configVersion, cohort): the evaluator
+ * recomputes each device's cohort from these. Bounded: a class of more devices than the limit is
+ * evaluated on the first ones by device id (a uniform sample, the id being random).
+ */
+export const DevicePlaybackSql = `
+SELECT t.device_id AS device_id, t.config_version AS config_version, t.cohort AS cohort,
+       any(t.asn) AS asn, any(t.country) AS country, any(t.client_version) AS client_version,
+       sum(t.play_ms) AS play_ms, sum(t.rebuffer_ms) AS rebuffer_ms,
+       sumIf(t.startup_ms, t.startup_ms IS NOT NULL) AS startup_sum, countIf(t.startup_ms IS NOT NULL) AS startup_count,
+       uniqExact(t.session_id) AS sessions, uniqExactIf(t.session_id, t.fatal_error != '') AS failed_sessions,
+       sum(toFloat64(t.bitrate_kbps) * t.play_ms) AS bitrate_kbps_ms,
+       sum(t.bytes_cdn) AS bytes_cdn, sum(t.bytes_p2p_down) AS bytes_p2p
+FROM telemetry_raw AS t
+WHERE t.device_class = {cls:String} AND t.ts >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+GROUP BY t.device_id, t.config_version, t.cohort
+ORDER BY device_id
+LIMIT {limit:UInt32}`;
+export const DevicePlaybackRow = z.object({
+  device_id: z.string(),
+  config_version: z.coerce.number(),
+  cohort: z.string(),
+  asn: z.coerce.number(),
+  country: z.string(),
+  client_version: z.string(),
+  play_ms: z.coerce.number(),
+  rebuffer_ms: z.coerce.number(),
+  startup_sum: z.coerce.number(),
+  startup_count: z.coerce.number(),
+  sessions: z.coerce.number(),
+  failed_sessions: z.coerce.number(),
+  bitrate_kbps_ms: z.coerce.number(),
+  bytes_cdn: z.coerce.number(),
+  bytes_p2p: z.coerce.number(),
+});
+export type DevicePlaybackRow = z.infer<typeof DevicePlaybackRow>;
