@@ -11,6 +11,7 @@ import { ingestReports } from './ingest';
 import { verifyIngestKey } from './keys';
 import { ingestBuckets } from './rate-limit';
 import { IngestOverloaded } from './writer';
+import { telemetryAnswered, telemetryRefused } from '../observability/metrics';
 
 /** POST /api/v1/telemetry per contract v1: statuses, bodies and headers exactly as it lists them. */
 
@@ -24,6 +25,7 @@ const MAX_ERRORS = 100;
 const NO_STORE = { 'cache-control': 'no-store' };
 
 function fail(status: number, error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  telemetryRefused(status);
   return Response.json({ error, ...extra }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
@@ -94,6 +96,7 @@ async function telemetryPost(req: Request): Promise<Response> {
     const dropped = clientDroppedOf(item.value);
     if (dropped) drops.push({ reportId: report.reportId, deviceClass: report.deviceClass, dropped });
   });
+  if (rejected > 0) telemetryAnswered({ accepted: 0, duplicates: 0, rejected });
   if (valid.length === 0) return fail(400, 'Every report was rejected', { errors });
 
   try {

@@ -163,6 +163,7 @@ export function methodLabel(m: string | undefined): string {
 const REFUSAL: Record<number, string> = {
   400: 'malformed',
   401: 'unauthorized',
+  403: 'origin_refused',
   413: 'too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',

@@ -6,6 +6,8 @@ import { originAllowed } from '../ingest/cors';
 import { clientGeo, verifyOfrepKey } from './ingest-adapter';
 import { rolloutSettings } from './settings';
 import { currentSnapshot, peekSnapshot, type Snapshot } from './snapshot';
+import { ofrepEvaluations } from '../observability/metrics';
+import { logger } from '../observability/logger';
 
 /**
  * OFREP v0.3.0 evaluation (rollout contract v1): auth, parse, context checks, evaluation from the
@@ -131,6 +133,7 @@ async function parseRequest(req: Request): Promise<Parsed> {
 }
 
 function flagResult(key: FlagKey, ev: Evaluation, configVersion: number) {
+  ofrepEvaluations().inc({ flag: key, reason: ev.reason });
   return {
     key,
     value: ev.flags[key],
@@ -165,7 +168,7 @@ async function guarded(req: Request, onError: (f: OfrepFailure) => Response, run
     if (err instanceof OfrepFailure) return onError(err);
     // The contract gives error bodies to 400/404/500 only: 413 goes without one.
     if (err instanceof OfrepTooLarge) return new Response(null, { status: 413 });
-    console.error(`[ofrep] evaluation failed: ${(err as Error).message}`);
+    logger({ area: 'ofrep' }).error({ err: (err as Error).message }, 'evaluation failed');
     return onError(new OfrepFailure(500, 'GENERAL', 'The flag could not be evaluated; try again.'));
   }
 }

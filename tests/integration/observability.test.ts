@@ -4,6 +4,8 @@ import * as healthRoute from '@/app/api/health/route';
 import * as readyRoute from '@/app/api/ready/route';
 import * as metricsRoute from '@/app/metrics/route';
 import * as telemetry from '@/app/api/v1/telemetry/route';
+import * as ofrepAll from '@/app/ofrep/v1/evaluate/flags/route';
+import { FLAG_KEYS } from '@/lib/rollout/rule';
 import { resetIngestConfig } from '@/server/ingest/config';
 import { resetObservabilityConfig } from '@/server/observability/config';
 import { kill } from '@/server/rollout/service';
@@ -20,7 +22,7 @@ let srv: Awaited<ReturnType<typeof serveRoutes>>;
 beforeAll(async () => {
   resetIngestConfig();
   resetObservabilityConfig();
-  srv = await serveRoutes({ '/metrics': metricsRoute, '/api/ready': readyRoute, '/api/health': healthRoute, '/api/v1/telemetry': telemetry });
+  srv = await serveRoutes({ '/metrics': metricsRoute, '/api/ready': readyRoute, '/api/health': healthRoute, '/api/v1/telemetry': telemetry, '/ofrep/v1/evaluate/flags': ofrepAll });
 });
 afterAll(() => srv.close());
 
@@ -100,10 +102,15 @@ describe('metrics count what happened', () => {
     const b = [a[0], a[1], report(), { reportId: 'broken' }];
     const r = await post(b);
     expect(await r.json()).toMatchObject({ accepted: 1, duplicates: 2, rejected: 1 });
+    // a request refused whole: counted by reason, its reports not counted one by one
+    const bogus = await fetch(`${srv.url}/api/v1/telemetry`, { method: 'POST', headers: { authorization: 'Bearer not-an-ingest-key-0000', 'content-type': 'application/json' }, body: '{"reports":[]}' });
+    expect(bogus.status).toBe(401);
     const after = await scrape();
     const delta = (name: string, labels?: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
     expect(delta('swarmdeck_telemetry_reports_accepted_total')).toBe(5);
+    expect(delta('swarmdeck_telemetry_requests_refused_total', { reason: 'unauthorized' })).toBe(1);
     expect(delta('swarmdeck_telemetry_reports_duplicate_total')).toBe(2);
+    expect(delta('swarmdeck_telemetry_reports_rejected_total', { reason: 'invalid' })).toBe(1);
     expect(delta('swarmdeck_telemetry_ack_duration_seconds_count')).toBe(2);
     expect(delta('swarmdeck_ingest_writer_batch_rows_sum')).toBe(5);
     expect(sample(after, 'swarmdeck_telemetry_last_accepted_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
@@ -122,11 +129,21 @@ describe('metrics count what happened', () => {
     const before = await scrape();
     const admin = await callerAs('admin');
     await admin.caller.store.status();
+    const ofrep = await fetch(`${srv.url}/ofrep/v1/evaluate/flags`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ context: { targetingKey: 'dev-secret-ofrep', deviceClass: 'desktop' } }),
+    });
+    const answered = ((await ofrep.json()) as { flags: { key: string; reason: string }[] }).flags;
+    expect(answered).toHaveLength(FLAG_KEYS.length);
     await kill({ actor: { kind: 'user', id: admin.user.id, email: admin.user.email }, target: 'smart_tv', reason: 'metrics test' });
     const after = await scrape();
     const delta = (name: string, labels?: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
     expect(delta('swarmdeck_store_query_duration_seconds_count', { procedure: 'store.status', outcome: 'ok' })).toBe(1);
     expect(delta('swarmdeck_rollout_decisions_total', { action: 'kill' })).toBe(1);
+    expect(delta('swarmdeck_ofrep_evaluations_total')).toBe(FLAG_KEYS.length);
+    for (const f of answered) expect(delta('swarmdeck_ofrep_evaluations_total', { flag: f.key, reason: f.reason })).toBe(1);
+    expect(after).not.toContain('dev-secret-ofrep');
   });
 });
 
