@@ -3,6 +3,7 @@ import { POST as signIn } from '@/app/api/auth/sign-in/route';
 import { POST as signOut } from '@/app/api/auth/sign-out/route';
 import { listAudit } from '@/server/audit/log';
 import { resetLimits } from '@/server/auth/rate-limit';
+import { forgetEndedSessions } from '@/server/auth/ended-sessions';
 import { sessionFromHeaders } from '@/server/auth/session';
 import { updateUser } from '@/server/auth/users';
 import { callerAs, createTestUser, sessionCookieFor } from '../helpers/auth';
@@ -98,6 +99,25 @@ describe('password sign-in and sessions', () => {
       const res = await fetch(`${srv.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: headers.get('cookie')! } });
       expect(res.status).toBe(200);
       expect(res.headers.getSetCookie()[0]).toMatch(/^swarmdeck_session=;.*Max-Age=0/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('signing out ends that session on the server: a copy of the cookie is refused, after a restart too; other sessions live on', async () => {
+    const u = await createTestUser('viewer');
+    const other = new Headers({ cookie: await sessionCookieFor(u.id) });
+    const srv = await serveRoutes({ '/api/auth/sign-in': { POST: signIn }, '/api/auth/sign-out': { POST: signOut } });
+    try {
+      const res = await post(`${srv.url}/api/auth/sign-in`, { email: u.email, password: u.password });
+      const copy = new Headers({ cookie: res.headers.getSetCookie()[0]!.split(';')[0]! });
+      expect(await sessionFromHeaders(copy)).not.toBeNull();
+      expect((await fetch(`${srv.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: copy.get('cookie')! } })).status).toBe(200);
+      expect(await sessionFromHeaders(copy)).toBeNull();
+      // What a restarted server knows comes from the store alone.
+      forgetEndedSessions();
+      expect(await sessionFromHeaders(copy)).toBeNull();
+      expect((await sessionFromHeaders(other))?.id).toBe(u.id);
     } finally {
       await srv.close();
     }

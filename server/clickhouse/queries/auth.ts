@@ -71,3 +71,9 @@ const TOKEN_COLUMNS = `id, name, scope, token_hash, prefix, created_by,
 export const ApiTokenByHashSql = `SELECT ${TOKEN_COLUMNS} FROM api_tokens FINAL WHERE token_hash = {hash:String} LIMIT 1`;
 export const ApiTokenByIdSql = `SELECT ${TOKEN_COLUMNS} FROM api_tokens FINAL WHERE id = {id:String} LIMIT 1`;
 export const ListApiTokensSql = `SELECT ${TOKEN_COLUMNS} FROM api_tokens FINAL ORDER BY created_at DESC`;
+
+/** Ended sessions still inside their cookie's lifetime, ended at or after `since` (ms). */
+export const EndedSessionsSinceSql = `SELECT sid, toUnixTimestamp64Milli(expires_at) AS expires_at_ms, toUnixTimestamp64Milli(ended_at) AS ended_at_ms
+  FROM ended_sessions
+  WHERE expires_at > now64(3) AND ended_at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')`;
+export const EndedSessionRow = z.object({ sid: z.string(), expires_at_ms: Ms, ended_at_ms: Ms });
