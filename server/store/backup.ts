@@ -22,7 +22,7 @@ import { setRestoring } from './maintenance';
 export const BACKUP_NAME = /^swarmdeck-\d{8}T\d{6}(?:\d{3})?Z$/;
 
 export function backupDir(): string {
-  return path.resolve(observabilityConfig().SWARMDECK_BACKUP_DIR ?? `${dataDir()}-backups`);
+  return path.resolve(/*turbopackIgnore: true*/ observabilityConfig().SWARMDECK_BACKUP_DIR ?? `${dataDir()}-backups`);
 }
 
 export interface BackupInfo {
@@ -69,9 +69,9 @@ function createdAtOf(name: string): string {
 /** Backups in the backup directory, newest first. */
 export function listBackups(): BackupInfo[] {
   const dir = backupDir();
-  if (!fs.existsSync(dir)) return [];
+  if (!fs.existsSync(/*turbopackIgnore: true*/ dir)) return [];
   return fs
-    .readdirSync(dir, { withFileTypes: true })
+    .readdirSync(/*turbopackIgnore: true*/ dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && BACKUP_NAME.test(e.name) && fs.existsSync(path.join(dir, e.name, '.backup')))
     .map((e) => ({ name: e.name, createdAt: createdAtOf(e.name), bytes: dirBytes(path.join(dir, e.name)) }))
     .sort((a, b) => b.name.localeCompare(a.name));
@@ -168,7 +168,11 @@ const g = globalThis as unknown as { [KEY]?: ReturnType<typeof setInterval> };
 /** SWARMDECK_BACKUP_EVERY_HOURS > 0: a backup every N hours, keeping SWARMDECK_BACKUP_KEEP. */
 export function startBackupSchedule(): void {
   const cfg = observabilityConfig();
-  if (cfg.SWARMDECK_BACKUP_EVERY_HOURS <= 0 || storeMode() !== 'embedded' || g[KEY]) return;
+  if (storeMode() !== 'embedded') return;
+  // The last-backup gauge survives restarts: it starts at the newest backup on disk.
+  const newest = listBackups()[0];
+  if (newest) metrics().backupLastSuccess.set(Date.parse(newest.createdAt) / 1000);
+  if (cfg.SWARMDECK_BACKUP_EVERY_HOURS <= 0 || g[KEY]) return;
   const log = logger();
   g[KEY] = setInterval(() => {
     createBackup()
