@@ -4,6 +4,7 @@
  * command runs inside that server through its loopback admin path.
  */
 import { closeStore, dataDir, store, storeMode, StoreError } from '../server/clickhouse/client';
+import { migrate } from '../server/clickhouse/migrate';
 import { ADMIN_PATH, readServerHandle } from '../server/cli/admin-endpoint';
 import { CliUsageError, COMMANDS, runCommand } from '../server/cli/commands';
 import '../server/cli/all';
@@ -51,6 +52,15 @@ function flagArgs(argv: string[]): Record<string, string | true> {
   return out;
 }
 
+/**
+ * Commands opening the store themselves apply pending migrations first, as the server does at start:
+ * on a fresh data directory `user:add` would otherwise meet a store without its tables.
+ */
+async function migrateFirst(name: string): Promise<void> {
+  if (name === 'migrate' || !(name in COMMANDS)) return;
+  await migrate();
+}
+
 async function main() {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name === '--help') {
@@ -60,10 +70,12 @@ async function main() {
   const args = flagArgs(rest);
   let lines: string[];
   if (storeMode() === 'server') {
+    await migrateFirst(name);
     lines = await runCommand(name, args);
   } else {
     try {
       await store();
+      await migrateFirst(name);
       lines = await runCommand(name, args);
     } catch (err) {
       if (err instanceof StoreError && err.code === 'locked') {
