@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_CSP, SECURITY_HEADERS } from '@/lib/security-headers.mjs';
 import { evaluateAll, evaluateOne, preflight } from '../rollout/ofrep';
 import { sendWebResponse, toWebRequest } from './node-adapter';
+import { logger } from '../observability/logger';
 
 /**
  * OFREP is the hottest route (every player, every poll) and needs nothing of React's request path:
@@ -42,7 +43,7 @@ export async function serveFast(handler: Handler, req: IncomingMessage, res: Ser
   } catch (err) {
     if (!res.headersSent) {
       // The cause goes to the log, never to the caller (it may be the store's own message).
-      console.error(`[ofrep] fast path failed: ${(err as Error).message}`);
+      logger({ area: 'ofrep' }).error({ err: (err as Error).message }, 'fast path failed');
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errorCode: 'GENERAL', errorDetails: 'The flag could not be evaluated; try again.' }));
     } else res.destroy();

@@ -20,6 +20,7 @@ import { GLOBAL, readMaxSeq, readSnapshot, setSnapshot, withWriteLock, type Clas
 import { rolloutSettings } from './settings';
 import { applyPlanRequest, stopPlansOnKill } from './plans';
 import { rolloutDecisions } from '../observability/metrics';
+import { logger } from '../observability/logger';
 
 /** Who acts: a console user or the system (guardrail, expiry). */
 export interface Actor {
@@ -157,7 +158,7 @@ export async function appendEvents(snap: Snapshot, events: EventInput[]): Promis
   const [written] = await query(SeqCollisionsSql, { fromSeq: rows[0]!.seq, toSeq: seq }, CountRow);
   if ((written?.n ?? 0) > rows.length) {
     // Another process appended the same seq at the same moment: several writers without a lock.
-    console.error(`[rollouts] seq collision at ${rows[0]!.seq}…${seq}: more than one process writes rollout config; run a single writer (README).`);
+    logger({ area: 'rollouts' }).error(`seq collision at ${rows[0]!.seq}…${seq}: more than one process writes rollout config; run a single writer (README).`);
   }
   const fresh = await readSnapshot();
   setSnapshot(fresh);
