@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Role } from '@/lib/auth/permissions';
 import { audit, type AuditActor } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
-import { InviteByHashSql, InviteRow } from '../clickhouse/queries/auth';
+import { InviteByHashSql, InviteRow, LatestInviteRow, LatestInviteSql } from '../clickhouse/queries/auth';
 import { hashToken } from './api-tokens';
 import { hashPassword } from './passwords';
 import { createUser, Email, getUserByEmail, getUserById, updateUser, UserError } from './users';
@@ -17,7 +17,7 @@ function nextVersion(): number {
 
 /**
  * Invite someone: an `invited` user (no password, cannot sign in) plus a one-time link whose token is
- * stored only as a SHA-256. The plain link is returned once.
+ * stored only as a SHA-256. The plain link is returned once; it replaces any link sent to them before.
  */
 export async function inviteUser(input: { email: string; role: Role; actor: AuditActor & { id: string } }): Promise<{ userId: string; path: string; expiresAt: Date }> {
   const email = Email.parse(input.email);
@@ -46,7 +46,9 @@ async function liveInvite(token: string): Promise<InviteRow | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const [row] = await query(InviteByHashSql, { hash: hashToken(token) }, InviteRow);
   if (!row || row.used || row.expires_at_ms <= Date.now()) return null;
-  return row;
+  // Only the newest link of the user works: inviting again revokes the links sent before.
+  const [latest] = await query(LatestInviteSql, { userId: row.user_id }, LatestInviteRow);
+  return latest?.token_hash === row.token_hash ? row : null;
 }
 
 /** The invited email for a live link (for the page), or null. */

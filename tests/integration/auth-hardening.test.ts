@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '@/server/audit/log';
+import { acceptInvite, inviteUser, peekInvite } from '@/server/auth/invites';
 import { needsRehash } from '@/server/auth/passwords';
 import { resetLimits } from '@/server/auth/rate-limit';
 import { auditSignInFailure, FAILED_AUDIT_PER_MINUTE, resetSignInAuditWindow, signInWithPassword } from '@/server/auth/sign-in';
@@ -62,5 +63,20 @@ describe('password hashing', () => {
     expect(stored.split('$').slice(1, 4)).toEqual(['32768', '8', '3']);
     expect(needsRehash(stored)).toBe(false);
     expect(outcome(await signInWithPassword({ email: 'legacy@test.local', password: 'old-password-1', client: '192.0.2.1' }))).toBe('ok');
+  });
+});
+
+describe('invitations', () => {
+  it('re-inviting revokes the older link: only the newest one sets a password', async () => {
+    const admin = await createTestUser('admin');
+    const actor = { kind: 'user' as const, id: admin.id, email: admin.email };
+    const first = await inviteUser({ email: 'again@test.local', role: 'viewer', actor });
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await inviteUser({ email: 'again@test.local', role: 'operator', actor });
+    const token = (p: string) => p.split('/').pop()!;
+    expect(await peekInvite(token(first.path))).toBeNull();
+    expect(await acceptInvite(token(first.path), 'a-new-password-1')).toBeNull();
+    expect(await peekInvite(token(second.path))).toEqual({ email: 'again@test.local' });
+    expect(await acceptInvite(token(second.path), 'a-new-password-2')).toEqual({ userId: second.userId });
   });
 });

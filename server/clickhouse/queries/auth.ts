@@ -46,6 +46,9 @@ export const InviteRow = z.object({
   version: z.coerce.number(),
 });
 export type InviteRow = z.infer<typeof InviteRow>;
+/** The newest invitation of a user: re-inviting makes every older link dead. */
+export const LatestInviteSql = `SELECT token_hash FROM user_invites FINAL WHERE user_id = {userId:String} ORDER BY created_at DESC, token_hash DESC LIMIT 1`;
+export const LatestInviteRow = z.object({ token_hash: z.string() });
 export const InviteByHashSql = `SELECT token_hash, user_id, created_by,
   toUnixTimestamp64Milli(created_at) AS created_at_ms, toUnixTimestamp64Milli(expires_at) AS expires_at_ms,
   used_at IS NOT NULL AS used, version
