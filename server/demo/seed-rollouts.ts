@@ -3,9 +3,14 @@ import { DEMO_ADMIN_EMAIL } from '../auth/startup';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { createUser, getUserByEmail } from '../auth/users';
 import { env } from '../env';
+import { insert } from '../clickhouse/client';
+import { createPlan, listPlans } from '../rollout/plans';
 import { approveRequest, proposeChange, type Actor } from '../rollout/service';
 import { readSnapshot } from '../rollout/snapshot';
 import { onStartup } from '../startup';
+import { evaluate } from '@/lib/rollout/evaluate';
+import type { PlanInput } from '@/lib/rollout/plan';
+import { seededRandom } from '@/lib/rollout/stats';
 import { defaultRule, DEVICE_CLASSES, type DeviceClass, type RolloutRule } from '@/lib/rollout/rule';
 
 export const DEMO_APPROVER_EMAIL = 'approver@swarmdeck.local';
@@ -60,6 +65,92 @@ export async function seedDemoRollouts(log: (line: string) => void): Promise<voi
     }
   }
   log(`demo rollout: P2P enabled for ${Object.keys(DEMO_RULES).length} device classes (proposed by ${admin.email}, approved by ${approver.email})`);
+  const plan = await createPlan({ actor: author, plan: DEMO_PLAN, reason: 'demo: guarded ramp of game consoles to 90 %' });
+  await approveRequest({ actor: approving, id: plan.requestId, comment: 'demo: approved up to 90 %' });
+  log(`demo plan: game_console ramps 50 → 60 → 70 → 80 → 90 % while its guardrails hold (watch it on /rollouts)`);
 }
 
-onStartup({ name: 'demo', run: seedDemoRollouts });
+/** The demo's guarded plan: short stages so a newcomer sees it advance within minutes. */
+export const DEMO_PLAN: PlanInput = {
+  deviceClass: 'game_console',
+  mode: 'full',
+  uploadCapKbps: 6_000,
+  maxPeers: 24,
+  holdbackPercentage: 10,
+  stages: [50, 60, 70, 80, 90].map((percentage) => ({ percentage, minDurationMinutes: 3, minDevicesPerCohort: 100 })),
+  onRegression: 'hold',
+  alpha: 0.05,
+  guardrails: [
+    { metric: 'rebuffer_ratio', tolerance: { kind: 'absolute', value: 0.002 } },
+    { metric: 'startup_ms', tolerance: { kind: 'relative', value: 0.1 } },
+    { metric: 'failure_rate', tolerance: { kind: 'absolute', value: 0.005 } },
+    { metric: 'bitrate_kbps', tolerance: { kind: 'relative', value: 0.05 } },
+  ],
+  tuningDevices: 2000,
+};
+
+/** Virtual game consoles beside the live fleet: the live demo fleet is too small for a guardrail sample. */
+export const DEMO_PLAN_FLEET = 20_000;
+
+/**
+ * One minute of playback from the virtual console fleet: each console watching this minute evaluates
+ * the current rule as its client would over OFREP and reports cohort and configVersion; p2p plays as
+ * well as the holdback (no fault), so the plan advances. Returns the number of reports written.
+ */
+export async function feedDemoPlanFleet(now = Date.now()): Promise<number> {
+  const snap = await readSnapshot();
+  const st = snap.classes.game_console;
+  const rand = seededRandom(Math.floor(now / 60_000));
+  const rows: Record<string, unknown>[] = [];
+  for (let i = 0; i < DEMO_PLAN_FLEET; i++) {
+    if (rand() >= 0.03) continue;
+    const id = `demo-gc-${i}`;
+    const ev = evaluate(st.rule, st.killed || snap.global.killed, { targetingKey: id, clientVersion: '3.1.0' });
+    const p2p = ev.cohort === 'p2p';
+    // Per-device habits from the id, so devices differ the way real ones do.
+    const habit = seededRandom(i)();
+    const playMs = 55_000;
+    const bytes = Math.round((6_000_000 / 8) * 55);
+    rows.push({
+      report_id: `demo-gc-${i}-${Math.floor(now / 60_000)}`,
+      ts: now,
+      received_at: now,
+      interval_ms: 60_000,
+      session_id: `demo-gc-${i}-${Math.floor(now / 1_800_000)}`,
+      device_id: id,
+      peer_id: id,
+      device_class: 'game_console',
+      client_version: '3.1.0',
+      content_id: 'title-001',
+      swarm_id: 'title-001/uhd',
+      p2p_mode: p2p ? st.rule.mode : 'off',
+      cohort: ev.cohort,
+      config_version: st.version,
+      play_ms: playMs,
+      rebuffer_ms: Math.round(playMs * 0.006 * (0.2 + 1.6 * habit) * (0.5 + rand())),
+      rebuffer_count: 1,
+      startup_ms: Math.round(1200 + 800 * habit + 200 * rand()),
+      bitrate_kbps: Math.round(5500 + 1000 * habit),
+      fatal_error: rand() < 0.003 ? 'fragLoadError' : '',
+      bytes_cdn: p2p ? Math.round(bytes * 0.35) : bytes,
+      bytes_p2p_down: p2p ? Math.round(bytes * 0.65) : 0,
+    });
+  }
+  if (rows.length) await insert('telemetry_raw', rows);
+  return rows.length;
+}
+
+onStartup({
+  name: 'demo',
+  run: async (log) => {
+    await seedDemoRollouts(log);
+    if (!env().SWARMDECK_DEMO) return;
+    const running = (await listPlans({ deviceClass: 'game_console' })).some((p) => p.status === 'running');
+    if (!running) return;
+    const timer = setInterval(() => {
+      feedDemoPlanFleet().catch((err: Error) => log(`demo plan fleet: ${err.message}`));
+    }, 60_000);
+    timer.unref();
+    void feedDemoPlanFleet().catch(() => undefined);
+  },
+});

@@ -423,7 +423,7 @@ export async function approveRequest(input: { actor: Actor; id: string; revision
     const after = req.deviceClass === GLOBAL ? fresh.global : fresh.classes[req.deviceClass];
     await audit({
       actor: auditActor(input.actor),
-      action: req.kind === 'unkill' ? 'rollout.unkilled' : 'rollout.change_applied',
+      action: req.kind === 'unkill' ? 'rollout.unkilled' : req.kind === 'plan' ? 'rollout.plan_stage_applied' : 'rollout.change_applied',
       target: { type: 'device_class', id: req.deviceClass },
       before: 'rule' in before ? { rule: before.rule, killed: before.killed } : before,
       after: 'rule' in after ? { rule: after.rule, killed: after.killed } : after,
