@@ -24,7 +24,9 @@ export interface MediaLike {
 
 /** hls.js event names (`Hls.Events.*`). */
 export const HLS_EVENTS = {
+  FRAG_LOADING: 'hlsFragLoading',
   FRAG_LOADED: 'hlsFragLoaded',
+  FRAG_BUFFERED: 'hlsFragBuffered',
   LEVEL_SWITCHED: 'hlsLevelSwitched',
   ERROR: 'hlsError',
 } as const;
@@ -37,8 +39,13 @@ interface FragStats {
   total?: number;
 }
 interface FragLoadedData {
-  frag?: { stats?: FragStats; type?: string };
+  frag?: { stats?: FragStats; type?: string; sn?: number | string };
   part?: { stats?: FragStats } | null;
+  /**
+   * hls.js always sets this key: its own loader's request (an XMLHttpRequest or fetch Response), or
+   * nothing when p2p-media-loader's fragment loader served the fragment. A missing key: not known.
+   */
+  networkDetails?: unknown;
 }
 
 export interface AdapterOptions {
@@ -50,16 +57,24 @@ export interface AdapterOptions {
  * Turns p2p-media-loader v2 core events and hls.js / media element events into reporter counters.
  *
  * CDN bytes: when P2P is off the engine hands segments to hls.js's own loader and fires no byte
- * events, and a late joiner's first segments come over HTTP before any peer connects — so the CDN
- * figure is reconciled from both sides: cumulative CDN = max(engine HTTP bytes, player fragment bytes
- * − engine P2P bytes). Both terms only grow, so each interval's delta is never negative and a
- * segment seen by both the engine and the player counts once.
+ * events, and init segments never go through the engine. Where hls.js says which loader fetched a
+ * fragment (`networkDetails`: a request object for its own loader, null for p2p-media-loader's), CDN =
+ * engine HTTP bytes + bytes hls.js's own loader fetched — exact even when the engine prefetched
+ * segments the player never asked for. Where it does not say (no `networkDetails` key), the figure is reconciled from both
+ * sides: max(engine HTTP bytes, player fragment bytes − engine P2P bytes). Every term only grows, so
+ * no interval's delta is negative and a segment seen by both counts once.
  */
 export class PlayerAdapter {
   private httpEngine = 0;
   private p2pDown = 0;
+  /** Fragment bytes hls.js's own loader fetched (known: CDN). */
+  private directBytes = 0;
+  /** Fragment bytes whose loader is not known. */
   private fragBytes = 0;
   private cdnCounted = 0;
+  /** Init segments being loaded: hls.js fires no FRAG_LOADED for them, so their stats are read later. */
+  private initFrags = new Set<{ stats?: FragStats & { loading?: { end?: number } } }>();
+  private initCounted = new WeakSet<object>();
   private undo: (() => void)[] = [];
 
   constructor(
@@ -72,7 +87,7 @@ export class PlayerAdapter {
   }
 
   private reconcileCdn(): void {
-    const cdn = Math.max(this.httpEngine, this.fragBytes - this.p2pDown);
+    const cdn = this.directBytes + Math.max(this.httpEngine, this.fragBytes - this.p2pDown);
     if (cdn > this.cdnCounted) {
       this.counters.addCdn(cdn - this.cdnCounted);
       this.cdnCounted = cdn;
@@ -98,13 +113,38 @@ export class PlayerAdapter {
   readonly onPeerError = (p: PeerParam): void => this.counters.peerError(peerIdOf(p));
 
   // hls.js events
+  /**
+   * Init segments (fMP4 `EXT-X-MAP`) are fetched by hls.js's own loader (p2p-media-loader 2.3 handles
+   * media segments only) and hls.js fires no FRAG_LOADED for them: they are remembered here and counted
+   * as CDN bytes once their load has ended (checked on the next fragment event and on detach).
+   */
+  readonly onFragLoading = (_e: string, data: FragLoadedData): void => {
+    if (data?.frag && data.frag.sn === 'initSegment') this.initFrags.add(data.frag);
+  };
+  private settleInitFrags(): void {
+    for (const f of this.initFrags) {
+      const st = f.stats;
+      if (!st || !(st.loading?.end && st.loading.end > 0)) continue;
+      this.initFrags.delete(f);
+      if (this.initCounted.has(st)) continue;
+      this.initCounted.add(st);
+      const bytes = st.loaded ?? st.total ?? 0;
+      if (bytes > 0) {
+        this.directBytes += bytes;
+        this.reconcileCdn();
+      }
+    }
+  }
+  readonly onFragBuffered = (): void => this.settleInitFrags();
   readonly onFragLoaded = (_e: string, data: FragLoadedData): void => {
+    this.settleInitFrags();
     const stats = data?.part?.stats ?? data?.frag?.stats;
     const bytes = stats?.loaded ?? stats?.total ?? 0;
-    if (bytes > 0) {
-      this.fragBytes += bytes;
-      this.reconcileCdn();
-    }
+    if (!(bytes > 0)) return;
+    if (!data || !('networkDetails' in data)) this.fragBytes += bytes;
+    else if (data.networkDetails) this.directBytes += bytes;
+    else return; // served by p2p-media-loader: its own HTTP / P2P events counted it
+    this.reconcileCdn();
   };
   private hls: HlsLike | null = null;
   readonly onLevelSwitched = (_e: string, data: { level: number }): void => {
@@ -131,7 +171,9 @@ export class PlayerAdapter {
   attachHls(hls: HlsLike): this {
     this.hls = hls;
     const pairs: [string, (e: string, d: never) => void][] = [
+      [HLS_EVENTS.FRAG_LOADING, this.onFragLoading],
       [HLS_EVENTS.FRAG_LOADED, this.onFragLoaded],
+      [HLS_EVENTS.FRAG_BUFFERED, this.onFragBuffered],
       [HLS_EVENTS.LEVEL_SWITCHED, this.onLevelSwitched],
       [HLS_EVENTS.ERROR, this.onHlsError],
     ];
@@ -156,6 +198,7 @@ export class PlayerAdapter {
   }
 
   detach(): void {
+    this.settleInitFrags();
     for (const u of this.undo.splice(0)) u();
   }
 }
