@@ -105,7 +105,7 @@ export function parseLine(line: string, defaults: TargetDefaults, now: number): 
   }
   const issues: LineIssue[] = [];
   const bad = (path: string, message: string) => issues.push({ path, message });
-  const ignored = Object.keys(d).filter((k) => !KNOWN.has(k) && !isCmcdCustomKey(k));
+  const ignored = Object.keys(d).filter((k) => !KNOWN.has(k) && !isCmcdCustomKey(k as Parameters<typeof isCmcdCustomKey>[0]));
 
   if (d.v !== 2) bad('v', 'must be 2: event mode is CMCD version 2');
   const e = bare(d.e);

@@ -29,7 +29,7 @@ const LO = "{lo:DateTime('UTC')}";
 const HI = "{hi:DateTime('UTC')}";
 
 /** Telemetry-shaped rows (the raw table's column names) of CMCD sessions active in [lo, hi). */
-function cmcdIntervalsSql(excludeSdk: boolean): string {
+export function cmcdIntervalsSql(excludeSdk: boolean): string {
   const sdk = excludeSdk
     ? `AND session_id NOT IN (SELECT session_id FROM telemetry_raw
         WHERE ts >= ${LO} - INTERVAL 6 HOUR AND ts < ${HI} + INTERVAL 6 HOUR
@@ -40,9 +40,9 @@ function cmcdIntervalsSql(excludeSdk: boolean): string {
     toUInt32(if(prev_sta = 'r', gap, 0)) AS rebuffer_ms,
     toUInt32(if(prev_sta = 'p', ifNull(prev_br, 0), 0)) AS bitrate_kbps,
     CAST(if(sta = 'p' AND sn = first_play_sn AND startup <= ${MAX_STARTUP_MS}, startup, NULL) AS Nullable(UInt32)) AS startup_ms,
-    if(sta = 'f', if(length(error_codes) > 0, error_codes[1], 'cmcd:f'), '') AS fatal_error
+    if(sta = 'f', if(length(error_codes) > 0, error_codes[1], 'cmcd:f'), '') AS fatal_error, device_id, config_version
   FROM (
-    SELECT ts, sn, sta, error_codes, session_id, device_class, cohort, asn, country, content_id, client_version,
+    SELECT ts, sn, sta, error_codes, session_id, device_class, cohort, asn, country, content_id, client_version, device_id, config_version,
       count() OVER before AS earlier,
       if(earlier = 0, 0, least(dateDiff('millisecond', max(ts) OVER before, ts), ${MAX_GAP_MS})) AS gap,
       anyLast(nullIf(toString(sta), '')) OVER before AS prev_sta,

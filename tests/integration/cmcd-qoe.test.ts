@@ -5,6 +5,7 @@ import * as cmcdRoute from '@/app/api/v1/cmcd/route';
 import * as telemetry from '@/app/api/v1/telemetry/route';
 import { exampleReport } from '@/lib/telemetry/example';
 import { query } from '@/server/clickhouse/client';
+import { cmcdGuardrailRows } from '@/server/cmcd/guardrail';
 import { qoe } from '@/server/dashboards/service';
 import { resetIngestConfig } from '@/server/ingest/config';
 import { serveRoutes } from '../helpers/http';
@@ -272,6 +273,13 @@ describe('CMCD event mode → QoE', () => {
       expect(await r.json()).toEqual({ accepted: 0, duplicates: lines, rejected: 0, errors: [], ignoredKeys: [] });
     }
     expect(await qoe({ range: RANGE, source: 'all' })).toEqual(before);
+  });
+
+  it('the guardrail input holds only sessions with a device id and a configVersion', async () => {
+    const eb = expected(B);
+    expect(await cmcdGuardrailRows(RANGE.from.getTime(), RANGE.to.getTime())).toEqual([
+      { device_id: 'device-b', device_class: 'smart_tv', config_version: 7, claimed_cohort: 'control', play_ms: eb.playMs, rebuffer_ms: eb.rebufferMs },
+    ]);
   });
 
   it('CMCD rows never reach a byte figure', async () => {
