@@ -11,6 +11,7 @@ import { exposureDelta } from '@/lib/rollout/evaluate';
 import { RolloutRule, type Capabilities } from '@/lib/rollout/rule';
 import type { AppRouter } from '@/server/api/root';
 import { useTRPC } from '../../_trpc/client';
+import { NotificationsPanel, PlansPanel, WebhooksPanel } from './plans';
 import { buttonClass, dangerButtonClass, formatDate, inputClass, linkButtonClass, Modal, MutationError, RuleDiff } from './ui';
 
 type Out = inferRouterOutputs<AppRouter>;
@@ -65,7 +66,10 @@ export function RolloutsView() {
           <ClassCard key={c.deviceClass} c={c} role={role} globalKilled={data.global.killed} onKill={() => setKillTarget(c.deviceClass)} onUnkill={() => setUnkillTarget(c.deviceClass)} />
         ))}
       </div>
+      <PlansPanel role={role} />
       <RequestsPanel role={role} myId={me.data?.id ?? null} classes={data.classes} globalVersion={data.global.version} />
+      <NotificationsPanel />
+      {can(role, 'settings:manage') && <WebhooksPanel />}
       <HistoryPanel />
       {killTarget && <KillDialog target={killTarget} onClose={() => setKillTarget(null)} />}
       {unkillTarget && <UnkillDialog target={unkillTarget} onClose={() => setUnkillTarget(null)} />}
@@ -496,7 +500,7 @@ function RequestItem({ r, role, myId, cls, globalVersion }: { r: Req; role: Role
     <li data-testid="request" className="rounded-tremor-small border border-tremor-border p-3 dark:border-dark-tremor-border">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="font-medium">
-          {r.kind === 'unkill' ? 'Lift kill switch' : 'Change'} · {r.deviceClass === '*' ? 'all classes' : r.deviceClass}
+          {r.kind === 'unkill' ? 'Lift kill switch' : r.kind === 'plan' ? 'Rollout plan (approve its last stage)' : 'Change'} · {r.deviceClass === '*' ? 'all classes' : r.deviceClass}
         </p>
         <div className="flex gap-1">
           {stale && <Badge color="amber">stale: rebase needed</Badge>}
@@ -507,7 +511,7 @@ function RequestItem({ r, role, myId, cls, globalVersion }: { r: Req; role: Role
         by {r.author.email} · {formatDate(r.createdAt)} · expires {formatDate(r.expiresAt)} · based on version {r.baseVersion}
       </Text>
       <Text className="mt-1">Reason: {r.reason}</Text>
-      {r.kind === 'change' && <div className="mt-2"><RuleDiff before={cls?.rule ?? null} after={r.rule} /></div>}
+      {r.kind !== 'unkill' && <div className="mt-2"><RuleDiff before={cls?.rule ?? null} after={r.rule} /></div>}
       <div className="mt-3 flex flex-wrap items-center gap-2">
         {can(role, 'rollouts:approve') && !mine && (
           <>
