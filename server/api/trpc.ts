@@ -6,6 +6,7 @@ import { can, type Access, type Permission } from '@/lib/auth/permissions';
 import { sessionFromHeaders, type SessionUser } from '../auth/session';
 import { assertCsrf } from '../auth/csrf';
 import { StoreError } from '../clickhouse/client';
+import { ServiceError, toTRPCError } from '../core/errors';
 import { storeQuerySeconds } from '../observability/metrics';
 
 export interface Context {
@@ -37,16 +38,15 @@ const t = initTRPC
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Store failures become a clear SERVICE_UNAVAILABLE / TIMEOUT instead of an opaque 500. */
-const storeErrors = t.middleware(async ({ next }) => {
+/**
+ * Service and store failures get their code from the one mapping in server/core/errors.ts (a store
+ * timeout is GATEWAY_TIMEOUT, unavailable SERVICE_UNAVAILABLE); a 5xx never carries the store's message.
+ */
+const serviceErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof StoreError) {
+  if (!result.ok) {
     const cause = result.error.cause;
-    throw new TRPCError({
-      code: cause.code === 'timeout' ? 'TIMEOUT' : cause.code === 'query' || cause.code === 'parse' ? 'INTERNAL_SERVER_ERROR' : 'SERVICE_UNAVAILABLE',
-      message: cause.message,
-      cause,
-    });
+    if (cause instanceof StoreError || cause instanceof ServiceError) throw toTRPCError(cause);
   }
   return result;
 });
@@ -64,7 +64,7 @@ const timed = t.middleware(async ({ path, next }) => {
   return result;
 });
 
-const base = t.procedure.use(timed).use(storeErrors).use(csrf);
+const base = t.procedure.use(timed).use(serviceErrors).use(csrf);
 
 export const publicProcedure = base.meta({ access: 'public' });
 

@@ -1,15 +1,12 @@
-import { TRPCError } from '@trpc/server';
+import { toTRPCError } from '../core/errors';
 import { UserError } from './users';
 
-/** Auth-domain errors → tRPC codes, in one place. */
+/** Auth-domain errors → tRPC codes, through the one mapping in server/core/errors.ts. */
 export async function mapUserErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof UserError) {
-      const code = err.code === 'conflict' ? 'CONFLICT' : err.code === 'not_found' ? 'NOT_FOUND' : 'BAD_REQUEST';
-      throw new TRPCError({ code, message: err.message, cause: err });
-    }
+    if (err instanceof UserError) throw toTRPCError(err);
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { Role } from '@/lib/auth/permissions';
 import { insert, query } from '../clickhouse/client';
+import { ServiceError } from '../core/errors';
 import { hashPassword } from './passwords';
 import {
   CountUsersRow,
@@ -93,12 +94,12 @@ async function write(row: Omit<UserRow, 'version' | 'updated_at_ms'>): Promise<U
   return full;
 }
 
-export class UserError extends Error {
+export class UserError extends ServiceError {
   constructor(
     readonly code: 'conflict' | 'not_found' | 'invalid',
     message: string,
   ) {
-    super(message);
+    super(code === 'invalid' ? 'bad_request' : code, message);
   }
 }
 

@@ -1,7 +1,9 @@
 import { audit } from '../audit/log';
 import { StoreError } from '../clickhouse/client';
 import { reportAccess } from './access';
-import { buildReport, reportJson, reportLines, type Report } from './compute';
+import { ServiceError, httpErrorOf } from '../core/errors';
+import { generateReport, sharedReport } from './generate';
+import { reportJson, reportLines, type Report } from './compute';
 import { toCsv } from './csv';
 import { ParamError, parseReportParams, type ReportFormat } from './params';
 import { toPdf } from './pdf';
@@ -58,7 +60,7 @@ export async function handleReportRequest(req: Request): Promise<Response> {
       if (outside !== undefined) return error(403, { error: `asn: AS${outside} is not part of this share link.`, parameter: 'asn' });
       if (params.from < s.from || params.to > s.to) return error(403, { error: `from/to: this share link covers ${s.from} to ${s.to} only.`, parameter: params.from < s.from ? 'from' : 'to' });
     }
-    const report = await buildReport(params);
+    const report = access.share ? await sharedReport(access.share.id, params) : await generateReport(params);
     const body = await renderReport(report, params.format);
     await audit({
       actor: access.actor,
@@ -77,7 +79,7 @@ export async function handleReportRequest(req: Request): Promise<Response> {
       },
     });
   } catch (e) {
-    if (e instanceof StoreError) return error(e.code === 'timeout' ? 504 : e.code === 'query' || e.code === 'parse' ? 500 : 503, { error: e.message });
+    if (e instanceof StoreError || e instanceof ServiceError) return httpErrorOf(e);
     throw e;
   }
 }

@@ -3,7 +3,8 @@ import { listAudit, type AuditActor } from '../audit/log';
 import { query } from '../clickhouse/client';
 import { ISP_SEARCH_SQL, IspSearchRow } from '../clickhouse/queries/reports';
 import type { ReportPreview } from '@/lib/reports/preview';
-import { buildReport, jsonLine, type Report } from './compute';
+import { jsonLine, type Report } from './compute';
+import { generateReport } from './generate';
 import { parseAsns, parseRange } from './params';
 
 /** What the Reports page and the share page show: the report's rows, totals, chart series and partners. */
@@ -49,7 +50,7 @@ export function previewOf(r: Report): ReportPreview {
 }
 
 export async function previewReport(input: PreviewInput): Promise<ReportPreview> {
-  return previewOf(await buildReport(input));
+  return previewOf(await generateReport(input));
 }
 
 export async function searchIsps(q: string, limit = 20): Promise<IspSearchRow[]> {

@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { ReportPreviewView } from '@/components/reports/report-preview';
 import { REPORT_DOWNLOAD_FORMATS, reportUrl } from '@/lib/reports/preview';
 import { audit } from '@/server/audit/log';
-import { buildReport } from '@/server/reports/compute';
+import { sharedReport } from '@/server/reports/generate';
 import { previewOf } from '@/server/reports/service';
 import { resolveShareToken } from '@/server/reports/share-links';
 
@@ -23,7 +23,7 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
     target: { type: 'share_link', id: link.id },
     details: { asns: link.asns, from: link.from, to: link.to },
   });
-  const preview = previewOf(await buildReport({ asns: link.asns, from: link.from, to: link.to }));
+  const preview = previewOf(await sharedReport(link.id, { asns: link.asns, from: link.from, to: link.to }));
   return (
     <main className="mx-auto grid max-w-7xl gap-6 p-6">
       <header className="flex flex-wrap items-end justify-between gap-4">
