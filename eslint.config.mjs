@@ -12,6 +12,27 @@ const config = [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The import arrows of ../shared/STYLE.md: app/ → server/ → lib/, components/ → lib/.
+  {
+    files: ['lib/**', 'components/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: upTo('server'), message: 'lib/ and components/ are client-safe: they never import server/.' }] }],
+    },
+  },
+  {
+    files: ['server/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: [...upTo('app'), ...upTo('scripts')], message: 'server/ never imports app/ (routes) or scripts/ (entry points).' }] },
+      ],
+    },
+  },
 ];
+
+/** Every way a module can name the top-level folder: the `@/` alias and relative paths up to the root. */
+function upTo(folder) {
+  return [`@/${folder}`, `@/${folder}/**`, ...[1, 2, 3, 4, 5].flatMap((n) => [`${'../'.repeat(n)}${folder}`, `${'../'.repeat(n)}${folder}/**`])];
+}
 
 export default config;
