@@ -115,7 +115,7 @@ async function startServer(dataDir: string): Promise<Server> {
       SWARMDECK_ADMIN_EMAIL: ADMIN.email,
       SWARMDECK_ADMIN_PASSWORD: ADMIN.password,
       SWARMDECK_LOG_FORMAT: 'json',
-      SWARMDECK_LOG_LEVEL: 'warn',
+      SWARMDECK_LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
