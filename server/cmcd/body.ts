@@ -1,17 +1,15 @@
-import zlib from 'node:zlib';
+import { gunzipCapped, readCapped } from '../core/body';
 
 /**
  * The body of a CMCD event report: `application/cmcd` (what `CmcdReporter` sends) or `text/plain` (a
- * beacon), optionally gzip, read through a hard cap before and after inflating — the same limits as
- * telemetry (server/ingest/body.ts keeps its reader private to the telemetry envelope).
+ * beacon), optionally gzip, read through the one capped reader (server/core/body.ts) before and after
+ * inflating, with telemetry's limits.
  */
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const MAX_LINES = 5_000;
 
 export type BodyFailure = { ok: false; status: 400 | 413 | 415; error: string };
-
-const tooLarge = (): BodyFailure => ({ ok: false, status: 413, error: `Body larger than ${MAX_BODY_BYTES} bytes (after decompression)` });
 
 export function checkContentType(headers: Headers): { ok: true; gzip: boolean } | BodyFailure {
   const ct = headers.get('content-type') ?? '';
@@ -29,43 +27,17 @@ export function checkContentType(headers: Headers): { ok: true; gzip: boolean } 
   return { ok: true, gzip: enc === 'gzip' };
 }
 
-async function readCapped(req: Request): Promise<Buffer | BodyFailure> {
-  const len = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(len) && len > MAX_BODY_BYTES) return tooLarge();
-  if (!req.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size);
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The body's non-blank lines (CMCD's event-mode payload: one event per line). */
 export async function readLines(req: Request, gzip: boolean): Promise<{ ok: true; lines: string[] } | BodyFailure> {
-  let buf = await readCapped(req);
-  if (!Buffer.isBuffer(buf)) return buf;
+  const read = await readCapped(req, MAX_BODY_BYTES);
+  if (!read.ok) return { ok: false, status: 413, error: `Body larger than ${MAX_BODY_BYTES} bytes` };
+  let buf = read.bytes;
   if (gzip) {
-    const out = await new Promise<Buffer | BodyFailure>((resolve) =>
-      // maxOutputLength stops inflating as soon as the output passes the cap: a bomb is never inflated in full.
-      zlib.gunzip(buf as Buffer, { maxOutputLength: MAX_BODY_BYTES }, (err, res) => {
-        if (!err) return resolve(res);
-        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return resolve(tooLarge());
-        resolve({ ok: false, status: 400, error: 'Body is not valid gzip' });
-      }),
-    );
-    if (!Buffer.isBuffer(out)) return out;
-    buf = out;
+    const out = await gunzipCapped(buf, MAX_BODY_BYTES);
+    if (!out.ok) return out.status === 413 ? { ok: false, status: 413, error: `Body larger than ${MAX_BODY_BYTES} bytes after decompression` } : out;
+    buf = out.bytes;
   }
   let text: string;
   try {
