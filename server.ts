@@ -6,6 +6,7 @@
 import http from 'node:http';
 import next from 'next';
 import { env } from './server/env';
+import { checkEnvironment } from './server/env-check';
 import { closeStore, dataDir, storeMode } from './server/clickhouse/client';
 import { stampPeer } from './server/net/peer';
 import { ADMIN_PATH, handleAdmin, removeServerHandle, writeServerHandle, type ServerHandle } from './server/cli/admin-endpoint';
@@ -18,6 +19,8 @@ import './server/cli/all';
 
 async function main() {
   const dev = process.argv.includes('--dev');
+  // Every variable at once, before anything else: a bad one stops the start with its name.
+  checkEnvironment();
   const e = env();
   const log = logger();
   await startup((line) => log.info(line));

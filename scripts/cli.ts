@@ -5,6 +5,7 @@
  */
 import { closeStore, dataDir, store, storeMode, StoreError } from '../server/clickhouse/client';
 import { migrate } from '../server/clickhouse/migrate';
+import { checkEnvironment } from '../server/env-check';
 import { ADMIN_PATH, readServerHandle } from '../server/cli/admin-endpoint';
 import { CliUsageError, COMMANDS, runCommand } from '../server/cli/commands';
 import '../server/cli/all';
@@ -68,6 +69,7 @@ async function main() {
     return;
   }
   const args = flagArgs(rest);
+  checkEnvironment();
   let lines: string[];
   if (storeMode() === 'server') {
     await migrateFirst(name);

@@ -26,6 +26,11 @@ export const Env = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   SWARMDECK_DEMO: bool,
+  /** where the @ip-location-db packages are read from (default: ./node_modules) */
+  SWARMDECK_GEO_DIR: z.string().min(1).optional(),
+  /** where migrations are read from (default: ./migrations) */
+  SWARMDECK_MIGRATIONS_DIR: z.string().min(1).optional(),
+  NEXT_DIST_DIR: z.string().min(1).optional(),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Ingestion tunables (env), read once per process; `resetIngestConfig()` for tests that change them. */
-const IngestEnv = z.object({
+export const IngestEnv = z.object({
   /** reports/s of the bootstrap key from SWARMDECK_INGEST_KEY */
   SWARMDECK_INGEST_KEY_RATE: z.coerce.number().int().min(1).default(200_000),
   /** requests/s per client address (token bucket, burst = 2 s worth); 0 switches it off */

@@ -41,14 +41,14 @@ export const WebhookInput = z.object({
 });
 export type WebhookInput = z.infer<typeof WebhookInput>;
 
-const Settings = z.object({
+export const NotifyEnv = z.object({
   /** First retry after this many ms; each further retry waits 4× longer. */
   SWARMDECK_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   SWARMDECK_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(5),
   SWARMDECK_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 function settings() {
-  return Settings.parse(process.env);
+  return NotifyEnv.parse(process.env);
 }
 
 export class NotifyError extends Error {

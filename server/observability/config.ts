@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Observability and backup settings (env), read once per process; `resetObservabilityConfig()` for tests. */
-const ObservabilityEnv = z.object({
+export const ObservabilityEnv = z.object({
   /** Bearer token that may read /metrics (unset: only SWARMDECK_METRICS_ALLOW addresses may) */
   SWARMDECK_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   /** addresses / CIDRs allowed to read /metrics without the token, e.g. a Prometheus host */
