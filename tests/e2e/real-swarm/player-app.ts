@@ -93,12 +93,15 @@ const state: PlayerState = { own: { http: 0, p2pDown: 0, p2pUp: 0 }, applied: []
   },
   /** Stops the engine first (no byte moves after the counts are read), then the SDK (its last report). */
   async stop() {
+    const played = document.querySelector('video')!.currentTime;
     state.hls?.destroy();
     const own = { ...state.own };
     await state.handle?.close();
-    return { own, stats: state.handle?.reporter.stats() };
+    return { own, played, stats: state.handle?.reporter.stats() };
   },
   mode: () => state.handle?.applied().p2pMode,
+  pause: () => document.querySelector('video')!.pause(),
+  resume: () => document.querySelector('video')!.play(),
   /** Buffers the rest of the title (so no request is in flight when the test stops the player). */
   bufferAll() {
     if (!state.hls) return;
