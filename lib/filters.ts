@@ -61,3 +61,46 @@ export function filtersToSearchParams(filters: Filters, sp: URLSearchParams): UR
   }
   return out;
 }
+
+/**
+ * Which part of the global bar each console page uses: the filters its figures apply (`null`: the page
+ * has no time range nor filters, so the bar is not shown). A page lists the filters it ignores beside
+ * the bar; the dashboards' rollup families decide this (swarm figures are kept per swarm and title,
+ * ISP figures per ASN), and a unit test holds the two together.
+ */
+export const PAGE_FILTERS: Record<string, readonly FilterKey[] | null> = {
+  '/overview': FILTER_KEYS,
+  '/offload': FILTER_KEYS,
+  '/qoe': FILTER_KEYS,
+  '/swarms': ['contentId'],
+  '/isps': ['asn'],
+  // One ISP's page: its ASN is in the path, and its figures come from the per-ASN rollups.
+  '/isps/': [],
+};
+
+/** The bar's scope for a path; pages not listed (rollouts, reports, audit, settings) have none. */
+export function pageFilters(pathname: string): readonly FilterKey[] | null {
+  if (pathname in PAGE_FILTERS) return PAGE_FILTERS[pathname]!;
+  if (pathname.startsWith('/isps/')) return PAGE_FILTERS['/isps/']!;
+  return null;
+}
+
+/** The columns the swarms list sorts by on the server (the SQL behind each lives with the query). */
+export const SWARM_SORT_KEYS = ['peers', 'uploading', 'connected', 'success', 'offload', 'updown', 'p2p', 'swarm', 'title'] as const;
+export type SwarmSortKey = (typeof SWARM_SORT_KEYS)[number];
+export const LIST_PAGE_SIZE = 50;
+
+/** A server-paged list's sort, direction, page and search, as the URL holds them (`sort`, `dir`, `page`, `q`). */
+export function listFromSearchParams<S extends string>(sp: URLSearchParams, sorts: readonly S[], defaultSort: S) {
+  const sortRaw = sp.get('sort') as S | null;
+  const sort = sortRaw !== null && sorts.includes(sortRaw) ? sortRaw : defaultSort;
+  const page = Number(sp.get('page'));
+  const pageIndex = Number.isInteger(page) && page >= 1 && page <= 100_000 ? page - 1 : 0;
+  return {
+    sort,
+    desc: sp.get('dir') !== 'asc',
+    offset: pageIndex * LIST_PAGE_SIZE,
+    limit: LIST_PAGE_SIZE,
+    q: (sp.get('q') ?? '').trim().slice(0, 128),
+  };
+}

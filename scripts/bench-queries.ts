@@ -1,5 +1,7 @@
 /**
  * Dashboard query benchmark: `npm run bench:queries [-- --reports 20000000 --runs 15 --raw-runs 5]`.
+ * `--swarm-scale` times only the Swarms page's list query, with 1,000 and then 100,000 swarms in the
+ * store (the same reports spread over more swarms), and prints the ratio (target ≤ 2 ×).
  *
  * Writes N synthetic reports straight into storage (INSERT … SELECT FROM numbers() into telemetry_raw,
  * so every materialized view fills exactly as with real ingestion) in a fresh temporary data directory,
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Time an existing --data-dir again without reloading it (its reports age with the clock). */
     reuse: { type: 'boolean', default: false },
+    'swarm-scale': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.reports);
@@ -37,61 +40,12 @@ const { command, closeStore, query } = await import('../server/clickhouse/client
 const { migrate } = await import('../server/clickhouse/migrate');
 const { FIGURES } = await import('../server/dashboards/service');
 const { z } = await import('zod');
+const { REPORTS_PER_SESSION, syntheticReportsInsert } = await import('./synthetic-reports');
 
 const DAY = 86_400_000;
-const REPORTS_PER_SESSION = 60;
 const CHUNK = 1_000_000;
 
-/**
- * One synthetic report per `number`: sessions of 60 reports 30 s apart, started uniformly over the last
- * 7 days; titles and ISPs skewed (a few large, many small), 7 device classes, 20 % control cohort.
- */
-const INSERT = `
-INSERT INTO telemetry_raw (report_id, ts, received_at, interval_ms, session_id, device_id, peer_id, device_class,
-  client_version, content_id, swarm_id, p2p_mode, cohort, config_version, opt_out, asn, isp, country,
-  bytes_cdn, bytes_p2p_down, bytes_p2p_up, flows_peer_asn, flows_down, flows_up, peers_connected, swarm_size,
-  peer_attempts, peer_failures, play_ms, rebuffer_ms, rebuffer_count, startup_ms, bitrate_kbps, fatal_error,
-  cache_bytes, ingest_key_id)
-SELECT
-  concat('bench-', toString(number)) AS report_id,
-  ts, now64(3) AS received_at, 30000 AS interval_ms,
-  concat('s', toString(sess)) AS session_id, concat('d', toString(sess)) AS device_id, concat('p', toString(sess)) AS peer_id,
-  ['smart_tv','streaming_stick','game_console','set_top_box','desktop','mobile','tablet'][h % 7 + 1] AS device_class,
-  ['7.10.0','7.11.2','7.12.0','7.13.1'][intDiv(h, 7) % 4 + 1] AS client_version,
-  concat('title-', toString(title)) AS content_id,
-  concat('title-', toString(title), '/', ['720p','1080p'][intDiv(h, 11) % 2 + 1]) AS swarm_id,
-  if(control, 'off', if(intDiv(h, 13) % 10 < 3, 'download', 'full')) AS p2p_mode,
-  if(control, 'control', 'p2p') AS cohort,
-  3 AS config_version, 0 AS opt_out,
-  asn, concat('ISP ', toString(asn)) AS isp,
-  ['US','DE','FR','GB','BR','JP','IN','ES'][asn % 8 + 1] AS country,
-  cdn AS bytes_cdn, down AS bytes_p2p_down, up AS bytes_p2p_up,
-  if(control, CAST([], 'Array(UInt32)'), [asn, other]) AS flows_peer_asn,
-  if(control, CAST([], 'Array(UInt64)'), [toUInt64(intDiv(down, 2)), toUInt64(down - intDiv(down, 2))]) AS flows_down,
-  if(control, CAST([], 'Array(UInt64)'), [toUInt64(intDiv(up, 2)), toUInt64(up - intDiv(up, 2))]) AS flows_up,
-  toUInt32(r % 12) AS peers_connected, 100 AS swarm_size,
-  toUInt32(r % 9) AS peer_attempts, toUInt32(r % 9 % 3) AS peer_failures,
-  toUInt32(28000 + r % 2000) AS play_ms, toUInt32(if(r % 17 = 0, r % 1500, 0)) AS rebuffer_ms,
-  toUInt32(r % 17 = 0) AS rebuffer_count,
-  if(number % ${REPORTS_PER_SESSION} = 0, toNullable(toUInt32(300 + r % 2500)), NULL) AS startup_ms,
-  toUInt32(2000 + r % 6000) AS bitrate_kbps,
-  if(number % ${REPORTS_PER_SESSION} = ${REPORTS_PER_SESSION - 1} AND h % 100 = 0, 'MEDIA_ERR', '') AS fatal_error,
-  NULL AS cache_bytes, 'bench' AS ingest_key_id
-FROM (
-  SELECT number,
-    intDiv(number, ${REPORTS_PER_SESSION}) AS sess,
-    cityHash64(sess) AS h,
-    cityHash64(number) AS r,
-    h % 10 < 2 AS control,
-    toUInt32(floor(pow((h % 10007) / 10007, 2.5) * 50)) AS title,
-    toUInt32(64500 + floor(pow((intDiv(h, 10007) % 10009) / 10009, 2) * 30)) AS asn,
-    toUInt32(64500 + (intDiv(h, 3) + number) % 31) AS other,
-    {start:DateTime64(3, 'UTC')} + toIntervalMillisecond(h % {spanMs:UInt64} + (number % ${REPORTS_PER_SESSION}) * 30000) AS ts,
-    toUInt64(r % 4000000) AS cdn,
-    if(control, 0, toUInt64(intDiv(r, 7) % 5000000)) AS down,
-    if(control OR intDiv(h, 13) % 10 < 3, 0, toUInt64(intDiv(r, 11) % 3000000)) AS up
-  FROM numbers({offset:UInt64}, {count:UInt64})
-)`;
+const INSERT = syntheticReportsInsert();
 
 function pct(xs: number[], p: number): number {
   const v = [...xs].sort((a, b) => a - b);
@@ -195,4 +149,62 @@ async function main() {
   if (!values.keep && !values['data-dir']) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-await main();
+/**
+ * The same reports (every one its own peer-interval of a fleet; 4 reports a peer) over the last 7 days,
+ * spread over `{swarms}` swarms, two renditions of each title. Only what the swarm rollups read is set.
+ */
+const SWARM_SCALE_INSERT = `
+INSERT INTO telemetry_raw (report_id, ts, received_at, interval_ms, session_id, device_id, peer_id, device_class,
+  client_version, content_id, swarm_id, p2p_mode, cohort, config_version, asn, isp, country,
+  bytes_cdn, bytes_p2p_down, bytes_p2p_up, peers_connected, swarm_size, peer_attempts, peer_failures, play_ms, bitrate_kbps, ingest_key_id)
+SELECT concat('scale-', toString(number)) AS report_id,
+  {start:DateTime64(3, 'UTC')} + toIntervalMillisecond(cityHash64(number, 1) % {spanMs:UInt64}) AS ts, now64(3) AS received_at,
+  30000 AS interval_ms, concat('s', toString(intDiv(number, 4))) AS session_id, concat('d', toString(intDiv(number, 4))) AS device_id,
+  concat('p', toString(intDiv(number, 4))) AS peer_id,
+  ['smart_tv','mobile','desktop'][number % 3 + 1] AS device_class, '7.12.0' AS client_version,
+  concat('title-', toString(intDiv(sw, 2))) AS content_id, concat('title-', toString(intDiv(sw, 2)), '/', ['720p','1080p'][sw % 2 + 1]) AS swarm_id,
+  'full' AS p2p_mode, 'p2p' AS cohort, 1 AS config_version, 64500 AS asn, 'ISP 64500' AS isp, 'US' AS country,
+  cityHash64(number, 2) % 4000000 AS bytes_cdn, cityHash64(number, 3) % 5000000 AS bytes_p2p_down, cityHash64(number, 4) % 3000000 AS bytes_p2p_up,
+  toUInt32(number % 12) AS peers_connected, 100 AS swarm_size, toUInt32(number % 9) AS peer_attempts, toUInt32(number % 9 % 3) AS peer_failures,
+  28000 AS play_ms, 4000 AS bitrate_kbps, 'bench' AS ingest_key_id
+FROM (SELECT number, intDiv(number, 4) % {swarms:UInt32} AS sw FROM numbers({offset:UInt64}, {count:UInt64}))`;
+
+async function swarmScale() {
+  console.log(`data dir ${dir}`);
+  await migrate();
+  const now = Date.now();
+  const spanMs = 7 * DAY - 60_000;
+  const start = new Date(now - 7 * DAY).toISOString().replace('T', ' ').replace('Z', '');
+  const n = Number(values.reports === '20000000' ? 1_000_000 : N);
+  const dashTables = async () =>
+    (await query(`SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'dash\\_%' AND engine LIKE '%MergeTree'`, {}, z.object({ name: z.string() }))).map((t) => t.name);
+  const results: Record<string, Record<number, { p50: number; p95: number }>> = { '24h': {}, '7d': {} };
+  const counts = [1_000, 100_000];
+  for (const swarms of counts) {
+    // One store per process (chdb): empty it between the two fleets instead.
+    for (const t of ['telemetry_raw', ...(await dashTables())]) await command(`TRUNCATE TABLE ${t}`);
+    const t0 = performance.now();
+    for (let offset = 0; offset < n; offset += CHUNK) {
+      await command(SWARM_SCALE_INSERT, { offset, count: Math.min(CHUNK, n - offset), start, spanMs, swarms });
+    }
+    for (const t of await dashTables()) if (t.startsWith('dash_swarm')) await command(`OPTIMIZE TABLE ${t} FINAL`);
+    const Rows = z.object({ table: z.string(), rows: z.coerce.number() });
+    const sizes = await query(`SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('dash_swarm_15m', 'dash_swarm_1h') GROUP BY table ORDER BY table`, {}, Rows);
+    console.log(`${swarms.toLocaleString('en-US')} swarms, ${n.toLocaleString('en-US')} reports loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${sizes.map((x) => `${x.table} ${x.rows.toLocaleString('en-US')} rows`).join(', ')}`);
+    for (const preset of ['24h', '7d'] as const) {
+      const input = { range: { preset }, filters: {}, sort: 'peers' as const, desc: true, offset: 0, limit: 50 };
+      const first = await FIGURES.swarms(input);
+      results[preset]![swarms] = await time(() => FIGURES.swarms(input), RUNS);
+      const r = results[preset]![swarms]!;
+      console.log(`  swarms page ${preset.padEnd(3)}: ${first.total.toLocaleString('en-US').padStart(7)} swarms in range, page of ${first.rows.length}; p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`);
+    }
+  }
+  for (const preset of ['24h', '7d'] as const) {
+    const [small, large] = counts.map((c) => results[preset]![c]!.p50);
+    console.log(`swarms page ${preset}: 100,000 ÷ 1,000 swarms = ${(large! / small!).toFixed(2)} × (p50; target ≤ 2 ×)`);
+  }
+  await closeStore();
+  if (!values.keep && !values['data-dir']) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+await (values['swarm-scale'] ? swarmScale() : main());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Filters } from '@/lib/filters';
+import { Filters, SWARM_SORT_KEYS } from '@/lib/filters';
 import { resolveRange, TimeRangeInput } from '@/lib/time-range';
 import { query } from '../clickhouse/client';
 import {
@@ -30,6 +30,7 @@ import {
   qoeSql,
   SizeCurveRow,
   sizeCurveSql,
+  SwarmPageRow,
   SwarmRow,
   swarmSizeSeriesSql,
   swarmTopSizeSeriesSql,
@@ -262,38 +263,77 @@ export async function movers(rawInput: DashboardInput & { limit?: number }, opts
 
 export const TROUBLE = { minPeers: 10, minOffload: 0.2, minAttempts: 20, minSuccess: 0.5 } as const;
 
-export async function swarms(rawInput: DashboardInput, opts: Opts = {}) {
-  const input = DashboardInput.parse(rawInput);
+export const SWARM_SORTS = SWARM_SORT_KEYS;
+/** How many troubled swarms the banner names (their count is given in full). */
+export const TROUBLE_LIST = 10;
+
+export const SwarmsInput = DashboardInput.extend({
+  sort: z.enum(SWARM_SORTS).default('peers'),
+  desc: z.boolean().default(true),
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(200).default(50),
+  q: z.string().trim().max(128).default(''),
+});
+export type SwarmsInput = z.input<typeof SwarmsInput>;
+
+function swarmFigures(r: SwarmRow) {
+  const off = offload(r.p2p_down, r.cdn);
+  const success = r.attempts > 0 ? 1 - r.failures / r.attempts : null;
+  const reasons: string[] = [];
+  if (r.peers >= TROUBLE.minPeers && off !== null && off < TROUBLE.minOffload) {
+    reasons.push(`large (${r.peers} peers) but offload only ${(off * 100).toFixed(1)} %`);
+  }
+  if (r.attempts >= TROUBLE.minAttempts && success !== null && success < TROUBLE.minSuccess) {
+    reasons.push(`connection success only ${(success * 100).toFixed(1)} %`);
+  }
+  return {
+    swarmId: r.swarm_id,
+    contentId: r.content,
+    activePeers: r.peers,
+    uploadingPeers: r.uploading_peers,
+    meanConnected: ratio(r.connected, r.reports),
+    connectionSuccess: success,
+    offload: off,
+    upDownRatio: ratio(r.p2p_up, r.p2p_down),
+    cdnBytes: r.cdn,
+    p2pBytes: r.p2p_down,
+    p2pUpBytes: r.p2p_up,
+    trouble: reasons,
+  };
+}
+
+/**
+ * One page of the swarms of the window, sorted and searched on the server (a fleet has tens of
+ * thousands), with the total, and the largest swarms in trouble with their count.
+ */
+export async function swarms(rawInput: SwarmsInput, opts: Opts = {}) {
+  const input = SwarmsInput.parse(rawInput);
   const p = plan('swarm', input, ['swarm_id'], ['peers', 'uploadingPeers', 'connected', 'attempts', 'failures', 'cdn', 'p2pDown', 'p2pUp', 'contentId', 'reports'], opts);
-  const rows = await query(swarmsSql(p.source, p.where), p.params, SwarmRow);
-  const list = rows
-    .map((r) => {
-      const off = offload(r.p2p_down, r.cdn);
-      const success = r.attempts > 0 ? 1 - r.failures / r.attempts : null;
-      const reasons: string[] = [];
-      if (r.peers >= TROUBLE.minPeers && off !== null && off < TROUBLE.minOffload) {
-        reasons.push(`large (${r.peers} peers) but offload only ${(off * 100).toFixed(1)} %`);
-      }
-      if (r.attempts >= TROUBLE.minAttempts && success !== null && success < TROUBLE.minSuccess) {
-        reasons.push(`connection success only ${(success * 100).toFixed(1)} %`);
-      }
-      return {
-        swarmId: r.swarm_id,
-        contentId: r.content,
-        activePeers: r.peers,
-        uploadingPeers: r.uploading_peers,
-        meanConnected: ratio(r.connected, r.reports),
-        connectionSuccess: success,
-        offload: off,
-        upDownRatio: ratio(r.p2p_up, r.p2p_down),
-        cdnBytes: r.cdn,
-        p2pBytes: r.p2p_down,
-        p2pUpBytes: r.p2p_up,
-        trouble: reasons,
-      };
-    })
-    .sort((x, y) => y.activePeers - x.activePeers || x.swarmId.localeCompare(y.swarmId));
-  return { ...meta(p), rows: list, trouble: list.filter((r) => r.trouble.length > 0) };
+  const rows = await query(swarmsSql(p.source, p.where, input.sort, input.desc), {
+    ...p.params,
+    offset: input.offset,
+    limit: input.limit,
+    troubleLimit: TROUBLE_LIST,
+    q: input.q,
+    tPeers: TROUBLE.minPeers,
+    tOffload: TROUBLE.minOffload,
+    tAttempts: TROUBLE.minAttempts,
+    tSuccess: TROUBLE.minSuccess,
+  }, SwarmPageRow);
+  const page = rows.filter((r) => r.rn > input.offset && r.rn <= input.offset + input.limit);
+  const trouble = rows.filter((r) => r.in_trouble && r.trn <= TROUBLE_LIST).sort((x, y) => x.trn - y.trn);
+  return {
+    ...meta(p),
+    sort: input.sort,
+    desc: input.desc,
+    offset: input.offset,
+    limit: input.limit,
+    q: input.q,
+    total: rows[0]?.total ?? 0,
+    rows: page.map(swarmFigures),
+    troubleTotal: rows[0]?.trouble_total ?? 0,
+    trouble: trouble.map(swarmFigures),
+  };
 }
 
 export const SwarmSeriesInput = DashboardInput.extend({ swarmIds: z.array(z.string().min(1).max(128)).max(10).optional() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Filters, FilterKey } from '@/lib/filters';
+import type { Filters, FilterKey, SwarmSortKey } from '@/lib/filters';
 
 /**
  * Dashboard SQL beside its row schemas. Each figure is ONE query written against a `Source`: a rollup
@@ -356,14 +356,50 @@ export const SwarmRow = z.object({
 });
 export type SwarmRow = z.infer<typeof SwarmRow>;
 
-export function swarmsSql(s: Source, where: string): string {
-  return `SELECT toString(swarm_id) AS swarm_id, ${a(s, 'contentId')} AS content,
-  ${a(s, 'peers')} AS peers, ${a(s, 'uploadingPeers')} AS uploading_peers, ${a(s, 'reports')} AS reports,
-  ${a(s, 'connected')} AS connected, ${a(s, 'attempts')} AS attempts, ${a(s, 'failures')} AS failures,
-  ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up
-FROM ${s.from}
-WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
-GROUP BY swarm_id`;
+/** Sortable columns of the swarms list → their SQL over the per-swarm aggregate (constants only). */
+export const SWARM_SORT_SQL: Record<SwarmSortKey, string> = {
+  peers: 'peers',
+  uploading: 'uploading_peers',
+  connected: 'connected / nullIf(reports, 0)',
+  success: '1 - failures / nullIf(attempts, 0)',
+  offload: 'p2p_down / nullIf(p2p_down + cdn, 0)',
+  updown: 'p2p_up / nullIf(p2p_down, 0)',
+  p2p: 'p2p_down',
+  swarm: 'swarm_id',
+  title: 'content',
+};
+export type SwarmSort = SwarmSortKey;
+
+export const SwarmPageRow = SwarmRow.extend({ in_trouble: num, total: num, trouble_total: num, rn: num, trn: num });
+export type SwarmPageRow = z.infer<typeof SwarmPageRow>;
+
+/**
+ * One page of the swarms list and the first swarms in trouble, in one pass: every swarm of the window
+ * is aggregated (sorting by a figure needs them all), but only the page's rows and the top troubled
+ * ones leave the engine, with the counts of both. Params: offset, limit, troubleLimit, q (substring of
+ * the swarm id, '' for all), tPeers/tOffload/tAttempts/tSuccess (the trouble thresholds).
+ */
+export function swarmsSql(s: Source, where: string, sort: SwarmSort = 'peers', desc = true): string {
+  const dir = desc ? 'DESC' : 'ASC';
+  return `SELECT * FROM (
+  SELECT *, count() OVER () AS total, countIf(in_trouble) OVER () AS trouble_total,
+    row_number() OVER (ORDER BY ${SWARM_SORT_SQL[sort]} ${dir} NULLS LAST, swarm_id) AS rn,
+    row_number() OVER (PARTITION BY in_trouble ORDER BY peers DESC, swarm_id) AS trn
+  FROM (
+    SELECT toString(swarm_id) AS swarm_id, ${a(s, 'contentId')} AS content,
+      ${a(s, 'peers')} AS peers, ${a(s, 'uploadingPeers')} AS uploading_peers, ${a(s, 'reports')} AS reports,
+      ${a(s, 'connected')} AS connected, ${a(s, 'attempts')} AS attempts, ${a(s, 'failures')} AS failures,
+      ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up,
+      toUInt8((peers >= {tPeers:UInt32} AND p2p_down + cdn > 0 AND p2p_down / (p2p_down + cdn) < {tOffload:Float64})
+        OR (attempts >= {tAttempts:UInt32} AND 1 - failures / attempts < {tSuccess:Float64})) AS in_trouble
+    FROM ${s.from}
+    WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+      AND ({q:String} = '' OR positionCaseInsensitive(toString(swarm_id), {q:String}) > 0)
+    GROUP BY swarm_id
+  )
+)
+WHERE (rn > {offset:UInt32} AND rn <= {offset:UInt32} + {limit:UInt32}) OR (in_trouble AND trn <= {troubleLimit:UInt32})
+ORDER BY rn`;
 }
 
 export const SwarmStepRow = z.object({ t: num, swarm_id: z.string(), peers: num });
