@@ -8,12 +8,12 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { index: 'index.ts', node: 'node.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // Declarations with the package's own settings (not the console's tsconfig: no path aliases).
+  dts: { compilerOptions: { lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: ['node'], strict: true, skipLibCheck: true, incremental: false, composite: false } },
   clean: true,
   sourcemap: true,
   target: 'es2020',
   outDir: 'dist',
   splitting: false,
   treeshake: true,
-  tsconfig: 'tsconfig.build.json',
 });
