@@ -1,45 +1,8 @@
-/**
- * Token buckets keyed by a string (an ingest key id, a client address — kept in memory only, never
- * written anywhere). A take may overdraw a full-enough bucket: a request of n reports is admitted while
- * tokens remain and pays its whole cost, so a batch larger than the burst is never refused forever.
- */
-export class TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-  private lastSweep = Date.now();
+import { processSingleton, TokenBuckets } from '../core/rate-limit';
 
-  /** 0 when admitted, else the seconds to wait (for Retry-After). */
-  take(key: string, cost: number, ratePerSec: number, burst: number, now = Date.now()): number {
-    if (ratePerSec <= 0) return 0;
-    this.sweep(now, burst / ratePerSec);
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { tokens: burst, at: now };
-      this.buckets.set(key, b);
-    }
-    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * ratePerSec);
-    b.at = now;
-    if (b.tokens <= 0) return Math.max(1, Math.ceil((1 - b.tokens) / ratePerSec));
-    b.tokens -= cost;
-    return 0;
-  }
+export { TokenBuckets };
 
-  /** Drop full buckets now and then so the map does not grow with every address ever seen. */
-  private sweep(now: number, refillSec: number): void {
-    if (now - this.lastSweep < 60_000 || this.buckets.size < 10_000) return;
-    this.lastSweep = now;
-    for (const [k, b] of this.buckets) if ((now - b.at) / 1000 > refillSec) this.buckets.delete(k);
-  }
-
-  clear(): void {
-    this.buckets.clear();
-  }
-}
-
-const KEY = Symbol.for('swarmdeck.ingest.buckets');
-const holder = globalThis as unknown as { [KEY]?: { keys: TokenBuckets; addrs: TokenBuckets } };
-
-/** The process's buckets (one set, even when Next's bundles load this module twice). */
+/** The process's ingestion buckets (one set, even when Next's bundles load this module twice). */
 export function ingestBuckets(): { keys: TokenBuckets; addrs: TokenBuckets } {
-  holder[KEY] ??= { keys: new TokenBuckets(), addrs: new TokenBuckets() };
-  return holder[KEY];
+  return processSingleton('ingest.buckets', () => ({ keys: new TokenBuckets(), addrs: new TokenBuckets() }));
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { evaluate, type EvalContext, type Evaluation } from '@/lib/rollout/evaluate';
 import { DeviceClass, FLAG_KEYS, FlagKey } from '@/lib/rollout/rule';
 import { drainCapped, readCapped } from '../core/body';
+import { processSingleton, TokenBuckets } from '../core/rate-limit';
 import { originAllowed } from '../ingest/cors';
 import { clientGeo, verifyOfrepKey } from './ingest-adapter';
 import { rolloutSettings } from './settings';
@@ -56,18 +57,10 @@ class OfrepFailure extends Error {
   }
 }
 
-// Token bucket per ingest key, per process.
-const buckets = new Map<string, { tokens: number; at: number }>();
+/** Token bucket per ingest key, per process (the shared implementation in server/core/rate-limit.ts). */
 function allow(keyId: string): boolean {
   const rate = rolloutSettings().SWARMDECK_OFREP_RATE_PER_KEY;
-  const now = Date.now();
-  const b = buckets.get(keyId) ?? { tokens: rate, at: now };
-  b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 1000) * rate);
-  b.at = now;
-  buckets.set(keyId, b);
-  if (b.tokens < 1) return false;
-  b.tokens -= 1;
-  return true;
+  return processSingleton('ofrep.buckets', () => new TokenBuckets()).take(keyId, 1, rate, rate) === 0;
 }
 
 interface Parsed {
