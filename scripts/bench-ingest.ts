@@ -1,14 +1,21 @@
 /**
- * `npm run bench:ingest [-- --duration 30 --clients 32 --batch 500 --dist .next-bench-ingest --no-build]`
+ * `npm run bench:ingest [-- --duration 30 --clients 32 --batch 500 --stored 20000000 --direct-max 100000
+ *   --dist .next-bench-ingest --no-build --cpu-prof <dir>]`
  *
  * 1. Production build (into --dist unless it already holds one), started on a fresh data directory.
  * 2. Dashboard-style query latency on the idle server.
  * 3. Concurrent clients POST gzip'd batches of --batch reports for --duration s: reports/s accepted, p50/p99.
  * 4. Paced load at half that rate while the same query is timed again (heavy inserts must not starve it).
- * 5. Server stopped (one process per store), then the same rows bulk-inserted directly through
- *    @clickhouse/client into the same tables: the ceiling. Prints the API/direct ratio.
+ * 5. Server stopped (one process per store; its peak RSS read from /proc first), then in this process:
+ *    the engine's own INSERT … SELECT FROM numbers() of as many reports as the API accepted, through the
+ *    same telemetry_raw and every materialized view (the ceiling; prints API / ceiling), and a direct
+ *    text insert of API-shaped rows through @clickhouse/client (today's older baseline).
+ * 6. --stored reports loaded with bench:queries' loader (ids hashed, so they interleave with the API's in
+ *    the dedup index), the server started again on that store and step 3 repeated: stored / empty.
+ * --cpu-prof <dir>: the first server runs under `node --cpu-prof`; its self time is summarized at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +29,9 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '500' },
     dist: { type: 'string', default: '.next-bench-ingest' },
     'no-build': { type: 'boolean', default: false },
+    stored: { type: 'string', default: '20000000' },
+    'direct-max': { type: 'string', default: '100000' },
+    'cpu-prof': { type: 'string' },
   },
   strict: false,
 });
@@ -29,6 +39,9 @@ const DURATION_S = Number(flags.duration);
 const CLIENTS = Number(flags.clients);
 const BATCH = Number(flags.batch);
 const DIST = String(flags.dist);
+const STORED = Number(flags.stored);
+const DIRECT_MAX = Number(flags['direct-max']);
+const CPU_PROF = flags['cpu-prof'] ? path.resolve(String(flags['cpu-prof'])) : undefined;
 const root = path.resolve(import.meta.dirname, '..');
 const KEY = 'bench-ingest-key-0123456789';
 
@@ -47,7 +60,8 @@ const DEVICE = ['smart_tv', 'streaming_stick', 'game_console', 'set_top_box', 'd
 function makeReport(b: number, i: number, now: number) {
   const n = b * BATCH + i;
   return {
-    reportId: `bench-${run}-${b}-${i}`,
+    // random-looking like real SDK ids, so they interleave with stored ones in the dedup index
+    reportId: crypto.createHash('sha1').update(`${run}-${b}-${i}`).digest('hex').slice(0, 24),
     sessionId: `s-${n % 50_000}`,
     deviceId: `d-${n % 40_000}`,
     peerId: `p-${n % 50_000}`,
@@ -83,8 +97,17 @@ function ensureBuild() {
   }
 }
 
-async function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+interface Server {
+  url: string;
+  child: ChildProcess;
+  /** peak resident memory of the server process so far (VmHWM: the engine runs in-process, so it counts too) */
+  peakMiB(): number;
+  stop(): Promise<void>;
+}
+
+async function startServer(dataDir: string, cpuProf?: string): Promise<Server> {
+  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server.ts'], {
     cwd: root,
     env: {
       ...process.env,
@@ -117,6 +140,10 @@ async function startServer(dataDir: string): Promise<{ url: string; child: Child
   return {
     url,
     child,
+    peakMiB: () => {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : NaN;
+    },
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -147,10 +174,49 @@ async function timeQueries(url: string, dataDir: string, untilMs: number, minCou
 }
 
 // ---------------------------------------------------------------- main
+interface LoadResult {
+  accepted: number;
+  errors: number;
+  seconds: number;
+  rate: number;
+  lat: number[];
+}
+
+/** --clients concurrent clients posting as fast as answers come, for --duration seconds. */
+async function fullLoad(url: string, take: () => Buffer): Promise<LoadResult> {
+  const lat: number[] = [];
+  let accepted = 0;
+  let errors = 0;
+  const t0 = Date.now();
+  const end = t0 + DURATION_S * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        const r = await post(url, take());
+        lat.push(performance.now() - t);
+        if (r.status === 200) accepted += r.accepted;
+        else errors++;
+      }
+    }),
+  );
+  const seconds = (Date.now() - t0) / 1000;
+  return { accepted, errors, seconds, rate: accepted / seconds, lat: lat.sort((a, b) => a - b) };
+}
+
+function loadAvg(): string {
+  return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
+const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
 async function main() {
   ensureBuild();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-bench-ingest-'));
+  process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   const now = Date.now();
+  log(`load average at start: ${loadAvg()} (${os.cpus().length} cores)`);
 
   // Bodies are made before the clock starts so the clients spend their CPU on HTTP, not on JSON.
   const maxBatches = Math.ceil((60_000 * DURATION_S * 1.5) / BATCH) + 200;
@@ -167,44 +233,26 @@ async function main() {
     return bodies[b]!;
   };
 
-  const server = await startServer(dataDir);
+  if (CPU_PROF) fs.mkdirSync(CPU_PROF, { recursive: true });
+  const server = await startServer(dataDir, CPU_PROF);
   log(`server up at ${server.url} (data ${dataDir})`);
-  let accepted = 0;
-  let apiRate = 0;
-  const direct = { rows: 0, seconds: 0 };
+  let empty: LoadResult;
+  let peakEmpty: number;
   try {
     // warm-up (first compile of the route, IP database already loaded at start)
     await post(server.url, take());
 
     const idle = await timeQueries(server.url, dataDir, Date.now() + 3000, 20);
-
-    // full load
-    const lat: number[] = [];
-    let errors = 0;
-    const t0 = Date.now();
-    const end = t0 + DURATION_S * 1000;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (Date.now() < end) {
-          const t = performance.now();
-          const r = await post(server.url, take());
-          lat.push(performance.now() - t);
-          if (r.status === 200) accepted += r.accepted;
-          else errors++;
-        }
-      }),
-    );
-    const elapsed = (Date.now() - t0) / 1000;
-    const rate = accepted / elapsed;
-    apiRate = rate;
-    lat.sort((a, b) => a - b);
+    empty = await fullLoad(server.url, take);
+    const lat = empty.lat;
 
     // half rate, paced, with the dashboard query timed alongside
-    const halfRate = rate / 2;
+    const halfRate = empty.rate / 2;
     const halfSeconds = Math.max(5, Math.min(15, DURATION_S / 2));
     const perClientInterval = (BATCH / halfRate) * CLIENTS * 1000;
     const halfEnd = Date.now() + halfSeconds * 1000;
     let halfAccepted = 0;
+    const halfLat: number[] = [];
     const loaded = timeQueries(server.url, dataDir, halfEnd, 10);
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, c) => {
@@ -212,65 +260,149 @@ async function main() {
         while (Date.now() < halfEnd) {
           const started = Date.now();
           const r = await post(server.url, take());
+          halfLat.push(Date.now() - started);
           if (r.status === 200) halfAccepted += r.accepted;
           const wait = perClientInterval - (Date.now() - started);
           if (wait > 0) await new Promise((res) => setTimeout(res, wait));
         }
       }),
     );
+    halfLat.sort((a, b) => a - b);
     const underLoad = await loaded;
     const stats = await adminStats(server.url, dataDir, 'counts');
+    peakEmpty = server.peakMiB();
 
     log('');
-    log(`API (production build, ${CLIENTS} clients, gzip'd batches of ${BATCH}, ${DURATION_S} s):`);
-    log(`  accepted ${accepted} reports in ${elapsed.toFixed(1)} s = ${Math.round(rate)} reports/s; non-200 answers: ${errors}`);
-    log(`  response time p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms (${lat.length} requests)`);
+    log(`API on an empty store (production build, ${CLIENTS} clients, gzip'd batches of ${BATCH}, ${DURATION_S} s):`);
+    log(`  accepted ${empty.accepted} reports in ${empty.seconds.toFixed(1)} s = ${n0(empty.rate)} reports/s; non-200 answers: ${empty.errors}`);
+    log(`  ack time p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms (${lat.length} requests)`);
     log(`  store: ${stats.join(', ')}`);
+    log(`At half that rate (${halfSeconds} s, paced): ${n0(halfAccepted / halfSeconds)} reports/s, ack p50 ${pct(halfLat, 50).toFixed(0)} ms, p99 ${pct(halfLat, 99).toFixed(0)} ms`);
     log(`Dashboard query (offload per minute over the last hour, telemetry_raw):`);
     log(`  idle        p50 ${pct(idle, 50).toFixed(0)} ms, p99 ${pct(idle, 99).toFixed(0)} ms (${idle.length} runs)`);
-    log(
-      `  under load  p50 ${pct(underLoad, 50).toFixed(0)} ms, p99 ${pct(underLoad, 99).toFixed(0)} ms (${underLoad.length} runs, ingesting ${Math.round(halfAccepted / halfSeconds)} reports/s ≈ half rate)`,
-    );
-    log(`  ratio under load / idle (p50): ${(pct(underLoad, 50) / pct(idle, 50)).toFixed(2)}`);
+    log(`  half rate   p50 ${pct(underLoad, 50).toFixed(0)} ms, p99 ${pct(underLoad, 99).toFixed(0)} ms (${underLoad.length} runs)`);
+    log(`  ratio half rate / idle (p50): ${(pct(underLoad, 50) / pct(idle, 50)).toFixed(2)}`);
+    log(`Server peak memory (VmHWM, engine included): ${peakEmpty.toFixed(0)} MiB`);
   } finally {
     await server.stop();
   }
 
-  // Direct bulk insert of the same rows (same batches, same order) into the same tables.
+  // In this process from here on (the server is stopped: one process per store).
   process.env.SWARMDECK_DATA_DIR = dataDir;
+  process.env.CLICKHOUSE_QUERY_TIMEOUT_MS = '3600000';
   delete process.env.CLICKHOUSE_URL;
-  const { store, closeStore } = await import('../server/clickhouse/client');
-  const { RAW_COLUMNS } = await import('../server/clickhouse/queries/ingest');
-  const { serializeRow, dt64 } = await import('../server/ingest/rows');
+  const { store, command, query, closeStore } = await import('../server/clickhouse/client');
+  const { syntheticReportsInsert } = await import('./synthetic-reports');
+  const { z } = await import('zod');
+
+  // The ceiling: the engine's own INSERT … SELECT of as many reports as the API accepted, API-shaped
+  // (ts in the last minute, two flows), through telemetry_raw and every view; 1 M rows per statement.
+  const ceilingRows = Math.max(empty.accepted, 10_000);
+  const idExpr = (salt: number) => `lower(hex(cityHash64(number, ${salt})))`;
+  const t0 = performance.now();
+  for (let offset = 0; offset < ceilingRows; offset += 1_000_000) {
+    const count = Math.min(1_000_000, ceilingRows - offset);
+    await command(syntheticReportsInsert(idExpr(1)), { offset, count, start: sqlTime(Date.now() - 3_600_000), spanMs: 60_000 });
+  }
+  const ceilingRate = ceilingRows / ((performance.now() - t0) / 1000);
+  log(`Engine ceiling: INSERT … SELECT FROM numbers() of ${n0(ceilingRows)} reports through telemetry_raw and every view: ${n0(ceilingRate)} reports/s`);
+  log(`API / ceiling = ${(empty.rate / ceilingRate).toFixed(2)}`);
+
+  // Today's older baseline: API-shaped rows as text through @clickhouse/client, 10k-row inserts.
+  const { serializeRow, dt64, ROW_COLUMNS } = await import('../server/ingest/rows');
   const { TelemetryReport } = await import('../lib/telemetry/schema');
   const s = await store();
-  const rowsWanted = Math.max(accepted, 50_000);
-  const chunk = 10_000;
+  const direct = { rows: 0, seconds: 0 };
+  const rowsWanted = Math.min(Math.max(empty.accepted, 20_000), DIRECT_MAX);
   const geo = { asn: 0, isp: 'unknown', country: '' };
-  let b = 0;
-  while (direct.rows < rowsWanted) {
+  for (let b = 0; direct.rows < rowsWanted; ) {
     const rows: unknown[][] = [];
     const received = dt64(Date.now());
-    while (rows.length < chunk && direct.rows + rows.length < rowsWanted) {
+    while (rows.length < 10_000 && direct.rows + rows.length < rowsWanted) {
       for (let i = 0; i < BATCH; i++) {
         const r = TelemetryReport.parse({ ...makeReport(b, i, now), reportId: `direct-${run}-${b}-${i}` });
         const row = JSON.parse(serializeRow(r, { keyId: 'bootstrap', geo })) as unknown[];
-        row[2] = received;
+        row.push(received);
         rows.push(row);
       }
       b++;
     }
     const t = performance.now();
-    await s.client.insert({ table: 'telemetry_raw', columns: [...RAW_COLUMNS], values: rows, format: 'JSONCompactEachRow' });
+    await s.client.insert({ table: 'telemetry_raw', columns: [...ROW_COLUMNS], values: rows, format: 'JSONCompactEachRow' });
     direct.seconds += (performance.now() - t) / 1000;
     direct.rows += rows.length;
   }
-  await closeStore();
   const directRate = direct.rows / direct.seconds;
-  log(`Direct bulk insert through @clickhouse/client (${chunk}-row inserts, same rows, same tables and views):`);
-  log(`  ${direct.rows} rows in ${direct.seconds.toFixed(1)} s = ${Math.round(directRate)} rows/s (timed: the insert calls only)`);
-  log(`API / direct = ${(apiRate / directRate).toFixed(2)}`);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  log(`Direct text insert through @clickhouse/client (10k-row JSONCompactEachRow inserts, API-shaped rows): ${n0(directRate)} rows/s (${n0(direct.rows)} rows; insert calls only)`);
+  log(`API / direct = ${(empty.rate / directRate).toFixed(2)}`);
+
+  let stored: LoadResult | undefined;
+  if (STORED > 0) {
+    // bench:queries' loader: the last 7 days, every id received now (all inside the 24 h dedup window)
+    const t1 = performance.now();
+    for (let offset = 0; offset < STORED; offset += 1_000_000) {
+      const count = Math.min(1_000_000, STORED - offset);
+      await command(syntheticReportsInsert(idExpr(2)), { offset, count, start: sqlTime(Date.now() - 7 * 86_400_000), spanMs: 7 * 86_400_000 - 1_800_000 });
+      process.stdout.write(`\rloaded ${n0(offset + count)} / ${n0(STORED)} reports`);
+    }
+    const loadSecs = (performance.now() - t1) / 1000;
+    log(`\nloaded ${n0(STORED)} reports in ${loadSecs.toFixed(0)} s (${n0(STORED / loadSecs)} reports/s: the ceiling again, at 1 M rows a statement)`);
+    // Merges right after a bulk load would take CPU from the second run only; wait (bounded) like bench:queries.
+    const t2 = performance.now();
+    for (;;) {
+      const [m] = await query('SELECT count() AS n FROM system.merges WHERE database = currentDatabase()', {}, z.object({ n: z.coerce.number() }));
+      if (!m || m.n === 0 || performance.now() - t2 > 300_000) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    log(`background merges settled in ${((performance.now() - t2) / 1000).toFixed(0)} s`);
+    await closeStore();
+
+    const again = await startServer(dataDir);
+    try {
+      await post(again.url, take());
+      stored = await fullLoad(again.url, take);
+      const peak = again.peakMiB();
+      log(`API with ${n0(STORED)} reports stored: ${n0(stored.rate)} reports/s, ack p50 ${pct(stored.lat, 50).toFixed(0)} ms, p99 ${pct(stored.lat, 99).toFixed(0)} ms, non-200: ${stored.errors}; peak memory ${peak.toFixed(0)} MiB`);
+      log(`stored / empty = ${(stored.rate / empty.rate).toFixed(2)}`);
+    } finally {
+      await again.stop();
+    }
+  } else {
+    await closeStore();
+  }
+  if (CPU_PROF) summarizeProfile(CPU_PROF);
+  log(`load average at end: ${loadAvg()}`);
+}
+
+/** Self time of the profiled server by function and by file (where the main thread's time goes). */
+function summarizeProfile(dir: string) {
+  const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  if (!file) return log(`no .cpuprofile in ${dir}`);
+  const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(prof.nodes.map((n) => [n.id, n.callFrame]));
+  const fn = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  let total = 0;
+  prof.samples.forEach((id, i) => {
+    const dt = prof.timeDeltas[i] ?? 0;
+    total += dt;
+    const cf = byId.get(id)!;
+    const where = cf.url.replace(/^file:\/\//, '').replace(root + '/', '') || '(native)';
+    const k = `${cf.functionName || '(anonymous)'}  ${where}:${cf.lineNumber + 1}`;
+    fn.set(k, (fn.get(k) ?? 0) + dt);
+    const f = where.includes('node_modules/') ? where.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1') : where.replace(/^\.?\/?/, '');
+    byFile.set(f, (byFile.get(f) ?? 0) + dt);
+  });
+  const top = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+  log(`\nCPU profile of the first server (${file}, ${(total / 1e6).toFixed(1)} s of main-thread samples): self time by file`);
+  for (const l of top(byFile, 15)) log(l);
+  log('by function:');
+  for (const l of top(fn, 20)) log(l);
 }
 
 async function post(url: string, body: Buffer): Promise<{ status: number; accepted: number }> {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { z } from 'zod';
 import { env } from '../env';
@@ -24,6 +25,8 @@ interface Store {
   mode: StoreMode;
   client: ClickHouseClient;
   dataDir?: string;
+  /** extra connections opened by openLane(), closed with the store */
+  lanes?: StoreLane[];
 }
 
 // Settings live on the connection, never per query. A server gets them with each request. chdb's
@@ -65,6 +68,16 @@ async function loadChdbConnection(dir: string) {
     return mod.createChdbConnection({ path: dir });
   } finally {
     anchor.close();
+  }
+}
+
+type ChdbConnection = Awaited<ReturnType<typeof loadChdbConnection>>;
+// chdb's Connection type comes from its own copy of @clickhouse/client-common; at run time it fits.
+type ChdbAsClientConnection = Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never;
+
+async function applySessionSettings(connection: ChdbConnection): Promise<void> {
+  for (const [name, value] of Object.entries(SETTINGS)) {
+    await connection.chdb.queryAsync(`SET ${name} = ${typeof value === 'string' ? `'${value}'` : String(value)}`);
   }
 }
 
@@ -110,9 +123,7 @@ async function openStore(): Promise<Store> {
     throw mapError(err);
   }
   try {
-    for (const [name, value] of Object.entries(SETTINGS)) {
-      await connection.chdb.queryAsync(`SET ${name} = ${typeof value === 'string' ? `'${value}'` : String(value)}`);
-    }
+    await applySessionSettings(connection);
   } catch (err) {
     await connection.close().catch(() => {});
     throw mapError(err);
@@ -140,7 +151,82 @@ export async function closeStore(): Promise<void> {
   const s = holder[KEY];
   holder[KEY] = undefined;
   opening = undefined;
-  if (s) await s.client.close();
+  if (!s) return;
+  await Promise.all((s.lanes ?? []).map((l) => l.close()));
+  await s.client.close();
+}
+
+/** Formats a lane inserts as raw bytes (text formats the engine parses itself, both chdb and a server). */
+export type RawInsertFormat = 'JSONCompactEachRow' | 'TabSeparated';
+
+/**
+ * A second door on the same store for a caller that must not queue behind console queries (the
+ * ingestion writer). Embedded chdb runs one statement at a time per connection, so an INSERT on the
+ * shared connection would hold every dashboard query behind it; a lane is its own chdb connection on the
+ * same data directory (same process, same lock), with the same session settings, closed by closeStore().
+ * Against a server a lane is the shared client (the server runs statements concurrently).
+ */
+export interface StoreLane {
+  query<S extends z.ZodType>(sql: string, params: Params, row: S): Promise<z.infer<S>[]>;
+  /**
+   * Insert pre-serialized rows: the bytes go to the engine's own parser as they are (chdb's zero-copy
+   * raw insert), never into an SQL string. No early timeout: a caller told "failed" while the rows still
+   * commit would break exactly-once bookkeeping, so a slow insert is waited for.
+   */
+  insertRaw(table: string, columns: readonly string[], format: RawInsertFormat, data: Buffer, settings?: Record<string, number>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openLane(): Promise<StoreLane> {
+  const s = await store();
+  if (s.mode === 'server') {
+    return {
+      query: (sql, params, row) => query(sql, params, row),
+      insertRaw: async (table, columns, format, data, settings) => {
+        try {
+          await s.client.insert({ table, columns: [...columns] as [string, ...string[]], format, values: Readable.from([data]), clickhouse_settings: settings });
+        } catch (err) {
+          throw mapError(err);
+        }
+      },
+      close: async () => {},
+    };
+  }
+  let connection: Awaited<ReturnType<typeof loadChdbConnection>>;
+  try {
+    connection = await loadChdbConnection(s.dataDir!);
+    await applySessionSettings(connection);
+  } catch (err) {
+    throw mapError(err);
+  }
+  const client = createClient({ connection: connection as unknown as ChdbAsClientConnection });
+  const lane: StoreLane = {
+    query: async (sql, params, row) => {
+      let raw: unknown[];
+      try {
+        raw = await (await client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: timeoutSignal() })).json();
+      } catch (err) {
+        throw mapError(err);
+      }
+      const parsed = z.array(row).safeParse(raw);
+      if (!parsed.success) throw new StoreError('parse', `Unexpected row shape from ClickHouse: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return parsed.data;
+    },
+    insertRaw: async (table, columns, format, data, settings) => {
+      if (data.length === 0) return;
+      try {
+        await connection.chdb.rawInsert({ table, columns, format, values: data, settings });
+      } catch (err) {
+        throw mapError(err);
+      }
+    },
+    close: async () => {
+      s.lanes = (s.lanes ?? []).filter((l) => l !== lane);
+      await client.close().catch(() => {});
+    },
+  };
+  (s.lanes ??= []).push(lane);
+  return lane;
 }
 
 export function isLockError(err: unknown): boolean {

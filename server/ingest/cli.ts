@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { query } from '../clickhouse/client';
 import { registerCommand } from '../cli/commands';
+import { ingestWriter } from './writer';
 
 /**
  * `ingest:stats`: row counts of the ingestion tables and the last hour's offload per minute (the
@@ -24,6 +25,10 @@ registerCommand('ingest:stats', {
       const [r] = await query(`SELECT count() AS n FROM ${t}`, {}, N);
       out.push(`${t}: ${r!.n}`);
     }
+    const w = ingestWriter().spans;
+    out.push(
+      `writer: ${w.batches} inserts of ${w.batches ? Math.round(w.rows / w.batches) : 0} rows on average, ${Math.round(w.insertMs)} ms inserting, ${w.lookups} store look-ups taking ${Math.round(w.lookupMs)} ms`,
+    );
     return out;
   },
 });

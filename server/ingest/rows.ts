@@ -1,4 +1,5 @@
 import type { TelemetryReport } from '@/lib/telemetry/schema';
+import { RAW_COLUMNS } from '../clickhouse/queries/ingest';
 import type { GeoInfo } from './geo';
 
 /** ms since epoch → the `seconds.millis` text DateTime64(3) parses exactly. */
@@ -13,11 +14,20 @@ export interface RowMeta {
 }
 
 /**
- * One report as a JSONCompactEachRow line in RAW_COLUMNS order, with `\u0001` where received_at goes
- * (the writer fills it at commit time). Flows with the same peerAsn are summed: one flow per remote ASN.
+ * Column order of a serialized row: telemetry_raw's, with received_at moved last, because the writer
+ * learns it only when it takes the batch and appending a field is cheaper than searching for a mark.
  */
-export const RECEIVED_AT_MARK = '"\\u0001"';
+export const ROW_COLUMNS: readonly [string, ...string[]] = [RAW_COLUMNS[0], ...RAW_COLUMNS.slice(1).filter((c) => c !== 'received_at'), 'received_at'];
 
+/** A serialized row completed with its received_at (`dt64` text), ready for the INSERT. */
+export function withReceivedAt(line: string, receivedDt64: string): string {
+  return `${line.slice(0, -1)},"${receivedDt64}"]`;
+}
+
+/**
+ * One report as a JSONCompactEachRow line in ROW_COLUMNS order, without received_at (withReceivedAt adds
+ * it). Flows with the same peerAsn are summed: one flow per remote ASN.
+ */
 export function serializeRow(r: TelemetryReport, meta: RowMeta): string {
   const flowAsn: number[] = [];
   const flowDown: number[] = [];
@@ -41,7 +51,6 @@ export function serializeRow(r: TelemetryReport, meta: RowMeta): string {
   return JSON.stringify([
     r.reportId,
     dt64(r.ts),
-    '\u0001',
     r.intervalMs,
     r.sessionId,
     r.deviceId,

@@ -1,16 +1,16 @@
 import { StoreError } from '../clickhouse/client';
-import { insertRawPrefix, SEEN_REPORT_IDS, SeenRow } from '../clickhouse/queries/ingest';
+import { NEWEST_REPORT_ID, NewestRow, SEEN_REPORT_IDS_UNTIL, SeenRow } from '../clickhouse/queries/ingest';
 import { metrics, onScrape, writerCommitted } from '../observability/metrics';
 import { restoreInProgress, RESTORE_RETRY_AFTER_SEC } from '../store/maintenance';
 import { ingestConfig } from './config';
-import { dt64, RECEIVED_AT_MARK } from './rows';
-import { closeWriterStore, WRITER_SLOTS, writerCommand, writerQuery } from './writer-store';
+import { dt64, ROW_COLUMNS, withReceivedAt } from './rows';
+import { closeWriterStore, WRITER_SLOTS, writerInsert, writerQuery } from './writer-store';
 
 /**
  * The process's single ingestion writer (group commit). Requests hand it pre-serialized rows and wait;
  * it takes everything queued (up to a batch limit), drops report ids already stored in the last 24 h
- * (in-memory cache, then the persistent `ingest_report_ids` index by primary key) or repeated within the
- * batch, inserts the rest with ONE statement into telemetry_raw (whose materialized views fill
+ * (in memory, then the persistent `ingest_report_ids` index by primary key — only for what memory cannot
+ * know, see `lookupUntil`) or repeated within the batch, inserts the rest with ONE statement into telemetry_raw (whose materialized views fill
  * telemetry_flows, ingest_report_ids and every rollup), and only then resolves the requests.
  * Batches are decided one after another, each against committed data only (a request holding an id
  * that an unfinished insert carries waits for it), so two copies of a report in concurrent requests are
@@ -75,6 +75,18 @@ class Writer {
   private readonly recent = new Map<string, number>();
   /** batches committed (for tests and the benchmark) */
   commits = 0;
+  /**
+   * Every id this process committed with a received time after `horizon` is in `recent` (ids leave it
+   * only by eviction, which moves the horizon past them; a failed insert, which may have half-committed,
+   * moves it too). The newest id stored before this writer began is `storedBefore`. So only ids received
+   * up to the later of the two can be in the store and not in memory: the look-up reads just those, and
+   * is skipped when both are older than the 24 h window (a fresh store, or a day after a restart while
+   * memory kept up).
+   */
+  private horizon = 0;
+  private storedBefore: number | undefined;
+  /** where a batch's time goes (ingest:stats prints it; the benchmark reads it) */
+  readonly spans = { batches: 0, rows: 0, lookups: 0, lookupMs: 0, insertMs: 0 };
 
   get pendingRows(): number {
     return this.queuedRows;
@@ -83,7 +95,11 @@ class Writer {
   submit(ids: string[], lines: string[]): Promise<WriteResult> {
     const cfg = ingestConfig();
     if (ids.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
-    if (restoreInProgress()) return Promise.reject(new IngestPausedForRestore('A restore of the store is running; retry after it ends.'));
+    if (restoreInProgress()) {
+      // the tables are being replaced: what memory knows no longer describes them
+      this.forgetCache();
+      return Promise.reject(new IngestPausedForRestore('A restore of the store is running; retry after it ends.'));
+    }
     if (this.queuedRows > 0 && this.queuedRows + ids.length > cfg.SWARMDECK_INGEST_QUEUE_MAX) {
       return Promise.reject(new IngestOverloaded('The ingestion writer is behind; retry shortly.'));
     }
@@ -171,12 +187,18 @@ class Writer {
     const unknown = new Set<string>();
     for (const p of batch) for (const id of p.ids) if (!this.seenRecently(id, now)) unknown.add(id);
     const stored = new Set<string>();
-    const ask = [...unknown];
-    for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
-      const rows = await writerQuery(SEEN_REPORT_IDS, { ids: ask.slice(i, i + LOOKUP_CHUNK) }, SeenRow, slot);
-      for (const r of rows) stored.add(r.report_id);
+    const until = await this.lookupUntil(slot);
+    if (unknown.size > 0 && until >= now - DAY_MS) {
+      const t = performance.now();
+      const ask = [...unknown];
+      for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
+        const rows = await writerQuery(SEEN_REPORT_IDS_UNTIL, { ids: ask.slice(i, i + LOOKUP_CHUNK), until: Math.floor(until / 1000) }, SeenRow, slot);
+        for (const r of rows) stored.add(r.report_id);
+      }
+      this.spans.lookups++;
+      this.spans.lookupMs += performance.now() - t;
     }
-    const received = `"${dt64(now)}"`;
+    const received = dt64(now);
     const taken = new Set<string>();
     const out: string[] = [];
     const results: WriteResult[] = batch.map((p) => {
@@ -189,7 +211,7 @@ class Writer {
           continue;
         }
         taken.add(id);
-        out.push(p.lines[i]!.replace(RECEIVED_AT_MARK, received));
+        out.push(withReceivedAt(p.lines[i]!, received));
         accepted++;
       }
       return { accepted, duplicates };
@@ -204,14 +226,20 @@ class Writer {
       const t0 = performance.now();
       if (out.length > 0) {
         out.push('');
-        await writerCommand(insertRawPrefix(ingestConfig().SWARMDECK_INGEST_INSERT_THREADS) + out.join('\n'), slot);
+        await writerInsert(ROW_COLUMNS, Buffer.from(out.join('\n')), slot, ingestConfig().SWARMDECK_INGEST_INSERT_THREADS);
       }
       for (const id of taken) this.remember(id, now);
       this.commits++;
+      this.spans.batches++;
+      this.spans.rows += rows;
+      this.spans.insertMs += performance.now() - t0;
       const t1 = performance.now();
       writerCommitted(rows, (t1 - t0) / 1000, batch.map((p, i) => ({ ...results[i]!, waitedSeconds: (t1 - p.at) / 1000 })));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
+      // the insert may have reached some tables (and ingest_report_ids) before it failed: let the
+      // look-up cover this batch's received time, so a retry is answered from the store
+      this.horizon = Math.max(this.horizon, now);
       metrics().writerFailures.inc();
       fail(batch, err);
     } finally {
@@ -228,8 +256,9 @@ class Writer {
     if (this.recent.size > CACHE_MAX) {
       const drop = this.recent.size - CACHE_MAX;
       let n = 0;
-      for (const k of this.recent.keys()) {
+      for (const [k, t] of this.recent) {
         if (n++ >= drop) break;
+        this.horizon = Math.max(this.horizon, t);
         this.recent.delete(k);
       }
     }
@@ -238,6 +267,17 @@ class Writer {
   /** Forget the in-memory cache (tests: prove the persistent index alone answers). */
   forgetCache(): void {
     this.recent.clear();
+    this.horizon = Math.max(this.horizon, Date.now());
+  }
+
+  /** Ids received up to this time (ms) may be stored without memory knowing them (see `horizon`). */
+  private async lookupUntil(slot: number): Promise<number> {
+    if (this.storedBefore === undefined) {
+      const [row] = await writerQuery(NEWEST_REPORT_ID, {}, NewestRow, slot);
+      // received_at is kept in whole seconds there: the newest id may have come up to 999 ms later
+      this.storedBefore = row && row.t > 0 ? row.t * 1000 + 999 : 0;
+    }
+    return Math.max(this.storedBefore, this.horizon);
   }
 }
 

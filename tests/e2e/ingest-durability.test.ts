@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -47,6 +49,62 @@ describe('a 200 is durable', () => {
       expect(raw).toEqual({ n: 4000, cdn: 4000 * 7 });
       const [flows] = await query("SELECT count() AS n, 0 AS cdn FROM telemetry_flows WHERE startsWith(report_id, 'kill9-')", {}, N);
       expect(flows!.n).toBe(8000);
+    } finally {
+      await closeStore();
+    }
+  });
+});
+
+async function writerStats(url: string, dataDir: string): Promise<string> {
+  const { token } = JSON.parse(fs.readFileSync(path.join(dataDir, '.swarmdeck-server.json'), 'utf8')) as { token: string };
+  const res = await fetch(`${url}/_admin/cli`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ command: 'ingest:stats', args: { query: 'counts' } }),
+  });
+  expect(res.status).toBe(200);
+  const { lines } = (await res.json()) as { lines: string[] };
+  return lines.find((l) => l.startsWith('writer:')) ?? '';
+}
+
+describe('a 200 from the fastest path is durable', () => {
+  it('keeps reports acknowledged without any store look-up through kill -9; the restarted writer asks the store and finds them', async () => {
+    const env = { SWARMDECK_INGEST_KEY: KEY, SWARMDECK_INGEST_IP_RATE: '0' };
+    const app = await startApp({ env });
+    const stamp = Date.now().toString(36);
+    const batches = Array.from({ length: 3 }, (_, b) =>
+      Array.from({ length: 800 }, (_, i) => exampleReport({ reportId: `fast-${stamp}-${b}-${i}`, bytes: { cdn: 11, p2pDown: 500, p2pUp: 200 } })),
+    );
+    // a fresh store: the writer knows every id from memory, so it decides without reading the index
+    for (const r of await Promise.all(batches.map((b) => post(app.url, b)))) {
+      expect(r).toEqual({ status: 200, body: expect.objectContaining({ accepted: 800, duplicates: 0 }) });
+    }
+    expect(await writerStats(app.url, app.dataDir)).toMatch(/, 0 store look-ups/);
+    await app.kill9();
+
+    const again = await startApp({ env, dataDir: app.dataDir });
+    try {
+      for (const b of batches) {
+        const retry = await post(again.url, b);
+        expect(retry).toEqual({ status: 200, body: expect.objectContaining({ accepted: 0, duplicates: 800 }) });
+      }
+      // memory of the new process is empty: those answers came from the persistent index
+      expect(await writerStats(again.url, again.dataDir)).toMatch(/, [1-9]\d* store look-ups/);
+    } finally {
+      await again.stop();
+    }
+
+    process.env.SWARMDECK_DATA_DIR = app.dataDir;
+    delete process.env.CLICKHOUSE_URL;
+    resetEnvCache();
+    try {
+      const N = z.object({ n: z.coerce.number(), cdn: z.coerce.number() });
+      const [raw] = await query("SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE startsWith(report_id, 'fast-')", {}, N);
+      expect(raw).toEqual({ n: 2400, cdn: 2400 * 11 });
+      const [flows] = await query("SELECT count() AS n, 0 AS cdn FROM telemetry_flows WHERE startsWith(report_id, 'fast-')", {}, N);
+      expect(flows!.n).toBe(2400 * 2);
+      const [ids] = await query("SELECT uniqExact(report_id) AS n, 0 AS cdn FROM ingest_report_ids WHERE startsWith(report_id, 'fast-')", {}, N);
+      expect(ids!.n).toBe(2400);
     } finally {
       await closeStore();
     }

@@ -7,7 +7,7 @@ export const FLOWS_TABLE = 'telemetry_flows';
 export const REPORT_IDS_TABLE = 'ingest_report_ids';
 export const KEYS_TABLE = 'ingest_keys';
 
-/** Column order of one pre-serialized JSONCompactEachRow line (see server/ingest/rows.ts). */
+/** telemetry_raw's columns (server/ingest/rows.ts serializes in this order, received_at moved last). */
 export const RAW_COLUMNS = [
   'report_id',
   'ts',
@@ -47,23 +47,22 @@ export const RAW_COLUMNS = [
   'ingest_key_id',
 ] as const;
 
-/**
- * The INSERT whose data follows inline (pre-serialized rows). received_at is written per row by the
- * writer. Materialized views fill telemetry_flows, ingest_report_ids and the rollups from it.
- */
-export const INSERT_RAW_PREFIX = `INSERT INTO ${RAW_TABLE} (${RAW_COLUMNS.join(', ')}) FORMAT JSONCompactEachRow\n`;
-
-/** The same INSERT limited to `threads` threads (an integer from the validated config), so console queries keep a core. */
-export function insertRawPrefix(threads: number): string {
-  if (!threads) return INSERT_RAW_PREFIX;
-  const n = Math.max(1, Math.trunc(threads));
-  return `INSERT INTO ${RAW_TABLE} (${RAW_COLUMNS.join(', ')}) SETTINGS max_threads = ${n}, max_insert_threads = ${n} FORMAT JSONCompactEachRow\n`;
-}
-
 /** Which of these ids arrived in the last 24 hours (primary-key lookup). */
 export const SEEN_REPORT_IDS = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
 WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR`;
 export const SeenRow = z.object({ report_id: z.string() });
+
+/**
+ * The same look-up limited to ids received up to {until} (unix seconds): the writer knows everything it
+ * committed after that from memory, so the parts written since (pruned by their received_at min/max)
+ * are never read.
+ */
+export const SEEN_REPORT_IDS_UNTIL = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
+WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR AND received_at <= toDateTime({until:UInt32})`;
+
+/** The newest id in the index (unix seconds, 0 when empty): what a writer starting now cannot know from memory. */
+export const NEWEST_REPORT_ID = `SELECT toUInt32(max(received_at)) AS t FROM ${REPORT_IDS_TABLE}`;
+export const NewestRow = z.object({ t: z.coerce.number() });
 
 export const TABLE_TTL = `SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}`;
 export const TableTtlRow = z.object({ name: z.string(), engine_full: z.string() });
