@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { command, dataDir, query, storeMode, StoreError } from '../clickhouse/client';
+import { createClient } from '@clickhouse/client';
+import { command, dataDir, mapError, query, store, storeMode, StoreError } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
 import { registerCommand } from '../cli/commands';
 import { ingestWriter } from '../ingest/writer';
@@ -37,6 +38,27 @@ function sqlString(s: string): string {
 
 function ident(s: string): string {
   return `\`${s.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
+}
+
+/**
+ * BACKUP copies every part of every table: on the console's connection it would hold each dashboard
+ * query behind it (chdb runs one statement at a time per connection), so it gets a connection of its
+ * own on the same data directory, opened after the store (whose first connection gave the engine
+ * backups.allowed_path) and closed when it is done.
+ */
+async function onOwnConnection(sql: string): Promise<void> {
+  const main = await store();
+  const mod = (await import('chdb/connection')) as typeof import('chdb/connection');
+  const client = createClient({
+    connection: mod.createChdbConnection({ path: main.dataDir! }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+  });
+  try {
+    await client.command({ query: sql });
+  } catch (err) {
+    throw mapError(err);
+  } finally {
+    await client.close().catch(() => undefined);
+  }
 }
 
 function requireEmbedded(): void {
@@ -95,7 +117,7 @@ export function createBackup(): Promise<BackupInfo> {
     const started = Date.now();
     try {
       // The folder name is generated here and the directory comes from the environment: no caller's text.
-      await command(`BACKUP DATABASE default TO File(${sqlString(path.join(dir, name))})`);
+      await onOwnConnection(`BACKUP DATABASE default TO File(${sqlString(path.join(dir, name))})`);
     } catch (err) {
       metrics().backupFailures.inc();
       logger().error({ err: (err as Error).message }, 'backup failed');
