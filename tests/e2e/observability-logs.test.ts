@@ -58,11 +58,19 @@ describe('structured logs of a real run', () => {
       expect(rep.status).toBe(200);
       const met = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${SECRETS.SWARMDECK_METRICS_TOKEN}`, ...fwd(CLIENT_V4) } });
       expect(met.status).toBe(200);
+      // the HTTP server counts every request by route template and status
+      const exposition = await met.text();
+      expect(exposition).toMatch(/^swarmdeck_http_requests_total\{[^}]*route="\/api\/v1\/telemetry",method="POST",status="200"[^}]*\} [1-9]/m);
+      expect(exposition).toMatch(/^swarmdeck_http_requests_total\{[^}]*route="\/api\/v1\/telemetry",method="POST",status="401"[^}]*\} [1-9]/m);
+      expect(exposition).not.toContain(CLIENT_V4);
       const page = await fetch(`${app.url}/overview`, { headers: { cookie, ...fwd(CLIENT_V6) } });
       expect(page.status).toBe(200);
       const trpc = await fetch(`${app.url}/api/trpc/store.system`, { headers: { cookie, ...fwd(CLIENT_V4) } });
       expect(trpc.status).toBe(200);
       expect((await fetch(`${app.url}/api/ready`, { headers: fwd(CLIENT_V4) })).status).toBe(200);
+      // A request's line is written when its answer has left the server, which can be just after the
+      // client read it: give the last one a moment before stopping the server.
+      await new Promise((r) => setTimeout(r, 500));
     } finally {
       await app.stop();
     }
