@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Server as TrackerServer } from 'bittorrent-tracker';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +67,14 @@ let consoleUrl = '';
 let closeConsole: () => Promise<void>;
 let fixture: http.Server;
 let fixtureOrigin = '';
-let tracker: InstanceType<typeof TrackerServer>;
+/** The part of bittorrent-tracker's Server used here (the package publishes no types). */
+interface Tracker {
+  listen(port: number, hostname: string, onListening: () => void): void;
+  close(cb: () => void): void;
+  ws: { address(): AddressInfo | string };
+}
+type TrackerCtor = new (opts: { udp: boolean; http: boolean; ws: boolean; stats: boolean }) => Tracker;
+let tracker: Tracker;
 let trackerUrl = '';
 let browser: Browser;
 const cdn = { bytes: 0, responses: 0, inflight: 0, lastEnd: 0 };
@@ -103,7 +109,9 @@ beforeAll(async () => {
   consoleUrl = s.url;
   closeConsole = s.close;
 
-  tracker = new TrackerServer({ udp: false, http: false, ws: true, stats: false });
+  const trackerModule = 'bittorrent-tracker';
+  const { Server } = (await import(trackerModule)) as { Server: TrackerCtor };
+  tracker = new Server({ udp: false, http: false, ws: true, stats: false });
   await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', () => resolve()));
   trackerUrl = `ws://127.0.0.1:${(tracker.ws.address() as AddressInfo).port}`;
 
