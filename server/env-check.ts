@@ -23,7 +23,7 @@ export const FullEnv = z
   });
 
 /** Rules between or inside values that a field schema cannot state (checked even when fields fail). */
-function crossChecks(source: NodeJS.ProcessEnv): string[] {
+function crossChecks(source: Record<string, string | undefined>): string[] {
   const out: string[] = [];
   try {
     parseTrustedProxies(source.TRUSTED_PROXIES ?? '');
@@ -36,7 +36,7 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
 }
 
 /** Parse the whole environment; throws one Error listing every bad variable. */
-export function checkEnvironment(source: NodeJS.ProcessEnv = process.env): void {
+export function checkEnvironment(source: Record<string, string | undefined> = process.env): void {
   const parsed = FullEnv.safeParse(source);
   const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
   lines.push(...crossChecks(source));
