@@ -159,7 +159,7 @@ async function main() {
         baseVersion: tv.version,
         reason: 'benchmark',
       })) as { outcome: string; requestId?: string };
-      if (res.requestId) await trpc(app.url, approverCookie, 'rollouts.approve', { id: res.requestId, comment: 'benchmark' });
+      if (res.requestId) await trpc(app.url, approverCookie, 'rollouts.approve', { id: res.requestId, revision: 1, comment: 'benchmark' });
       console.log('smart_tv enabled at 50% with a 10% holdback');
     } catch (err) {
       console.log(`could not enable smart_tv (${(err as Error).message}); measuring the disabled config`);

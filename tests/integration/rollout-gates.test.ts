@@ -7,7 +7,11 @@ import { insert } from '@/server/clickhouse/client';
 import { rolloutsRouter } from '@/server/api/routers/rollouts';
 import { resetRolloutSettings } from '@/server/rollout/settings';
 import { readSnapshot, resetSnapshot, type Snapshot } from '@/server/rollout/snapshot';
+import { getRequest } from '@/server/rollout/service';
 import { callerAs } from '../helpers/auth';
+
+/** The revision a reviewer has in front of them: approve and edit must name it. */
+const latest = async (id: string) => (await getRequest(id)).revision;
 import { withFreshStore } from '../helpers/store';
 
 withFreshStore({ SWARMDECK_SESSION_SECRET: 'a-session-secret-for-rollout-tests-0123456789' });
@@ -75,11 +79,11 @@ describe('gates', () => {
     const own = await appr.rollouts.propose({ deviceClass: 'desktop', rule: { ...enabled(), salt: 'desktop-v1' }, baseVersion: 0, reason: 'desktop too' });
     expect(own.outcome).toBe('requested');
     if (own.outcome !== 'requested') return;
-    await expect(appr.rollouts.approve({ id: own.requestId })).rejects.toThrow(/cannot approve your own/);
-    expect(await code(op2.rollouts.approve({ id: own.requestId }))).toBe('FORBIDDEN');
-    expect(await code(viewer.rollouts.approve({ id: own.requestId }))).toBe('FORBIDDEN');
+    await expect(appr.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) })).rejects.toThrow(/cannot approve your own/);
+    expect(await code(op2.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) }))).toBe('FORBIDDEN');
+    expect(await code(viewer.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) }))).toBe('FORBIDDEN');
     expectNoRaise(before, await readSnapshot());
-    const ok = await appr2.rollouts.approve({ id: own.requestId, comment: 'looks right' });
+    const ok = await appr2.rollouts.approve({ id: own.requestId, comment: 'looks right', revision: await latest(own.requestId) });
     expect(ok.status).toBe('applied');
     const d = await current('desktop');
     expect(d).toMatchObject({ version: 1, rule: { state: 'enabled', percentage: 10 } });
@@ -103,7 +107,7 @@ describe('gates', () => {
       expect(a2).toMatchObject({ status: 'pending' });
       expect(a2.approvals).toHaveLength(1);
       expectNoRaise(before, await readSnapshot());
-      const a3 = await appr.rollouts.approve({ id: req!.id });
+      const a3 = await appr.rollouts.approve({ id: req!.id, revision: await latest(req!.id) });
       expect(a3.status).toBe('applied');
       expect(await current()).toMatchObject({ version: 1, rule: { percentage: 20 } });
       const audits = await listAudit({ action: 'rollout.change_request_edited' });
@@ -123,7 +127,7 @@ describe('gates', () => {
     const low = await op2.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 20, maxPeers: 6 }), baseVersion: v, reason: 'fewer peers' });
     expect(low.outcome).toBe('applied');
     const before = await readSnapshot();
-    await expect(appr.rollouts.approve({ id: up.requestId })).rejects.toThrow(/Stale base: .*version 1.*now at version 2.*rebase/);
+    await expect(appr.rollouts.approve({ id: up.requestId, revision: await latest(up.requestId) })).rejects.toThrow(/Stale base: .*version 1.*now at version 2.*rebase/);
     expectNoRaise(before, await readSnapshot());
     // Proposing on the old version is refused too.
     await expect(op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 5 }), baseVersion: v, reason: 'old view' })).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -137,8 +141,8 @@ describe('gates', () => {
     const now = await current();
     expect(now.version).toBe(v + 2);
     // Rebase the request onto the current version, then approval applies it.
-    await op.rollouts.edit({ id: up.requestId, rule: enabled({ percentage: 30, maxPeers: 6 }), baseVersion: now.version, reason: 'rebased' });
-    expect((await appr.rollouts.approve({ id: up.requestId })).status).toBe('applied');
+    await op.rollouts.edit({ id: up.requestId, rule: enabled({ percentage: 30, maxPeers: 6 }), baseVersion: now.version, reason: 'rebased', revision: await latest(up.requestId) });
+    expect((await appr.rollouts.approve({ id: up.requestId, revision: await latest(up.requestId) })).status).toBe('applied');
     expect(await current()).toMatchObject({ version: v + 3, rule: { percentage: 30 } });
   });
 
@@ -164,8 +168,8 @@ describe('gates', () => {
     expect(await code(op.rollouts.reject({ id: r1.requestId, comment: 'nope' }))).toBe('FORBIDDEN');
     expect((await appr.rollouts.reject({ id: r1.requestId, comment: 'too fast' })).status).toBe('rejected');
     expect((await op2.rollouts.cancel({ id: r2.requestId, reason: 'not now' })).status).toBe('voided');
-    expect(await code(appr.rollouts.approve({ id: r1.requestId }))).toBe('CONFLICT');
-    expect(await code(appr.rollouts.approve({ id: r2.requestId }))).toBe('CONFLICT');
+    expect(await code(appr.rollouts.approve({ id: r1.requestId, revision: await latest(r1.requestId) }))).toBe('CONFLICT');
+    expect(await code(appr.rollouts.approve({ id: r2.requestId, revision: await latest(r2.requestId) }))).toBe('CONFLICT');
     expectNoRaise(before, await readSnapshot());
     expect((await listAudit({ action: 'rollout.change_request_rejected' }))[0]).toMatchObject({ reason: 'too fast' });
   });
@@ -182,7 +186,7 @@ describe('gates', () => {
     const u = await op.rollouts.unkill({ deviceClass: 'smart_tv', reason: 'incident over' });
     expectNoRaise(before, await readSnapshot());
     expect((await current()).killed).toBe(true);
-    expect((await appr.rollouts.approve({ id: u.requestId })).status).toBe('applied');
+    expect((await appr.rollouts.approve({ id: u.requestId, revision: await latest(u.requestId) })).status).toBe('applied');
     expect((await current()).killed).toBe(false);
     // Global kill: every class off at once; lifting needs approval too.
     await op.rollouts.kill({ deviceClass: '*', reason: 'global incident' });
@@ -190,7 +194,7 @@ describe('gates', () => {
     expect(g.global.killed).toBe(true);
     const gu = await op.rollouts.unkill({ deviceClass: '*', reason: 'global incident over' });
     expect((await readSnapshot()).global.killed).toBe(true);
-    await appr.rollouts.approve({ id: gu.requestId });
+    await appr.rollouts.approve({ id: gu.requestId, revision: await latest(gu.requestId) });
     expect((await readSnapshot()).global.killed).toBe(false);
     const kills = await listAudit({ action: 'rollout.killed' });
     expect(kills.map((a) => a.reason)).toEqual(['global incident', 'incident 42']);
@@ -250,7 +254,7 @@ describe('gates', () => {
       await new Promise((res) => setTimeout(res, 500));
       const list = await viewer.rollouts.requests({});
       expect(list.find((x) => x.id === r.requestId)!.status).toBe('expired');
-      expect(await code(appr.rollouts.approve({ id: r.requestId }))).toBe('CONFLICT');
+      expect(await code(appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) }))).toBe('CONFLICT');
       expect((await current('mobile')).rule.state).toBe('disabled');
       expect((await listAudit({ action: 'rollout.change_request_expired' }))[0]).toMatchObject({ actor_kind: 'system' });
     } finally {
@@ -263,9 +267,9 @@ describe('gates', () => {
     const d = await current('desktop');
     const r = await op.rollouts.propose({ deviceClass: 'desktop', rule: { ...d.rule, percentage: d.rule.percentage + 1 }, baseVersion: d.version, reason: 'one more percent' });
     if (r.outcome !== 'requested') throw new Error('expected a request');
-    const edited = await appr2.rollouts.edit({ id: r.requestId, rule: { ...d.rule, percentage: 100 }, baseVersion: d.version, reason: 'all of it' });
+    const edited = await appr2.rollouts.edit({ id: r.requestId, rule: { ...d.rule, percentage: 100 }, baseVersion: d.version, reason: 'all of it', revision: await latest(r.requestId) });
     expect(edited.editors.map((e) => e.id)).toHaveLength(1);
-    await expect(appr2.rollouts.approve({ id: r.requestId })).rejects.toThrow(/You edited this change request/);
+    await expect(appr2.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) })).rejects.toThrow(/You edited this change request/);
     expect((await current('desktop')).rule.percentage).toBe(d.rule.percentage);
     await appr.rollouts.reject({ id: r.requestId, comment: 'too much' });
   });
@@ -277,9 +281,9 @@ describe('gates', () => {
     if (r.outcome !== 'requested') throw new Error('expected a request');
     await admin.rollouts.setCapabilities({ deviceClass: 'mobile', capabilities: { mayUpload: false, maxUploadCapKbps: 0, maxPeers: 8 }, reason: 'battery drain' });
     const fresh = await current('mobile');
-    await expect(op.rollouts.edit({ id: r.requestId, baseVersion: fresh.version, reason: 'rebased' })).rejects.toThrow(/mobile may not upload/);
+    await expect(op.rollouts.edit({ id: r.requestId, baseVersion: fresh.version, reason: 'rebased', revision: await latest(r.requestId) })).rejects.toThrow(/mobile may not upload/);
     // Rebasing refuses the over-asking rule; an approval of the stale request is refused too.
-    expect(await code(appr.rollouts.approve({ id: r.requestId }))).toBe('CONFLICT');
+    expect(await code(appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) }))).toBe('CONFLICT');
     const approvals = await listAudit({ action: 'rollout.change_request_approved', targetId: r.requestId });
     expect(approvals).toEqual([]);
     expect((await current('mobile')).rule.mode).toBe('download');
@@ -300,5 +304,28 @@ describe('gates', () => {
       .map(([k]) => k)
       .sort();
     expect(mutations).toEqual([...tested].sort());
+  });
+});
+
+const exposure = (r: RolloutRule) => (r.state === 'enabled' ? r.percentage : 0);
+
+describe('reviewed revision', () => {
+  it('approve and edit without the revision the caller reviewed are refused with BAD_REQUEST naming it', async () => {
+    const op = (await callerAs('operator')).caller;
+    const appr = (await callerAs('approver')).caller;
+    // Whatever earlier tests left, one more percent of the class with the least exposure is a raise.
+    const snap = await readSnapshot();
+    const cls = DEVICE_CLASSES.filter((c) => !snap.classes[c].killed).sort((a, b) => exposure(snap.classes[a].rule) - exposure(snap.classes[b].rule))[0]!;
+    const now = snap.classes[cls];
+    const rule = now.rule.state === 'enabled' ? { ...now.rule, percentage: now.rule.percentage + 1 } : { ...now.rule, state: 'enabled' as const, percentage: 1 };
+    const r = await op.rollouts.propose({ deviceClass: cls, rule, baseVersion: now.version, reason: 'one percent more' });
+    if (r.outcome !== 'requested') throw new Error('raising exposure must open a change request');
+    // @ts-expect-error the revision is required
+    const missing = await appr.rollouts.approve({ id: r.requestId }).then(() => null, (e: TRPCError) => e);
+    expect(missing?.code).toBe('BAD_REQUEST');
+    expect(missing?.message).toContain('revision');
+    // @ts-expect-error the revision is required
+    expect(await code(op.rollouts.edit({ id: r.requestId, baseVersion: now.version, reason: 'again' }))).toBe('BAD_REQUEST');
+    expect((await appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) })).status).toBe('applied');
   });
 });

@@ -8,7 +8,11 @@ import { evaluatePlans, getPlan } from '@/server/rollout/plans';
 import { resetRolloutSettings } from '@/server/rollout/settings';
 import { readSnapshot, resetSnapshot } from '@/server/rollout/snapshot';
 import { notifyIdle } from '@/server/notify/service';
+import { getRequest } from '@/server/rollout/service';
 import { callerAs } from '../helpers/auth';
+
+/** The revision a reviewer has in front of them: approve and edit must name it. */
+const latest = async (id: string) => (await getRequest(id)).revision;
 import { withFreshStore } from '../helpers/store';
 
 withFreshStore({ SWARMDECK_SESSION_SECRET: 'a-session-secret-for-rollout-plan-tests-0123' });
@@ -114,8 +118,8 @@ describe('guarded rollout plans', () => {
     expect(req).toMatchObject({ kind: 'plan', deviceClass: 'smart_tv' });
     expect(req.rule).toMatchObject({ percentage: 60, holdbackPercentage: 20, state: 'enabled' });
     expect(await code(op.rolloutPlans.create({ plan: plan(), reason: 'again' }))).toMatch(/^CONFLICT: smart_tv already has an open plan/);
-    expect(await code(op.rollouts.approve({ id: req.id }))).toMatch(/^FORBIDDEN/);
-    await appr.rollouts.approve({ id: req.id });
+    expect(await code(op.rollouts.approve({ id: req.id, revision: await latest(req.id) }))).toMatch(/^FORBIDDEN/);
+    await appr.rollouts.approve({ id: req.id, revision: await latest(req.id) });
     const tv = (await readSnapshot()).classes.smart_tv;
     expect(tv.rule).toMatchObject({ state: 'enabled', percentage: 20, holdbackPercentage: 20, mode: 'download' });
     expect((await getPlan(planId)).status).toBe('running');
@@ -177,8 +181,8 @@ describe('guarded rollout plans', () => {
     expect(await evaluatePlans(Date.now() + 600_000)).toEqual([]);
     const resumed = await op.rolloutPlans.resume({ id: planId, reason: 'false alarm? look again' });
     expect(resumed.status).toBe('pending_approval');
-    expect(await code(op.rollouts.approve({ id: resumed.requestId }))).toMatch(/^FORBIDDEN/);
-    await appr2.rollouts.approve({ id: resumed.requestId });
+    expect(await code(op.rollouts.approve({ id: resumed.requestId, revision: await latest(resumed.requestId) }))).toMatch(/^FORBIDDEN/);
+    await appr2.rollouts.approve({ id: resumed.requestId, revision: await latest(resumed.requestId) });
     expect((await getPlan(planId)).status).toBe('running');
     expect((await readSnapshot()).classes.smart_tv.rule.percentage).toBe(40);
   });
@@ -193,7 +197,7 @@ describe('guarded rollout plans', () => {
     const edited = await op.rolloutPlans.edit({ id: planId, plan: plan({ stages: [...plan().stages, { percentage: 80, minDurationMinutes: 1, minDevicesPerCohort: 100 }] }), reason: 'go to 80' });
     expect(edited).toMatchObject({ status: 'pending_approval', stageIndex: 1 });
     expect((await readSnapshot()).classes.smart_tv.rule.percentage).toBe(40);
-    await appr.rollouts.approve({ id: edited.requestId });
+    await appr.rollouts.approve({ id: edited.requestId, revision: await latest(edited.requestId) });
     expect((await getPlan(planId)).plan.stages.at(-1)!.percentage).toBe(80);
   });
 
@@ -204,7 +208,7 @@ describe('guarded rollout plans', () => {
     expect((await readSnapshot()).classes.smart_tv.rule.percentage).toBe(20);
     expect((await getPlan(planId)).status).toBe('rolled_back');
     const r = await op.rolloutPlans.resume({ id: planId, reason: 'tickets were unrelated' });
-    await appr.rollouts.approve({ id: r.requestId });
+    await appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) });
     expect((await getPlan(planId)).status).toBe('running');
   });
 
@@ -213,7 +217,7 @@ describe('guarded rollout plans', () => {
     await op.rollouts.kill({ deviceClass: 'smart_tv', reason: 'incident 7' });
     expect((await getPlan(planId)).status).toBe('stopped');
     const u = await op.rollouts.unkill({ deviceClass: 'smart_tv', reason: 'incident over' });
-    await appr.rollouts.approve({ id: u.requestId });
+    await appr.rollouts.approve({ id: u.requestId, revision: await latest(u.requestId) });
     expect((await readSnapshot()).classes.smart_tv.killed).toBe(false);
     expect((await getPlan(planId)).status).toBe('stopped');
     expect(await evaluatePlans(Date.now() + 600_000)).toEqual([]);

@@ -42,6 +42,12 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The revision of the change request the caller reviewed: approving or editing without naming it could
+ * approve a version changed by someone else since (the service refuses a mismatch with CONFLICT).
+ */
+const ReviewedRevision = z.number({ error: 'Name the revision you reviewed (revision: number).' }).int().min(1);
+
 const Reason = z.string().trim().min(3, 'A reason is required (at least 3 characters).').max(2000);
 
 export const rolloutsRouter = createTRPCRouter({
@@ -97,7 +103,7 @@ export const rolloutsRouter = createTRPCRouter({
 
   /** Edit or rebase a pending request (voids its approvals). */
   edit: permissionProcedure('rollouts:propose')
-    .input(z.object({ id: z.string().min(1).max(64), revision: z.number().int().min(1).optional(), rule: RolloutRule.optional(), baseVersion: z.number().int().min(0), reason: Reason }))
+    .input(z.object({ id: z.string().min(1).max(64), revision: ReviewedRevision, rule: RolloutRule.optional(), baseVersion: z.number().int().min(0), reason: Reason }))
     .mutation(({ ctx, input }) => mapped(() => editRequest({ actor: actor(ctx.user), ...input }))),
 
   cancel: permissionProcedure('rollouts:propose')
@@ -105,7 +111,7 @@ export const rolloutsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => mapped(() => cancelRequest({ actor: actor(ctx.user), ...input }))),
 
   approve: permissionProcedure('rollouts:approve')
-    .input(z.object({ id: z.string().min(1).max(64), revision: z.number().int().min(1).optional(), comment: z.string().max(2000).default('') }))
+    .input(z.object({ id: z.string().min(1).max(64), revision: ReviewedRevision, comment: z.string().max(2000).default('') }))
     .mutation(({ ctx, input }) => mapped(() => approveRequest({ actor: actor(ctx.user), ...input }))),
 
   reject: permissionProcedure('rollouts:approve')
