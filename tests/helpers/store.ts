@@ -20,6 +20,8 @@ export function withFreshStore(extraEnv: Record<string, string> = {}): { dir: st
   afterAll(async () => {
     await closeStore();
     fs.rmSync(state.dir, { recursive: true, force: true });
+    // backups made by a test (store.backupNow, npm run backup) go beside the data directory by default
+    fs.rmSync(`${state.dir}-backups`, { recursive: true, force: true });
   });
   return state;
 }
