@@ -32,7 +32,7 @@ interface Entry {
 
 const KEY = Symbol.for('swarmdeck.signInLimits');
 const holder = globalThis as unknown as { [KEY]?: { entries: Map<string, Entry>; next: number } };
-const state = (holder[KEY] ??= { entries: new Map(), next: 1 });
+const state = (holder[KEY] ??= { entries: new Map<string, Entry>(), next: 1 });
 const entries = state.entries;
 
 /** Milliseconds until the key may try again (0 when it may try now). */
