@@ -207,6 +207,8 @@ export class Transport {
     this.persist();
     this.expire();
     const batch: Entry[] = [];
+    // The browser's budget covers every keepalive body still in flight (hidden, then pagehide: two calls).
+    budget -= this.keepaliveInFlight;
     let size = '{"reports":[]}'.length;
     for (const e of this.queue) {
       if (e.inFlight) continue;
@@ -218,17 +220,22 @@ export class Transport {
     if (!batch.length) return;
     for (const e of batch) e.inFlight = true;
     this.s.keepaliveRequests++;
+    this.keepaliveInFlight += size;
+    const done = () => {
+      for (const e of batch) e.inFlight = false;
+      this.keepaliveInFlight -= size;
+    };
     void this.send(batch, true).then(
       (outcome) => {
-        for (const e of batch) e.inFlight = false;
+        done();
         if (outcome === 'retry') this.scheduleRetry();
         this.persist();
       },
-      () => {
-        for (const e of batch) e.inFlight = false;
-      },
+      done,
     );
   }
+
+  private keepaliveInFlight = 0;
 
   /** Sends everything queued (unless backing off, or `force`). Resolves when the queue is empty or a retry is pending. */
   flush(opts: { force?: boolean } = {}): Promise<void> {
