@@ -1,6 +1,6 @@
 import { audit } from '../audit/log';
 import { env } from '../env';
-import { onStartup } from '../startup';
+import type { StartupTask } from '../startup';
 import { OidcExtraEnv, oidcConfigured, parseRoleMap } from './oidc-config';
 import { generatePassword, hashPassword, warmPasswordDummy } from './passwords';
 import { countUsers, createUser } from './users';
@@ -46,11 +46,12 @@ export function checkOidc(log: (line: string) => void): void {
   if (map.size === 0 && !extra.OIDC_DEFAULT_ROLE) log('warning: OIDC_ROLE_MAP is empty and OIDC_DEFAULT_ROLE unset — nobody can sign in with single sign-on');
 }
 
-onStartup({
+/** This area's start-up task; server/startup.ts lists every task in order. */
+export const authStartup: StartupTask = {
   name: 'auth',
   run: async (log) => {
     checkOidc(log);
     await ensureFirstAdmin(log);
     await warmPasswordDummy();
   },
-});
+};

@@ -7,7 +7,7 @@ import { insert } from '../clickhouse/client';
 import { createPlan, listPlans } from '../rollout/plans';
 import { approveRequest, proposeChange, type Actor } from '../rollout/service';
 import { readSnapshot } from '../rollout/snapshot';
-import { onStartup } from '../startup';
+import type { StartupTask } from '../startup';
 import { evaluate } from '@/lib/rollout/evaluate';
 import type { PlanInput } from '@/lib/rollout/plan';
 import { seededRandom } from '@/lib/rollout/stats';
@@ -140,7 +140,8 @@ export async function feedDemoPlanFleet(now = Date.now()): Promise<number> {
   return rows.length;
 }
 
-onStartup({
+/** This area's start-up task; server/startup.ts lists every task in order. */
+export const demoStartup: StartupTask = {
   name: 'demo',
   run: async (log) => {
     await seedDemoRollouts(log);
@@ -153,4 +154,4 @@ onStartup({
     timer.unref();
     void feedDemoPlanFleet().catch(() => undefined);
   },
-});
+};

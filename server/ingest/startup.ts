@@ -1,7 +1,7 @@
 import { command, query } from '../clickhouse/client';
 import { FLOWS_TABLE, RAW_TABLE, TABLE_TTL, TableTtlRow } from '../clickhouse/queries/ingest';
 import { env } from '../env';
-import { onStartup } from '../startup';
+import type { StartupTask } from '../startup';
 import { geoDb } from './geo';
 import './cli';
 
@@ -21,7 +21,8 @@ export async function applyRawTtl(log: (line: string) => void = () => {}): Promi
   }
 }
 
-onStartup({
+/** This area's start-up task; server/startup.ts lists every task in order. */
+export const ingestStartup: StartupTask = {
   name: 'ingestion',
   run: async (log) => {
     await applyRawTtl(log);
@@ -29,4 +30,4 @@ onStartup({
     geoDb();
     log(`IP database loaded in ${Date.now() - t} ms`);
   },
-});
+};

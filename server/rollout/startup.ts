@@ -1,4 +1,4 @@
-import { onStartup } from '../startup';
+import type { StartupTask } from '../startup';
 import './cli';
 import { evaluatePlans } from './plans';
 import { expireRequests } from './service';
@@ -10,7 +10,8 @@ import { currentSnapshot } from './snapshot';
  * start polling for other processes' writes, and run request expiry and the guarded-rollout evaluator
  * (every running plan: guardrails, then advance / hold / roll back) periodically.
  */
-onStartup({
+/** This area's start-up task; server/startup.ts lists every task in order. */
+export const rolloutStartup: StartupTask = {
   name: 'rollouts',
   run: async (log) => {
     const snap = await currentSnapshot();
@@ -37,4 +38,4 @@ onStartup({
       log(`rollout plans evaluated every ${every} s`);
     }
   },
-});
+};
