@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Role } from '@/lib/auth/permissions';
 import { audit } from '../audit/log';
-import { registerCommand } from '../cli/commands';
+import { defineCommand } from '../cli/commands';
 import { CliUsageError } from '../cli/commands';
 import { createApiToken } from './api-tokens';
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
@@ -9,7 +9,7 @@ import { createUser, Email, UserError } from './users';
 
 const CLI_ACTOR = { kind: 'system' as const, id: 'cli', email: '' };
 
-registerCommand('user:add', {
+export const userAddCommand = defineCommand({
   description: 'create a console user: --email <e> --role viewer|operator|approver|admin [--password <p>] [--name <n>] (prints a generated password once if none is given)',
   args: z.object({
     email: Email,
@@ -33,7 +33,7 @@ registerCommand('user:add', {
   },
 });
 
-registerCommand('token:add', {
+export const tokenAddCommand = defineCommand({
   description: 'create an API token: --scope reports --name <n> [--expires-days <d>] (prints the token once)',
   args: z.object({
     scope: z.enum(['reports']),

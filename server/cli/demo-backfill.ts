@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseReport, type TelemetryReport } from '../../lib/telemetry/schema';
 import { migrate } from '../clickhouse/migrate';
 import { query } from '../clickhouse/client';
-import { registerCommand } from './commands';
+import { defineCommand } from './commands';
 import { lookupIp } from '../ingest/geo';
 import { ingestReports } from '../ingest/ingest';
 import { runBackfill } from '../../sim/backfill';
@@ -17,7 +17,7 @@ function bar(fraction: number, width = 30): string {
   return `[${'#'.repeat(n)}${'-'.repeat(width - n)}] ${(fraction * 100).toFixed(0).padStart(3)} %`;
 }
 
-registerCommand('demo:backfill', {
+export const demoBackfillCommand = defineCommand({
   description: 'fill the last --days N (default 7) with simulated fleet data through the ingestion pipeline (validation, enrichment, writer; no HTTP)',
   args: z
     .object({
@@ -90,7 +90,7 @@ const Totals = z.object({
   newest: z.coerce.number(),
 });
 
-registerCommand('sim:totals', {
+export const simTotalsCommand = defineCommand({
   description: 'stored telemetry totals as one JSON line (reports, distinct sessions, bytes per source, newest ts): what the simulator tally is compared with',
   args: z.object({ since: z.coerce.number().int().min(0).default(0) }).loose(),
   async run({ since }) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { query } from '../clickhouse/client';
-import { registerCommand } from '../cli/commands';
+import { defineCommand } from '../cli/commands';
 import { ingestWriter } from './writer';
 
 /**
@@ -11,7 +11,7 @@ export const OFFLOAD_LAST_HOUR = `SELECT toStartOfMinute(ts) AS minute,
   sum(bytes_p2p_down) / greatest(sum(bytes_p2p_down) + sum(bytes_cdn), 1) AS offload
 FROM telemetry_raw WHERE ts >= now() - INTERVAL 1 HOUR GROUP BY minute ORDER BY minute`;
 
-registerCommand('ingest:stats', {
+export const ingestStatsCommand = defineCommand({
   description: 'row counts of telemetry_raw / telemetry_flows / ingest_report_ids and the last hour of offload',
   args: z.object({ query: z.enum(['counts', 'offload']).default('counts') }).loose(),
   async run(args) {

@@ -3,7 +3,6 @@ import { FLOWS_TABLE, RAW_TABLE, TABLE_TTL, TableTtlRow } from '../clickhouse/qu
 import { env } from '../env';
 import type { StartupTask } from '../startup';
 import { geoDb } from './geo';
-import './cli';
 
 /**
  * The raw tables' TTL comes from SWARMDECK_RAW_TTL_DAYS (default 35) and is applied at every start,

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { DEVICE_CLASSES } from '@/lib/rollout/rule';
-import { CliUsageError, registerCommand } from '../cli/commands';
+import { CliUsageError, defineCommand } from '../cli/commands';
 import { RolloutError, Target, kill } from './service';
 import { readSnapshot } from './snapshot';
 
 /** Emergency tools for when the console is unreachable: status and the kill switch (lifting one stays a reviewed request). */
 
-registerCommand('rollout:status', {
+export const rolloutStatusCommand = defineCommand({
   description: 'print every device class: state, mode, %, holdback, kill switch, config version',
   args: z.object({}).loose(),
   async run() {
@@ -21,7 +21,7 @@ registerCommand('rollout:status', {
   },
 });
 
-registerCommand('rollout:kill', {
+export const rolloutKillCommand = defineCommand({
   description: 'engage a kill switch at once: --class <device class | *> --reason <why> (lifting it needs an approved request in the console)',
   args: z.object({ class: Target, reason: z.string().trim().min(3, 'a reason is required') }),
   async run(args) {

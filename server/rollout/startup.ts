@@ -1,5 +1,4 @@
 import type { StartupTask } from '../startup';
-import './cli';
 import { evaluatePlans } from './plans';
 import { expireRequests } from './service';
 import { rolloutSettings } from './settings';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createClient } from '@clickhouse/client';
 import { command, dataDir, mapError, query, store, storeMode, StoreError } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
-import { registerCommand } from '../cli/commands';
+import { defineCommand } from '../cli/commands';
 import { ingestWriter } from '../ingest/writer';
 import { observabilityConfig } from '../observability/config';
 import { logger } from '../observability/logger';
@@ -215,7 +215,7 @@ export function stopBackupSchedule(): void {
 
 const flag = z.union([z.literal(true), z.enum(['true', '1'])]).optional();
 
-registerCommand('backup', {
+export const backupCommand = defineCommand({
   description: 'back up the embedded store (online) into SWARMDECK_BACKUP_DIR; --list shows the backups, --keep N deletes older ones',
   args: z.object({ list: flag, keep: z.coerce.number().int().min(1).optional() }).loose(),
   async run(args) {
@@ -230,7 +230,7 @@ registerCommand('backup', {
   },
 });
 
-registerCommand('restore', {
+export const restoreCommand = defineCommand({
   description: 'replace every table with a backup: --name swarmdeck-… (or --latest); data written after it is lost',
   args: z.object({ name: z.string().optional(), latest: flag }).loose(),
   async run(args) {
