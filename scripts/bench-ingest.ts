@@ -362,7 +362,9 @@ async function main() {
       await post(again.url, take());
       stored = await fullLoad(again.url, take);
       const peak = again.peakMiB();
+      const writer = (await adminStats(again.url, dataDir, 'counts')).find((l) => l.startsWith('writer:'));
       log(`API with ${n0(STORED)} reports stored: ${n0(stored.rate)} reports/s, ack p50 ${pct(stored.lat, 50).toFixed(0)} ms, p99 ${pct(stored.lat, 99).toFixed(0)} ms, non-200: ${stored.errors}; peak memory ${peak.toFixed(0)} MiB`);
+      log(`  ${writer ?? ''}`);
       log(`stored / empty = ${(stored.rate / empty.rate).toFixed(2)}`);
     } finally {
       await again.stop();
@@ -376,7 +378,9 @@ async function main() {
 
 /** Self time of the profiled server by function and by file (where the main thread's time goes). */
 function summarizeProfile(dir: string) {
-  const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))
+    // the main thread's profile is the largest (tsx's loader thread writes one too)
+    .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
   if (!file) return log(`no .cpuprofile in ${dir}`);
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -387,10 +391,13 @@ function summarizeProfile(dir: string) {
   const fn = new Map<string, number>();
   const byFile = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   prof.samples.forEach((id, i) => {
     const dt = prof.timeDeltas[i] ?? 0;
-    total += dt;
     const cf = byId.get(id)!;
+    // idle = the main thread waiting (on the engine's threads, the network): shown apart
+    if (cf.functionName === '(idle)') return void (idle += dt);
+    total += dt;
     const where = cf.url.replace(/^file:\/\//, '').replace(root + '/', '') || '(native)';
     const k = `${cf.functionName || '(anonymous)'}  ${where}:${cf.lineNumber + 1}`;
     fn.set(k, (fn.get(k) ?? 0) + dt);
@@ -399,7 +406,7 @@ function summarizeProfile(dir: string) {
   });
   const top = (m: Map<string, number>, n: number) =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
-  log(`\nCPU profile of the first server (${file}, ${(total / 1e6).toFixed(1)} s of main-thread samples): self time by file`);
+  log(`\nCPU profile of the first server's main thread (${file}): busy ${(total / 1e6).toFixed(1)} s, idle ${(idle / 1e6).toFixed(1)} s; busy self time by file`);
   for (const l of top(byFile, 15)) log(l);
   log('by function:');
   for (const l of top(fn, 20)) log(l);

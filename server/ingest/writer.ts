@@ -46,7 +46,6 @@ const CACHE_MAX = 1_000_000;
 const LOOKUP_CHUNK = 5_000;
 /** inserts in flight at once: the next batch is checked and parsed while the previous one commits */
 const MAX_ACTIVE = WRITER_SLOTS;
-const MIN_SECOND_BATCH = 5_000;
 
 interface Prepared {
   slot: number;
@@ -136,8 +135,10 @@ class Writer {
     this.draining = true;
     try {
       while (this.queue.length > 0 && this.active < MAX_ACTIVE) {
-        // a second insert only for a batch worth it: small ones wait and grow while the first commits
-        if (this.active > 0 && this.queuedRows < MIN_SECOND_BATCH) break;
+        // A second insert only for a real backlog. Each insert pays ≈ 0.45 s here for the parts of its ~20
+        // target tables whatever its size (measured: 3k-row inserts 5k rows/s, 30k-row ones 24k rows/s),
+        // so rows that wait for the running insert and go in one larger one beat two small inserts.
+        if (this.active > 0 && this.queuedRows < 2 * ingestConfig().SWARMDECK_INGEST_FLUSH_ROWS) break;
         const batch = this.takeBatch();
         if (batch.length === 0) break;
         this.active++;
