@@ -8,7 +8,9 @@ const config: Config = {
     './lib/**/*.{ts,tsx}',
     './node_modules/@tremor/**/*.{js,ts,jsx,tsx}',
   ],
-  darkMode: 'class',
+  // Dark when the user picked it (html.dark), or when the system prefers it and the user has not picked
+  // light (html.light): the first paint is right with no script, whatever the server knows.
+  darkMode: ['variant', ['@media (prefers-color-scheme: dark) { &:not(.light *) }', '&:is(.dark *)']],
   theme: {
     transparent: 'transparent',
     current: 'currentColor',

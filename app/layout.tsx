@@ -8,10 +8,12 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  // The theme lives in a cookie so the server renders the right class: no inline script, no flash.
-  const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';
+  // A picked theme lives in a cookie so the server renders its class; with none, CSS follows
+  // prefers-color-scheme (see darkMode in tailwind.config.ts): no inline script, no flash.
+  const picked = (await cookies()).get('theme')?.value;
+  const theme = picked === 'dark' || picked === 'light' ? picked : undefined;
   return (
-    <html lang="en" className={theme}>
+    <html lang="en" className={theme} style={{ colorScheme: theme ?? 'light dark' }}>
       <body className="min-h-screen bg-tremor-background-muted text-tremor-content-emphasis antialiased dark:bg-dark-tremor-background-muted dark:text-dark-tremor-content-emphasis">
         {children}
       </body>

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
-import { filtersFromSearchParams, filtersToSearchParams, type FilterKey, type Filters } from './filters';
+import { filtersFromSearchParams, filtersToSearchParams, listFromSearchParams, type FilterKey, type Filters } from './filters';
 import { rangeFromSearchParams, rangeToSearchParams, type TimeRangeInput } from './time-range';
 
 /** The view's time range and filters, read from and written to the URL so a view can be shared. */
@@ -37,4 +37,33 @@ export function useViewParams() {
     [push, key],
   );
   return { range, filters, setRange, setFilters, setFilter };
+}
+
+/** A server-paged list's sort, page and search in the URL (see listFromSearchParams). */
+export function useListParams<S extends string>(sorts: readonly S[], defaultSort: S) {
+  const sp = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const key = sp.toString();
+  const list = useMemo(() => listFromSearchParams(new URLSearchParams(key), sorts, defaultSort), [key, sorts, defaultSort]);
+  const update = useCallback(
+    (changes: Record<string, string | undefined>) => {
+      const next = new URLSearchParams(key);
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined || v === '') next.delete(k);
+        else next.set(k, v);
+      }
+      const qs = next.toString();
+      router.push(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+    },
+    [router, pathname, key],
+  );
+  return {
+    ...list,
+    page: list.offset / list.limit + 1,
+    // A new sort or search starts again at the first page.
+    setSort: (sort: S, desc: boolean) => update({ sort, dir: desc ? undefined : 'asc', page: undefined }),
+    setSearch: (q: string) => update({ q: q.trim() || undefined, page: undefined }),
+    setPage: (page: number) => update({ page: page > 1 ? String(page) : undefined }),
+  };
 }

@@ -16,7 +16,8 @@ import { serverCaller } from '../_trpc/server';
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
-  const theme = (await cookies()).get('theme')?.value === 'dark' ? 'dark' : 'light';
+  const picked = (await cookies()).get('theme')?.value;
+  const theme = picked === 'dark' || picked === 'light' ? picked : 'system';
   const caller = await serverCaller();
   const me = await caller.auth.me();
   const path = (await headers()).get(PATH_HEADER);

@@ -31,9 +31,10 @@ export function KpiTile({
   return (
     <Card data-testid={testId} decoration="top" decorationColor={color}>
       <Text>{title}</Text>
-      <Flex justifyContent="between" alignItems="end" className="mt-1 gap-2">
-        <div data-testid={testId ? `${testId}-value` : undefined}>
-          <Metric>{FORMAT[unit](value)}</Metric>
+      {/* The badge wraps below a long figure rather than squeezing it: a value and its unit stay on one line. */}
+      <Flex justifyContent="between" alignItems="end" className="mt-1 flex-wrap gap-2">
+        <div data-testid={testId ? `${testId}-value` : undefined} data-figure className="min-w-0">
+          <Metric className="whitespace-nowrap">{FORMAT[unit](value)}</Metric>
         </div>
         <BadgeDelta deltaType={deltaType} title="change vs the previous period of the same length">
           {change === null ? '—' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`}
@@ -41,7 +42,9 @@ export function KpiTile({
       </Flex>
       {detail && <div className="mt-1 text-tremor-default text-tremor-content dark:text-dark-tremor-content">{detail}</div>}
       <SparkAreaChart data={spark.map((p) => ({ t: p.t, v: p.v ?? 0 }))} index="t" categories={['v']} colors={[color]} className="mt-3 h-10 w-full" />
-      <Text className="mt-1">previous period: {FORMAT[unit](previous)}</Text>
+      <Text className="mt-1">
+        previous period: <span className="whitespace-nowrap">{FORMAT[unit](previous)}</span>
+      </Text>
     </Card>
   );
 }

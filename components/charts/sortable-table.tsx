@@ -9,16 +9,22 @@ export interface Column<R> {
   label: string;
   value: (r: R) => number | string | null;
   unit?: Unit;
+  /** A long text column that gives way to the figures: cut with an ellipsis, the full text on hover. */
+  truncate?: boolean;
   render?: (r: R) => React.ReactNode;
 }
 
-/** A table sortable by any column (click a header); a row click calls `onRowClick` (drill-down). */
+/**
+ * A table sortable by any column (click a header); a row click calls `onRowClick` (drill-down). With
+ * `serverSort` the rows arrive sorted (one page of a server-side list) and a header click asks for a new order.
+ */
 export function SortableTable<R>({
   rows,
   columns,
   rowKey,
   onRowClick,
   initialSort,
+  serverSort,
   testId,
   rowTitle,
 }: {
@@ -27,11 +33,19 @@ export function SortableTable<R>({
   rowKey: (r: R) => string;
   onRowClick?: (r: R) => void;
   initialSort?: { key: string; desc: boolean };
+  serverSort?: { key: string; desc: boolean; onChange: (key: string, desc: boolean) => void };
   testId?: string;
   rowTitle?: string;
 }) {
-  const [sort, setSort] = useState(initialSort ?? { key: columns[0]!.key, desc: false });
+  const [localSort, setLocalSort] = useState(initialSort ?? { key: columns[0]!.key, desc: false });
+  const sort = serverSort ?? localSort;
+  const setSort = (f: (s: { key: string; desc: boolean }) => { key: string; desc: boolean }) => {
+    const next = f(sort);
+    if (serverSort) serverSort.onChange(next.key, next.desc);
+    else setLocalSort(next);
+  };
   const sorted = useMemo(() => {
+    if (serverSort) return rows;
     const col = columns.find((c) => c.key === sort.key) ?? columns[0]!;
     const out = [...rows].sort((a, b) => {
       const x = col.value(a);
@@ -43,7 +57,7 @@ export function SortableTable<R>({
       return sort.desc ? -c : c;
     });
     return out;
-  }, [rows, columns, sort]);
+  }, [rows, columns, sort, serverSort]);
   return (
     <div className="overflow-x-auto" data-testid={testId}>
       <Table>
@@ -74,8 +88,19 @@ export function SortableTable<R>({
               onClick={onRowClick ? () => onRowClick(r) : undefined}
             >
               {columns.map((c) => (
-                <TableCell key={c.key} className={c.unit ? 'text-right tabular-nums' : ''}>
-                  {c.render ? c.render(r) : c.unit ? FORMAT[c.unit](c.value(r) as number | null) : String(c.value(r) ?? '—')}
+                <TableCell key={c.key} className={c.unit ? 'whitespace-nowrap text-right tabular-nums' : ''}>
+                  {c.truncate ? (
+                    // Table cells ignore max-width; a block inside them does not.
+                    <span className="block max-w-[11rem] truncate" title={String(c.value(r) ?? '')}>
+                      {c.render ? c.render(r) : String(c.value(r) ?? '—')}
+                    </span>
+                  ) : c.render ? (
+                    c.render(r)
+                  ) : c.unit ? (
+                    FORMAT[c.unit](c.value(r) as number | null)
+                  ) : (
+                    String(c.value(r) ?? '—')
+                  )}
                 </TableCell>
               ))}
             </TableRow>

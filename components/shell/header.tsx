@@ -1,7 +1,8 @@
 'use client';
 
+import { usePathname } from 'next/navigation';
 import { useState } from 'react';
-import { FILTER_KEYS, FILTER_LABEL, Filters, type FilterKey } from '@/lib/filters';
+import { FILTER_KEYS, FILTER_LABEL, Filters, pageFilters, type FilterKey } from '@/lib/filters';
 import { PRESET_LABEL, RANGE_PRESETS, RangePreset } from '@/lib/time-range';
 import { useViewParams } from '@/lib/use-view-params';
 
@@ -13,14 +14,22 @@ function toLocalInput(d: Date): string {
   return new Date(d.getTime() - off).toISOString().slice(0, 16);
 }
 
-/** The global time range and filter chips; both live in the URL. */
+/** The global time range and filter chips (both live in the URL), on the pages whose figures use them. */
 export function HeaderControls() {
+  const applicable = pageFilters(usePathname());
+  if (applicable === null) return <div />;
+  // Keyed by the scope, so a filter key picked on one page is never offered where it does not apply.
+  return <RangeAndFilters key={applicable.join()} applicable={applicable} />;
+}
+
+function RangeAndFilters({ applicable }: { applicable: readonly FilterKey[] }) {
   const { range, filters, setRange, setFilter } = useViewParams();
+  const ignored = FILTER_KEYS.filter((k) => !applicable.includes(k));
   const isCustom = !('preset' in range);
   const [customFrom, setCustomFrom] = useState(() => toLocalInput(isCustom ? range.from : new Date(Date.now() - 86_400_000)));
   const [customTo, setCustomTo] = useState(() => toLocalInput(isCustom ? range.to : new Date()));
   const [showCustom, setShowCustom] = useState(isCustom);
-  const [filterKey, setFilterKey] = useState<FilterKey>('deviceClass');
+  const [filterKey, setFilterKey] = useState<FilterKey>(applicable[0] ?? 'deviceClass');
   const [filterValue, setFilterValue] = useState('');
   const [filterError, setFilterError] = useState<string | null>(null);
 
@@ -85,7 +94,13 @@ export function HeaderControls() {
         {FILTER_KEYS.filter((k) => filters[k] !== undefined).map((k) => (
           <span
             key={k}
-            className="inline-flex items-center gap-1 rounded-tremor-full bg-tremor-brand-faint px-2 py-0.5 text-tremor-label text-tremor-brand-emphasis dark:bg-dark-tremor-brand-faint dark:text-dark-tremor-brand-emphasis"
+            data-ignored={applicable.includes(k) ? undefined : true}
+            title={applicable.includes(k) ? undefined : 'Not applied on this page'}
+            className={`inline-flex items-center gap-1 rounded-tremor-full px-2 py-0.5 text-tremor-label ${
+              applicable.includes(k)
+                ? 'bg-tremor-brand-faint text-tremor-brand-emphasis dark:bg-dark-tremor-brand-faint dark:text-dark-tremor-brand-emphasis'
+                : 'border border-dashed border-tremor-border text-tremor-content line-through dark:border-dark-tremor-border dark:text-dark-tremor-content'
+            }`}
           >
             {FILTER_LABEL[k]}: {String(filters[k])}
             <button type="button" aria-label={`Remove ${FILTER_LABEL[k]} filter`} onClick={() => setFilter(k, undefined)}>
@@ -94,9 +109,10 @@ export function HeaderControls() {
           </span>
         ))}
       </div>
+      {applicable.length > 0 && (
       <form onSubmit={applyFilter} className="flex items-center gap-1">
         <select aria-label="Filter by" className={inputCls} value={filterKey} onChange={(e) => setFilterKey(e.target.value as FilterKey)}>
-          {FILTER_KEYS.map((k) => (
+          {applicable.map((k) => (
             <option key={k} value={k}>
               {FILTER_LABEL[k]}
             </option>
@@ -113,6 +129,12 @@ export function HeaderControls() {
           + Filter
         </button>
       </form>
+      )}
+      {ignored.length > 0 && (
+        <p data-testid="page-ignores-filters" className="text-tremor-label text-tremor-content dark:text-dark-tremor-content">
+          {applicable.length === 0 ? 'This page applies no filter' : 'This page ignores'}: {ignored.map((k) => FILTER_LABEL[k]).join(', ')}
+        </p>
+      )}
       {filterError && (
         <span role="alert" className="text-tremor-label text-red-600">
           {filterError}

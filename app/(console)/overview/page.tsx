@@ -11,7 +11,6 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pag
   await Promise.all([
     prefetch(trpc.dashboards.overview.queryOptions({ ...input, costPerGb: costFromSearchParams(sp) })),
     prefetch(trpc.dashboards.movers.queryOptions(input)),
-    prefetch(trpc.store.status.queryOptions()),
   ]);
   return (
     <HydrateClient>

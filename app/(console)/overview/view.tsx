@@ -1,6 +1,6 @@
 'use client';
 
-import { Card, NumberInput, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from '@tremor/react';
+import { NumberInput } from '@tremor/react';
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { KpiTile } from '@/components/charts/kpi-tile';
@@ -9,13 +9,14 @@ import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
 import { ErrorState, LoadingState } from '@/components/ui/states';
-import { formatBytes, formatCount, formatPercent } from '@/lib/format';
+import { formatPercent } from '@/lib/format';
 import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { costFromSearchParams, refetchFor } from './params';
 import { useRolloutAnnotations } from './use-annotations';
 
 const MOVER_TITLES = { deviceClass: 'Device classes', asn: 'ISPs', contentId: 'Titles' } as const;
+const MOVER_COLUMN = { deviceClass: 'Device class', asn: 'ISP', contentId: 'Title' } as const;
 
 export function OverviewView() {
   const trpc = useTRPC();
@@ -27,7 +28,6 @@ export function OverviewView() {
   const refetchInterval = refetchFor(range);
   const ov = useQuery({ ...trpc.dashboards.overview.queryOptions({ range, filters, costPerGb }), refetchInterval });
   const mv = useQuery({ ...trpc.dashboards.movers.queryOptions({ range, filters }), refetchInterval });
-  const status = useQuery(trpc.store.status.queryOptions());
 
   const setCost = (v: number) => {
     const next = new URLSearchParams(sp.toString());
@@ -47,7 +47,7 @@ export function OverviewView() {
       ) : ov.isError ? (
         <ErrorState error={ov.error} onRetry={() => void ov.refetch()} />
       ) : (
-        <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5" data-testid="overview-tiles">
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-5" data-testid="overview-tiles">
           <KpiTile testId="tile-offload" title="Offload ratio" unit="percent" value={d!.current.offload} previous={d!.previous.offload} spark={spark((p) => p.offload)} color={COLORS.offload} />
           <KpiTile
             testId="tile-saved"
@@ -90,7 +90,7 @@ export function OverviewView() {
         {d && <TimeSeriesChart data={d.series.map((p) => ({ t: p.t, Offload: p.offload }))} categories={['Offload']} colors={[COLORS.offload]} unit="percent" stepSeconds={d.stepSeconds} annotations={annotations} />}
       </Panel>
 
-      <div className="grid gap-4 lg:grid-cols-3" data-testid="movers">
+      <div className="grid gap-4 xl:grid-cols-3" data-testid="movers">
         {(['deviceClass', 'asn', 'contentId'] as const).map((dim) => (
           <Panel
             key={dim}
@@ -107,7 +107,7 @@ export function OverviewView() {
                 onRowClick={(r) => setFilter(dim, r.key)}
                 initialSort={{ key: 'abs', desc: true }}
                 columns={[
-                  { key: 'label', label: MOVER_TITLES[dim].replace(/s$/, ''), value: (r) => r.label },
+                  { key: 'label', label: MOVER_COLUMN[dim], value: (r) => r.label, truncate: true },
                   { key: 'offload', label: 'Offload', unit: 'percent', value: (r) => r.offload },
                   { key: 'abs', label: 'Change', unit: 'percent', value: (r) => Math.abs(r.change ?? 0), render: (r) => `${(r.change ?? 0) >= 0 ? '+' : '−'}${Math.abs((r.change ?? 0) * 100).toFixed(1)} pts` },
                 ]}
@@ -117,39 +117,6 @@ export function OverviewView() {
         ))}
       </div>
 
-      <Card data-testid="store-status">
-        <Title>Store</Title>
-        {status.isPending ? (
-          <LoadingState />
-        ) : status.isError ? (
-          <ErrorState error={status.error} onRetry={() => void status.refetch()} />
-        ) : (
-          <>
-            <Text className="mt-1">
-              {status.data.mode === 'embedded' ? 'Embedded ClickHouse (chdb)' : 'ClickHouse server'} {status.data.version} ·{' '}
-              {status.data.migrations.applied} migrations applied, {status.data.migrations.pending} pending
-            </Text>
-            <Table className="mt-4">
-              <TableHead>
-                <TableRow>
-                  <TableHeaderCell>Table</TableHeaderCell>
-                  <TableHeaderCell className="text-right">Rows</TableHeaderCell>
-                  <TableHeaderCell className="text-right">On disk</TableHeaderCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {status.data.tables.map((t) => (
-                  <TableRow key={t.table}>
-                    <TableCell>{t.table}</TableCell>
-                    <TableCell className="text-right">{formatCount(t.rows)}</TableCell>
-                    <TableCell className="text-right">{formatBytes(t.bytes)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          </>
-        )}
-      </Card>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/ui/states';
+import { listFromSearchParams, SWARM_SORT_KEYS } from '@/lib/filters';
 import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
 import { dashboardInput, type PageSearchParams } from '../overview/params';
 import { SwarmsView } from './view';
@@ -7,9 +8,9 @@ import { SwarmsView } from './view';
 export const metadata: Metadata = { title: 'Swarms' };
 
 export default async function SwarmsPage({ searchParams }: { searchParams: PageSearchParams }) {
-  const { input } = await dashboardInput(searchParams);
+  const { sp, input } = await dashboardInput(searchParams);
   await Promise.all([
-    prefetch(trpc.dashboards.swarms.queryOptions(input)),
+    prefetch(trpc.dashboards.swarms.queryOptions({ ...input, ...listFromSearchParams(sp, SWARM_SORT_KEYS, 'peers') })),
     prefetch(trpc.dashboards.swarmSize.queryOptions(input)),
     prefetch(trpc.dashboards.sizeCurve.queryOptions(input)),
   ]);

@@ -7,7 +7,9 @@ import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS, FORMAT } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
 import { IgnoredFiltersNote } from '@/components/charts/ignored-filters';
-import { useViewParams } from '@/lib/use-view-params';
+import { ListSearch, Pager } from '@/components/charts/list-controls';
+import { SWARM_SORT_KEYS } from '@/lib/filters';
+import { useListParams, useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
 
@@ -15,7 +17,13 @@ export function SwarmsView() {
   const trpc = useTRPC();
   const { range, filters, setFilter } = useViewParams();
   const refetchInterval = refetchFor(range);
-  const sw = useQuery({ ...trpc.dashboards.swarms.queryOptions({ range, filters }), refetchInterval });
+  const list = useListParams(SWARM_SORT_KEYS, 'peers');
+  const sw = useQuery({
+    ...trpc.dashboards.swarms.queryOptions({ range, filters, sort: list.sort, desc: list.desc, offset: list.offset, limit: list.limit, q: list.q }),
+    refetchInterval,
+    // A new page or order keeps the old rows on screen until the new ones arrive.
+    placeholderData: (prev) => prev,
+  });
   const size = useQuery({ ...trpc.dashboards.swarmSize.queryOptions({ range, filters }), refetchInterval });
   const curve = useQuery({ ...trpc.dashboards.sizeCurve.queryOptions({ range, filters }), refetchInterval });
   const rows = sw.data?.rows ?? [];
@@ -23,11 +31,14 @@ export function SwarmsView() {
   return (
     <div className="grid gap-6">
       {sw.data && <IgnoredFiltersNote keys={sw.data.ignoredFilters} />}
-      {sw.data && sw.data.trouble.length > 0 && (
+      {sw.data && sw.data.troubleTotal > 0 && (
         <div role="status" className="rounded-tremor-default border border-rose-300 bg-rose-50 p-4 text-tremor-default text-rose-900 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-100" data-testid="swarms-trouble">
-          <p className="font-semibold">{`${sw.data.trouble.length} swarm${sw.data.trouble.length > 1 ? 's' : ''} in trouble`}</p>
+          <p className="font-semibold">
+            {`${sw.data.troubleTotal} swarm${sw.data.troubleTotal > 1 ? 's' : ''} in trouble`}
+            {sw.data.troubleTotal > sw.data.trouble.length ? ` (the ${sw.data.trouble.length} largest below)` : ''}
+          </p>
           <ul className="mt-1 list-disc pl-5">
-            {sw.data.trouble.slice(0, 10).map((t) => (
+            {sw.data.trouble.map((t) => (
               <li key={t.swarmId}>
                 <button type="button" className="underline" onClick={() => setFilter('contentId', t.contentId)}>
                   {t.swarmId}
@@ -68,12 +79,21 @@ export function SwarmsView() {
           )}
         </Panel>
       </div>
-      <Panel title="Swarms" subtitle="Sort by any column; click a row to filter by its title." testId="swarms-table" status={{ ...statusOf(sw), empty: sw.data ? rows.length === 0 : false }}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <ListSearch key={list.q} value={list.q} onSearch={list.setSearch} label="Search swarm ids" testId="swarms-search" />
+      </div>
+      <Panel
+        title="Swarms"
+        subtitle="Sort by any column; click a row to filter by its title."
+        testId="swarms-table"
+        status={{ ...statusOf(sw), empty: sw.data ? rows.length === 0 : false }}
+        emptyText={list.q ? `No swarm id contains “${list.q}” in this range.` : list.offset > 0 ? 'This page is past the end of the list.' : undefined}
+      >
         <SortableTable
           rows={rows}
           rowKey={(r) => r.swarmId}
           onRowClick={(r) => setFilter('contentId', r.contentId)}
-          initialSort={{ key: 'peers', desc: true }}
+          serverSort={{ key: list.sort, desc: list.desc, onChange: (k, desc) => list.setSort(k as (typeof SWARM_SORT_KEYS)[number], desc) }}
           columns={[
             { key: 'swarm', label: 'Swarm', value: (r) => r.swarmId, render: (r) => (r.trouble.length ? `⚠ ${r.swarmId}` : r.swarmId) },
             { key: 'title', label: 'Title', value: (r) => r.contentId },
@@ -86,6 +106,7 @@ export function SwarmsView() {
             { key: 'p2p', label: 'P2P', unit: 'bytes', value: (r) => r.p2pBytes, render: (r) => FORMAT.bytes(r.p2pBytes) },
           ]}
         />
+        {sw.data && <Pager offset={sw.data.offset} limit={sw.data.limit} total={sw.data.total} shown={rows.length} onPage={list.setPage} testId="swarms-pager" />}
       </Panel>
     </div>
   );
