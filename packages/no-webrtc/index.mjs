@@ -1,5 +1,8 @@
-function unavailable() { throw new Error('WebRTC is not available in Node here: only the tracker server is used'); }
+function unavailable() {
+  throw new Error('WebRTC is not available in Node here: only the tracker server is used');
+}
 export const RTCPeerConnection = unavailable;
 export const RTCSessionDescription = unavailable;
 export const RTCIceCandidate = unavailable;
-export default { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate };
+const polyfill = { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate };
+export default polyfill;
