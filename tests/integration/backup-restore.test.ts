@@ -11,7 +11,8 @@ import { createIngestKey } from '@/server/ingest/keys';
 import { resetIngestConfig } from '@/server/ingest/config';
 import { buildReport, reportLines } from '@/server/reports/compute';
 import { listBackups, pruneBackups, restoreBackup } from '@/server/store/backup';
-import '@/server/store/backup';
+// The command list: `backup` and `restore` are run through the same runner as `npm run backup`.
+import '@/server/cli/all';
 import { serveRoutes } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
 import { ASN_A, ASN_B, ASN_C, ASN_QUIET, buildDataset, dayStart, expectedReport, utcDay, type Sent } from './reports-fixtures';
