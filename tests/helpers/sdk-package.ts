@@ -36,7 +36,11 @@ export async function packAndInstallSdk(): Promise<InstalledSdk> {
   const root = process.cwd();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-sdk-pack-'));
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: path.join(root, 'sdk'), maxBuffer: 16 << 20 });
-  const packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
+  // prepack's tsup log comes first on stdout (in colour where CI is set, so '[' appears in it): the
+  // JSON array is what follows the line that is a lone '['.
+  const start = stdout.search(/^\[$/m);
+  if (start < 0) throw new Error(`npm pack printed no JSON array:\n${stdout}`);
+  const packed = JSON.parse(stdout.slice(start)) as { filename: string }[];
   const tarball = path.join(work, packed[0]!.filename);
   const appDir = path.join(work, 'app');
   fs.mkdirSync(appDir);
