@@ -4,13 +4,16 @@
  * over OFREP (scripts/simulate.ts).
  * Flags: --port N, --data DIR, --no-build, --backfill 7d (fill the last days first, through the
  * ingestion pipeline without HTTP, with a progress bar), --concurrency N (simulated viewers at the
- * evening peak, default 200), --no-sim.
+ * evening peak, default 200), --no-sim, --fault SPEC (repeatable: a fault on purpose in one class's
+ * p2p cohort, e.g. game_console:rebuffer+100% — the simulated fleet and the demo plan's virtual consoles
+ * play it, and the guardrails hold the plan; see scripts/simulate.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { parseFault } from '../sim/fault';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     backfill: { type: 'string' },
     concurrency: { type: 'string', default: '200' },
     'no-sim': { type: 'boolean', default: false },
+    fault: { type: 'string', multiple: true },
   },
   strict: false,
 });
@@ -39,6 +43,9 @@ if (!values['no-build'] || !fs.existsSync(path.join(root, distDir, 'BUILD_ID')))
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
+const faultSpecs = ((values.fault ?? []) as (string | boolean)[]).flatMap((s) => String(s).split(',')).filter(Boolean);
+for (const spec of faultSpecs) parseFault(spec); // a typo stops here, before anything starts
+
 const ingestKey = process.env.SWARMDECK_INGEST_KEY ?? 'demo-ingest-key-0001';
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -52,6 +59,7 @@ const env: NodeJS.ProcessEnv = {
   SWARMDECK_REPORTS_TOKEN: process.env.SWARMDECK_REPORTS_TOKEN ?? 'demo-reports-token-0001',
   // The simulator sends each player's address in X-Forwarded-For from this machine.
   TRUSTED_PROXIES: [process.env.TRUSTED_PROXIES, '127.0.0.1', '::1'].filter(Boolean).join(','),
+  ...(faultSpecs.length ? { SWARMDECK_DEMO_FAULT: faultSpecs.join(',') } : {}),
 };
 
 if (typeof values.backfill === 'string') {
@@ -87,7 +95,7 @@ function onListening() {
   if (!values['no-sim']) {
     const sim = spawn(
       process.execPath,
-      ['--import', 'tsx', 'scripts/simulate.ts', '--url', `http://127.0.0.1:${port}`, '--key', ingestKey, '--concurrency', String(values.concurrency)],
+      ['--import', 'tsx', 'scripts/simulate.ts', '--url', `http://127.0.0.1:${port}`, '--key', ingestKey, '--concurrency', String(values.concurrency), ...faultSpecs.flatMap((f) => ['--fault', f])],
       { cwd: root, env: { ...process.env, SWARMDECK_INGEST_KEY: ingestKey }, stdio: ['ignore', 'inherit', 'inherit'] },
     );
     children.push(sim);
@@ -106,6 +114,9 @@ function onListening() {
       values['no-sim']
         ? 'No simulator (--no-sim).'
         : `A simulated fleet (${values.concurrency} viewers at the evening peak, real ISP address ranges) reports every 10 s;\nthe Overview shows it within 30 s. Its players obey the rollout rules within ~30 s. A fresh demo store starts\nmid-rollout on every device class (proposed by the demo admin, approved by a demo approver — see Audit);\nchanges that raise exposure need a second approver: add one under Settings → Users.`,
+      ...(faultSpecs.length
+        ? [`FAULT ON PURPOSE in the p2p cohort: ${faultSpecs.join(', ')} — watch /rollouts hold (or roll back) the plan.`]
+        : []),
       'All data here is simulated. Ctrl-C stops everything.',
       bar,
     ].join('\n'),

@@ -15,9 +15,13 @@
  *   --refresh D        flag re-evaluation per player, real time (default 30s)
  *   --seed N           random seed (default 42)
  *   --tally-json FILE  write the simulator's own tally there at the end
+ *   --fault SPEC       a fault on purpose in one class's p2p cohort, to watch the guardrails catch it
+ *                      (repeatable): class:metric+N%[@delay], metric rebuffer | startup | failure,
+ *                      class a device class or *; e.g. mobile:rebuffer+50%, *:startup+30%@10m
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { describeFault, parseFault } from '../sim/fault';
 import { runLive } from '../sim/live';
 import { lookupIp } from '../server/ingest/geo';
 
@@ -54,6 +58,7 @@ async function main() {
       'max-in-flight': { type: 'string', default: '32' },
       seed: { type: 'string', default: '42' },
       'tally-json': { type: 'string' },
+      fault: { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -76,6 +81,8 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const log = values.quiet ? () => {} : (l: string) => console.log(`[sim] ${l}`);
+  const faults = (values.fault ?? []).flatMap((s) => s.split(',')).filter(Boolean).map((s) => parseFault(s));
+  for (const f of faults) console.log(`[sim] FAULT ON PURPOSE: ${describeFault(f)}`);
   const tally = await runLive({
     url: values.url!,
     key: values.key,
@@ -91,6 +98,7 @@ async function main() {
     seed: Number(values.seed),
     log,
     signal: ac.signal,
+    faults,
   });
   console.log(tally.summary());
   if (values['tally-json']) fs.writeFileSync(values['tally-json'], JSON.stringify(tally.toJSON(), null, 2));

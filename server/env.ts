@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseFault } from '../sim/fault';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', ''])
@@ -26,6 +27,19 @@ export const Env = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   SWARMDECK_DEMO: bool,
+  /** demo only: faults on purpose in the virtual console fleet's p2p cohort (`npm run demo -- --fault …`) */
+  SWARMDECK_DEMO_FAULT: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const spec of (v ?? '').split(',').filter(Boolean)) {
+        try {
+          parseFault(spec);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }
+    }),
   /** where the @ip-location-db packages are read from (default: ./node_modules) */
   SWARMDECK_GEO_DIR: z.string().min(1).optional(),
   /** where migrations are read from (default: ./migrations) */

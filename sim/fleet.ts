@@ -3,6 +3,7 @@ import type { SessionCounters } from '../sdk/session';
 import type { P2pSettings } from '../sdk/settings';
 import { ISPS, ispRanges, randomIp, type CountryOfIp, type Isp } from './isps';
 import { catalog, COLLAPSING_SWARM, dailyCurve, FATAL_CODES, LADDERS, pickDevice, swarmCollapsed, type DeviceProfile, type Title } from './model';
+import { faultFactor, type FleetFault } from './fault';
 import { Rng } from './random';
 
 export { COLLAPSING_SWARM };
@@ -46,6 +47,10 @@ interface SimSession {
   prevConnected: number;
   downloaded: number;
   steps: number;
+  /** The session's own draws (playback timeline, failure code): a fault that stretches one session's
+   * stalls or start-up never shifts the draws of any other session, so a run with and without it
+   * differs only where the fault applies. */
+  rng: Rng;
   // per-step scratch
   playMs: number;
   bytes: number;
@@ -62,6 +67,8 @@ export interface FleetOptions {
   /** Opens the reporter of a new session (clock: `fleet.clock`). */
   open(device: SimDevice, info: { contentId: string; swarmId: string }, settings: P2pSettings): SimReporter;
   onReport?(report: TelemetryReport, device: SimDevice): void;
+  /** Faults on purpose in the p2p cohort (see fault.ts). */
+  faults?: readonly FleetFault[];
 }
 
 const MEAN_SESSION_MIN = 26;
@@ -138,7 +145,14 @@ export class Fleet {
     this.clock = a.t;
     const reporter = this.o.open(device, { contentId: title.id, swarmId }, effective);
     const minutes = Math.min(180, Math.max(1, this.rng.logNormal(p.sessionMedianMin, 0.8)));
-    const startup = Math.min(60_000, Math.round(this.rng.logNormal(p.startupMedianMs * (effective.p2pMode === 'off' ? 1 : 1.06), 0.45)));
+    const p2p = effective.p2pMode !== 'off';
+    const startupFault = p2p ? this.fault(p.cls, 'startup', a.t) : 1;
+    const startup = Math.min(60_000, Math.round(this.rng.logNormal(p.startupMedianMs * (p2p ? 1.06 : 1), 0.45) * startupFault));
+    const rng = new Rng(Math.floor(this.rng.next() * 4294967296));
+    // Always three draws, so a failure fault changes which sessions fail, not the draws after them.
+    const failDraw = this.rng.next();
+    const early = this.rng.chance(0.3);
+    const failAt = this.rng.next();
     const ladder = LADDERS[p.rendition];
     const s: SimSession = {
       device,
@@ -156,17 +170,22 @@ export class Fleet {
       prevConnected: 0,
       downloaded: 0,
       steps: 0,
+      rng,
       playMs: 0,
       bytes: 0,
     };
-    if (this.rng.chance(p.fatalPerSession)) {
-      s.fatalAt = this.rng.chance(0.3) ? a.t + Math.round(startup / 2) : s.start + Math.round(this.rng.next() * (s.end - s.start));
+    if (failDraw < p.fatalPerSession * (p2p ? this.fault(p.cls, 'failure', a.t) : 1)) {
+      s.fatalAt = early ? a.t + Math.round(startup / 2) : s.start + Math.round(failAt * (s.end - s.start));
     }
     reporter.counters.setBitrate(ladder[s.level]!);
     reporter.counters.playRequested();
     device.busy = true;
     this.started++;
     return s;
+  }
+
+  private fault(cls: SimDevice['profile']['cls'], metric: 'rebuffer' | 'startup' | 'failure', t: number): number {
+    return this.o.faults?.length ? faultFactor(this.o.faults, cls, metric, t) : 1;
   }
 
   /** Applies new settings to a running session (after a flag re-evaluation). */
@@ -198,7 +217,7 @@ export class Fleet {
       this.clock = ends ? Math.max(endAt, t0 + 1) : t1;
       const c = s.reporter.counters;
       if (ends) {
-        if (s.fatalAt <= t1) c.fatal(this.rng.pick(FATAL_CODES));
+        if (s.fatalAt <= t1) c.fatal(s.rng.pick(FATAL_CODES));
         else c.ended();
       }
       const r = s.reporter.collect();
@@ -249,20 +268,21 @@ export class Fleet {
     }
     const collapsed = swarmCollapsed(s.swarmId, t0) && s.settings.p2pMode !== 'off';
     const perMs = (p.stallsPerMin / 60_000) * p.modeFactor[s.settings.p2pMode] * (collapsed ? 5 : 1) * (s.level === ladder.length - 1 ? 1.3 : 1);
-    if (s.level < ladder.length - 1 && this.rng.chance(0.25)) {
-      const at = cursor + this.rng.next() * (stop - cursor);
+    if (s.level < ladder.length - 1 && s.rng.chance(0.25)) {
+      const at = cursor + s.rng.next() * (stop - cursor);
       playUntil(at);
       this.clock = at;
       c.setBitrate(ladder[++s.level]!);
     }
     while (cursor < stop) {
-      const next = cursor - Math.log(1 - this.rng.next()) / perMs;
+      const next = cursor - Math.log(1 - s.rng.next()) / perMs;
       if (next >= stop) break;
       playUntil(next);
       this.clock = next;
       c.waiting();
       if (s.level > 0) c.setBitrate(ladder[--s.level]!);
-      s.stallUntil = next + Math.round(this.rng.logNormal(p.stallMedianMs, 0.6));
+      const stretch = s.settings.p2pMode === 'off' ? 1 : this.fault(p.cls, 'rebuffer', next);
+      s.stallUntil = next + Math.round(s.rng.logNormal(p.stallMedianMs, 0.6) * stretch);
       s.bytes += (ladder[s.level]! * (s.stallUntil - next)) / 16;
       if (s.stallUntil >= stop) {
         s.phase = 'stalled';
@@ -272,13 +292,13 @@ export class Fleet {
       this.clock = cursor = s.stallUntil;
       c.playing();
     }
-    if (s.phase === 'playing' && cursor < stop && this.rng.chance(0.01)) {
-      const at = cursor + this.rng.next() * (stop - cursor);
+    if (s.phase === 'playing' && cursor < stop && s.rng.chance(0.01)) {
+      const at = cursor + s.rng.next() * (stop - cursor);
       playUntil(at);
       this.clock = at;
       c.paused();
       s.phase = 'paused';
-      s.pauseUntil = at + this.rng.int(20_000, 180_000);
+      s.pauseUntil = at + s.rng.int(20_000, 180_000);
       cursor = stop;
     }
     if (s.phase === 'playing') playUntil(stop);

@@ -1,6 +1,7 @@
 import { createReporter, gzipNode, type Reporter } from '../sdk/node';
 import { Fleet, type SimDevice } from './fleet';
 import type { CountryOfIp } from './isps';
+import type { FleetFault } from './fault';
 import { FleetFlags } from './flags';
 import { Tally } from './tally';
 
@@ -28,6 +29,8 @@ export interface LiveOptions {
   countryOfIp: CountryOfIp;
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** Faults on purpose in the p2p cohort (see fault.ts). */
+  faults?: readonly FleetFault[];
 }
 
 /** A fetch that holds at most `n` requests in flight (the simulator is one process playing thousands of clients). */
@@ -83,6 +86,7 @@ export async function runLive(o: LiveOptions): Promise<Tally> {
     countryOfIp: o.countryOfIp,
     concurrency: o.concurrency,
     sessionsLimit: o.sessions,
+    faults: o.faults,
     open(device, info, settings) {
       const asn = device.isp.asn;
       const reporter = createReporter({

@@ -3,6 +3,7 @@ import { DEMO_ADMIN_EMAIL } from '../auth/startup';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { createUser, getUserByEmail } from '../auth/users';
 import { env } from '../env';
+import { faultFactor, parseFault, type FleetFault } from '../../sim/fault';
 import { insert } from '../clickhouse/client';
 import { createPlan, listPlans } from '../rollout/plans';
 import { approveRequest, proposeChange, type Actor } from '../rollout/service';
@@ -89,18 +90,32 @@ export const DEMO_PLAN: PlanInput = {
   tuningDevices: 2000,
 };
 
+let parsedFaults: { spec: string; faults: FleetFault[] } | undefined;
+
+/** `SWARMDECK_DEMO_FAULT` (set by `npm run demo -- --fault …`), anchored at the first feed. */
+function demoFaults(now: number): FleetFault[] {
+  const spec = env().SWARMDECK_DEMO_FAULT ?? '';
+  if (parsedFaults?.spec !== spec) parsedFaults = { spec, faults: spec.split(',').filter(Boolean).map((s) => parseFault(s, now)) };
+  return parsedFaults.faults;
+}
+
 /** Virtual game consoles beside the live fleet: the live demo fleet is too small for a guardrail sample. */
 export const DEMO_PLAN_FLEET = 20_000;
 
 /**
  * One minute of playback from the virtual console fleet: each console watching this minute evaluates
  * the current rule as its client would over OFREP and reports cohort and configVersion; p2p plays as
- * well as the holdback (no fault), so the plan advances. Returns the number of reports written.
+ * well as the holdback, so the plan advances — unless `npm run demo -- --fault game_console:…` put a
+ * fault into the p2p cohort, which the guardrails then catch. Returns the number of reports written.
  */
 export async function feedDemoPlanFleet(now = Date.now()): Promise<number> {
   const snap = await readSnapshot();
   const st = snap.classes.game_console;
   const rand = seededRandom(Math.floor(now / 60_000));
+  const faults = demoFaults(now);
+  const rebufferX = faultFactor(faults, 'game_console', 'rebuffer', now);
+  const startupX = faultFactor(faults, 'game_console', 'startup', now);
+  const failureX = faultFactor(faults, 'game_console', 'failure', now);
   const rows: Record<string, unknown>[] = [];
   for (let i = 0; i < DEMO_PLAN_FLEET; i++) {
     if (rand() >= 0.03) continue;
@@ -127,11 +142,11 @@ export async function feedDemoPlanFleet(now = Date.now()): Promise<number> {
       cohort: ev.cohort,
       config_version: st.version,
       play_ms: playMs,
-      rebuffer_ms: Math.round(playMs * 0.006 * (0.2 + 1.6 * habit) * (0.5 + rand())),
+      rebuffer_ms: Math.min(60_000 - playMs, Math.round(playMs * 0.006 * (0.2 + 1.6 * habit) * (0.5 + rand()) * (p2p ? rebufferX : 1))),
       rebuffer_count: 1,
-      startup_ms: Math.round(1200 + 800 * habit + 200 * rand()),
+      startup_ms: Math.round((1200 + 800 * habit + 200 * rand()) * (p2p ? startupX : 1)),
       bitrate_kbps: Math.round(5500 + 1000 * habit),
-      fatal_error: rand() < 0.003 ? 'fragLoadError' : '',
+      fatal_error: rand() < 0.003 * (p2p ? failureX : 1) ? 'fragLoadError' : '',
       bytes_cdn: p2p ? Math.round(bytes * 0.35) : bytes,
       bytes_p2p_down: p2p ? Math.round(bytes * 0.65) : 0,
     });
