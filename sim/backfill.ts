@@ -3,6 +3,7 @@ import type { TelemetryReport } from '../sdk/report';
 import { Fleet, type SimDevice } from './fleet';
 import type { CountryOfIp } from './isps';
 import { historicalSettings } from './model';
+import { hash32 } from './random';
 import { Tally } from './tally';
 
 export interface BackfillOptions {
@@ -18,6 +19,11 @@ export interface BackfillOptions {
   sink(batch: { report: TelemetryReport; ip: string }[]): Promise<{ rejectedIds: ReadonlySet<string> }>;
   progress?(fraction: number, tally: Tally): void;
   now?: number;
+}
+
+/** A session's fixed offset in [0, interval), whole seconds. */
+export function phaseOf(sessionId: string, intervalMs: number): number {
+  return (hash32(sessionId) % Math.max(1, Math.floor(intervalMs / 1_000))) * 1_000;
 }
 
 /**
@@ -57,6 +63,10 @@ export async function runBackfill(o: BackfillOptions): Promise<Tally> {
       };
     },
     onReport(r, device) {
+      // Real players start at any second, so their intervals end at any second; the fleet steps a whole
+      // interval at a time. Each session's reports move back by the session's own phase inside the
+      // interval (whole seconds), so one-minute buckets see a steady stream, not all-or-nothing.
+      r.ts -= phaseOf(r.sessionId, interval);
       tally.onGenerated(r);
       batch.push({ report: r, ip: device.ip });
     },
@@ -81,6 +91,7 @@ export async function runBackfill(o: BackfillOptions): Promise<Tally> {
   for (const s of fleet.active) {
     const r = s.reporter.collect();
     if (r) {
+      r.ts -= phaseOf(r.sessionId, interval);
       tally.onGenerated(r);
       batch.push({ report: r, ip: s.device.ip });
     }
