@@ -28,6 +28,20 @@ const config = [
       ],
     },
   },
+  // One home for errors: services throw ServiceError; server/core/errors.ts alone maps it to tRPC and HTTP.
+  {
+    files: ['server/**', 'app/**'],
+    ignores: ['server/core/errors.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='TRPCError']",
+          message: 'Throw a ServiceError (server/core/errors.ts); its kind is mapped to a tRPC code and an HTTP status in one place.',
+        },
+      ],
+    },
+  },
 ];
 
 /** Every way a module can name the top-level folder: the `@/` alias and relative paths up to the root. */

@@ -1,5 +1,5 @@
 import 'server-only';
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
 import { can, type Access, type Permission } from '@/lib/auth/permissions';
@@ -56,6 +56,8 @@ const csrf = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
+const signIn = () => toTRPCError(new ServiceError('unauthorized', 'Sign in to continue.'));
+
 /** Each procedure's duration (they are store queries) in swarmdeck_store_query_duration_seconds. */
 const timed = t.middleware(async ({ path, next }) => {
   const started = performance.now();
@@ -69,16 +71,16 @@ const base = t.procedure.use(timed).use(serviceErrors).use(csrf);
 export const publicProcedure = base.meta({ access: 'public' });
 
 export const authedProcedure = base.meta({ access: 'authed' }).use(({ ctx, next }) => {
-  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+  if (!ctx.user) throw signIn();
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
 /** A procedure that requires one permission; the matrix test reads it from the meta. */
 export function permissionProcedure(permission: Permission) {
   return base.meta({ access: permission }).use(({ ctx, next }) => {
-    if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to continue.' });
+    if (!ctx.user) throw signIn();
     if (!can(ctx.user.role, permission)) {
-      throw new TRPCError({ code: 'FORBIDDEN', message: `Your role (${ctx.user.role}) lacks the permission ${permission}.` });
+      throw toTRPCError(new ServiceError('forbidden', `Your role (${ctx.user.role}) lacks the permission ${permission}.`));
     }
     return next({ ctx: { ...ctx, user: ctx.user } });
   });

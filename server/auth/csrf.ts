@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { ServiceError } from '../core/errors';
 
 export const CSRF_HEADER = 'x-swarmdeck-csrf';
 
@@ -9,6 +9,6 @@ export const CSRF_HEADER = 'x-swarmdeck-csrf';
  */
 export function assertCsrf(type: 'query' | 'mutation' | 'subscription', headers: Headers): void {
   if (type === 'mutation' && headers.get(CSRF_HEADER) !== '1') {
-    throw new TRPCError({ code: 'FORBIDDEN', message: `Missing ${CSRF_HEADER} header (cross-site request refused).` });
+    throw new ServiceError('forbidden', `Missing ${CSRF_HEADER} header (cross-site request refused).`);
   }
 }

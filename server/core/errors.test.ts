@@ -31,4 +31,18 @@ describe('one mapping of service errors', () => {
     expect(await res.json()).toEqual({ error: 'A user with the email a@b.c already exists.' });
     expect(toTRPCError(new ServiceError('rate_limited', 'slow down')).code).toBe('TOO_MANY_REQUESTS');
   });
+
+  it('domain errors are service errors: a rollout conflict and a missing webhook map through the same table', async () => {
+    const { RolloutError } = await import('../rollout/service');
+    const { NotifyError } = await import('../notify/service');
+    const { IngestKeyNotFound } = await import('../ingest/keys');
+    const conflict = toTRPCError(new RolloutError('CONFLICT', 'The rule changed since you looked (version 4).'));
+    expect(conflict.code).toBe('CONFLICT');
+    expect(conflict.message).toBe('The rule changed since you looked (version 4).');
+    const missing = httpErrorOf(new NotifyError('NOT_FOUND', 'No such webhook.'));
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'No such webhook.' });
+    expect(toTRPCError(new IngestKeyNotFound('No ingest key k1')).code).toBe('NOT_FOUND');
+    expect(httpErrorOf(new RolloutError('FORBIDDEN', 'You cannot approve your own request.')).status).toBe(403);
+  });
 });

@@ -45,6 +45,15 @@ export const TRPC_CODE = {
   internal: 'INTERNAL_SERVER_ERROR',
 } as const satisfies Record<ServiceErrorKind, TRPCError['code']>;
 
+/** The kind behind a tRPC code, for domain errors that name their code (RolloutError, NotifyError). */
+export const KIND_OF_CODE = {
+  BAD_REQUEST: 'bad_request',
+  UNAUTHORIZED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not_found',
+  CONFLICT: 'conflict',
+} as const satisfies Partial<Record<TRPCError['code'], ServiceErrorKind>>;
+
 export const HTTP_STATUS: Record<ServiceErrorKind, number> = {
   bad_request: 400,
   unauthorized: 401,

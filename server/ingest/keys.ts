@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { ServiceError } from '../core/errors';
 import { audit, type AuditActor } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
 import { KEYS_TABLE, KeyRow, LIST_KEYS } from '../clickhouse/queries/ingest';
@@ -198,7 +199,12 @@ export async function createIngestKey(
   return { id, key, prefix };
 }
 
-export class IngestKeyNotFound extends Error {}
+export class IngestKeyNotFound extends ServiceError {
+  constructor(message: string) {
+    super('not_found', message);
+    this.name = 'IngestKeyNotFound';
+  }
+}
 
 /** Revoke a key: from now on it answers 401 (in this process at once; elsewhere within 5 s). */
 export async function revokeIngestKey(id: string, actor: AuditActor): Promise<IngestKeySummary> {

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { KIND_OF_CODE, ServiceError } from '../core/errors';
 import { audit } from '../audit/log';
 import { sessionSecret } from '../auth/secret';
 import { insert, query } from '../clickhouse/client';
@@ -51,12 +52,14 @@ function settings() {
   return NotifyEnv.parse(process.env);
 }
 
-export class NotifyError extends Error {
+/** A webhook request the caller must fix: a ServiceError, mapped in server/core/errors.ts. */
+export class NotifyError extends ServiceError {
   constructor(
     readonly code: 'BAD_REQUEST' | 'NOT_FOUND',
     message: string,
   ) {
-    super(message);
+    super(KIND_OF_CODE[code], message);
+    this.name = 'NotifyError';
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { KIND_OF_CODE, ServiceError } from '../core/errors';
 import { audit } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
 import {
@@ -29,12 +30,13 @@ export interface Actor {
   email: string;
 }
 
-export class RolloutError extends Error {
+/** A rollout rule broken by the caller: a ServiceError, mapped to tRPC and HTTP in server/core/errors.ts. */
+export class RolloutError extends ServiceError {
   constructor(
     readonly code: 'CONFLICT' | 'FORBIDDEN' | 'BAD_REQUEST' | 'NOT_FOUND',
     message: string,
   ) {
-    super(message);
+    super(KIND_OF_CODE[code], message);
     this.name = 'RolloutError';
   }
 }

@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { ServiceError } from '../../core/errors';
 import { z } from 'zod';
 import { ApiTokenScope, createApiToken, listApiTokens, revokeApiToken } from '../../auth/api-tokens';
 import { createTRPCRouter, permissionProcedure } from '../trpc';
@@ -21,7 +21,7 @@ export const apiTokensRouter = createTRPCRouter({
 
   revoke: manage.input(z.object({ id: z.string().min(1).max(100) })).mutation(async ({ ctx, input }) => {
     const ok = await revokeApiToken(input.id, { kind: 'user', id: ctx.user.id, email: ctx.user.email });
-    if (!ok) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such API token.' });
+    if (!ok) throw new ServiceError('not_found', 'No such API token.');
     return { ok: true };
   }),
 });

@@ -1,8 +1,7 @@
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { createTRPCRouter, permissionProcedure } from '../trpc';
 import { clientDropTotals } from '../../ingest/client-drops';
-import { BOOTSTRAP_KEY_ID, createIngestKey, CreateIngestKeyInput, IngestKeyNotFound, listIngestKeys, revokeIngestKey, setIngestKeyOrigins, SetIngestKeyOriginsInput } from '../../ingest/keys';
+import { BOOTSTRAP_KEY_ID, createIngestKey, CreateIngestKeyInput, listIngestKeys, revokeIngestKey, setIngestKeyOrigins, SetIngestKeyOriginsInput } from '../../ingest/keys';
 
 const manage = permissionProcedure('ingest-keys:manage');
 
@@ -21,20 +20,10 @@ export const ingestKeysRouter = createTRPCRouter({
     createIngestKey(input, { kind: 'user', id: ctx.user.id, email: ctx.user.email }),
   ),
   /** Which browser origins may use the key: '*' or exact origins (audited). */
-  setOrigins: manage.input(SetIngestKeyOriginsInput).mutation(async ({ ctx, input }) => {
-    try {
-      return await setIngestKeyOrigins(input, { kind: 'user', id: ctx.user.id, email: ctx.user.email });
-    } catch (err) {
-      if (err instanceof IngestKeyNotFound) throw new TRPCError({ code: 'NOT_FOUND', message: err.message });
-      throw err;
-    }
-  }),
-  revoke: manage.input(z.object({ id: z.string().min(1).max(100) })).mutation(async ({ ctx, input }) => {
-    try {
-      return await revokeIngestKey(input.id, { kind: 'user', id: ctx.user.id, email: ctx.user.email });
-    } catch (err) {
-      if (err instanceof IngestKeyNotFound) throw new TRPCError({ code: 'NOT_FOUND', message: err.message });
-      throw err;
-    }
-  }),
+  setOrigins: manage
+    .input(SetIngestKeyOriginsInput)
+    .mutation(({ ctx, input }) => setIngestKeyOrigins(input, { kind: 'user', id: ctx.user.id, email: ctx.user.email })),
+  revoke: manage
+    .input(z.object({ id: z.string().min(1).max(100) }))
+    .mutation(({ ctx, input }) => revokeIngestKey(input.id, { kind: 'user', id: ctx.user.id, email: ctx.user.email })),
 });

@@ -1,5 +1,4 @@
 import 'server-only';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import {
   createWebhook,
@@ -7,22 +6,12 @@ import {
   listDeliveries,
   listNotifications,
   listWebhooks,
-  NotifyError,
   NotifyKind,
   testWebhook,
   updateWebhook,
   WebhookInput,
 } from '../../notify/service';
 import { createTRPCRouter, permissionProcedure } from '../trpc';
-
-async function mapped<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof NotifyError) throw new TRPCError({ code: err.code, message: err.message, cause: err });
-    throw err;
-  }
-}
 
 const Id = z.string().uuid('A webhook id');
 
@@ -41,18 +30,18 @@ export const notifyRouter = createTRPCRouter({
   /** Register a webhook; the response carries its signing secret, shown this once. */
   createWebhook: permissionProcedure('settings:manage')
     .input(WebhookInput)
-    .mutation(({ ctx, input }) => mapped(() => createWebhook(ctx.user, input))),
+    .mutation(({ ctx, input }) => createWebhook(ctx.user, input)),
 
   updateWebhook: permissionProcedure('settings:manage')
     .input(WebhookInput.omit({ url: true }).extend({ id: Id, url: WebhookInput.shape.url.optional() }))
-    .mutation(({ ctx, input }) => mapped(() => updateWebhook(ctx.user, input.id, input))),
+    .mutation(({ ctx, input }) => updateWebhook(ctx.user, input.id, input)),
 
   deleteWebhook: permissionProcedure('settings:manage')
     .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) => mapped(() => deleteWebhook(ctx.user, input.id))),
+    .mutation(({ ctx, input }) => deleteWebhook(ctx.user, input.id)),
 
   /** One delivery attempt now, its outcome returned (and kept in the delivery list). */
   testWebhook: permissionProcedure('settings:manage')
     .input(z.object({ id: Id }))
-    .mutation(({ ctx, input }) => mapped(() => testWebhook(ctx.user, input.id))),
+    .mutation(({ ctx, input }) => testWebhook(ctx.user, input.id)),
 });

@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { ServiceError } from '../../core/errors';
 import { z } from 'zod';
 import { CreateShareLink, createShareLink, listShareLinks, revokeShareLink } from '../../reports/share-links';
 import { PreviewInput, previewReport, recentDownloads, searchIsps } from '../../reports/service';
@@ -22,7 +22,7 @@ export const reportsRouter = createTRPCRouter({
     .input(z.object({ id: z.string().uuid() }))
     .mutation(async ({ ctx, input }) => {
       const link = await revokeShareLink(actorOf(ctx.user), input.id);
-      if (!link) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such share link.' });
+      if (!link) throw new ServiceError('not_found', 'No such share link.');
       return link;
     }),
 });

@@ -1,23 +1,13 @@
 import 'server-only';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { DeviceClass } from '@/lib/rollout/rule';
 import { cancelPlan, createPlan, editPlan, evaluatePlans, getPlan, listPlans, pausePlan, planLooks, planTimeline, resumePlan, rollbackPlan } from '../../rollout/plans';
-import { RolloutError, type Actor } from '../../rollout/service';
+import { type Actor } from '../../rollout/service';
 import { createTRPCRouter, permissionProcedure } from '../trpc';
 import type { SessionUser } from '../../auth/session';
 
 function actor(u: SessionUser): Actor {
   return { kind: 'user', id: u.id, email: u.email };
-}
-
-async function mapped<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof RolloutError) throw new TRPCError({ code: err.code, message: err.message, cause: err });
-    throw err;
-  }
 }
 
 const Reason = z.string().trim().min(3, 'A reason is required (at least 3 characters).').max(2000);
@@ -33,34 +23,34 @@ export const rolloutPlansRouter = createTRPCRouter({
   /** One plan with its stage timeline and the guardrail evidence of its looks. */
   get: permissionProcedure('rollouts:read')
     .input(z.object({ id: Id }))
-    .query(({ input }) => mapped(async () => ({ plan: await getPlan(input.id), timeline: await planTimeline(input.id), looks: await planLooks(input.id) }))),
+    .query(async ({ input }) => ({ plan: await getPlan(input.id), timeline: await planTimeline(input.id), looks: await planLooks(input.id) })),
 
   /** A new plan opens a change request for its ceiling; a different approver approves it like any request. */
   create: permissionProcedure('rollouts:propose')
     .input(z.object({ plan: PlanBody, reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => createPlan({ actor: actor(ctx.user), plan: input.plan, reason: input.reason }))),
+    .mutation(({ ctx, input }) => createPlan({ actor: actor(ctx.user), plan: input.plan, reason: input.reason })),
 
   edit: permissionProcedure('rollouts:propose')
     .input(z.object({ id: Id, plan: PlanBody, reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => editPlan({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => editPlan({ actor: actor(ctx.user), ...input })),
 
   pause: permissionProcedure('rollouts:propose')
     .input(z.object({ id: Id, reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => pausePlan({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => pausePlan({ actor: actor(ctx.user), ...input })),
 
   resume: permissionProcedure('rollouts:propose')
     .input(z.object({ id: Id, reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => resumePlan({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => resumePlan({ actor: actor(ctx.user), ...input })),
 
   /** Lowering applies at once: to an earlier stage (0-based) or to 0 % (null). */
   rollback: permissionProcedure('rollouts:propose')
     .input(z.object({ id: Id, toStage: z.number().int().min(0).max(11).nullable(), reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => rollbackPlan({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => rollbackPlan({ actor: actor(ctx.user), ...input })),
 
   cancel: permissionProcedure('rollouts:propose')
     .input(z.object({ id: Id, reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => cancelPlan({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => cancelPlan({ actor: actor(ctx.user), ...input })),
 
   /** Look at every running plan now (the server also does it periodically). */
-  evaluate: permissionProcedure('rollouts:kill').mutation(() => mapped(() => evaluatePlans())),
+  evaluate: permissionProcedure('rollouts:kill').mutation(() => evaluatePlans()),
 });

@@ -1,5 +1,4 @@
 import 'server-only';
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { BoundedRange } from '@/lib/time-range';
 import { Capabilities, DEVICE_CLASSES, DeviceClass, RolloutRule } from '@/lib/rollout/rule';
@@ -7,7 +6,6 @@ import { exposureDelta } from '@/lib/rollout/evaluate';
 import {
   annotations,
   RequestStatus,
-  RolloutError,
   Target,
   approveRequest,
   cancelRequest,
@@ -30,16 +28,6 @@ import type { SessionUser } from '../../auth/session';
 
 function actor(u: SessionUser): Actor {
   return { kind: 'user', id: u.id, email: u.email };
-}
-
-/** Domain errors → tRPC codes, in one place. */
-async function mapped<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof RolloutError) throw new TRPCError({ code: err.code, message: err.message, cause: err });
-    throw err;
-  }
 }
 
 /**
@@ -85,7 +73,7 @@ export const rolloutsRouter = createTRPCRouter({
 
   request: permissionProcedure('rollouts:read')
     .input(z.object({ id: z.string().min(1).max(64) }))
-    .query(({ input }) => mapped(async () => ({ request: await getRequest(input.id), revisions: await requestRevisions(input.id) }))),
+    .query(async ({ input }) => ({ request: await getRequest(input.id), revisions: await requestRevisions(input.id) })),
 
   history: permissionProcedure('rollouts:read')
     .input(z.object({ deviceClass: Target.optional(), limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }))
@@ -99,36 +87,36 @@ export const rolloutsRouter = createTRPCRouter({
   /** Lowering changes apply at once; raising ones become a change request. */
   propose: permissionProcedure('rollouts:propose')
     .input(z.object({ deviceClass: DeviceClass, rule: RolloutRule, baseVersion: z.number().int().min(0), reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => proposeChange({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => proposeChange({ actor: actor(ctx.user), ...input })),
 
   /** Edit or rebase a pending request (voids its approvals). */
   edit: permissionProcedure('rollouts:propose')
     .input(z.object({ id: z.string().min(1).max(64), revision: ReviewedRevision, rule: RolloutRule.optional(), baseVersion: z.number().int().min(0), reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => editRequest({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => editRequest({ actor: actor(ctx.user), ...input })),
 
   cancel: permissionProcedure('rollouts:propose')
     .input(z.object({ id: z.string().min(1).max(64), reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => cancelRequest({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => cancelRequest({ actor: actor(ctx.user), ...input })),
 
   approve: permissionProcedure('rollouts:approve')
     .input(z.object({ id: z.string().min(1).max(64), revision: ReviewedRevision, comment: z.string().max(2000).default('') }))
-    .mutation(({ ctx, input }) => mapped(() => approveRequest({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => approveRequest({ actor: actor(ctx.user), ...input })),
 
   reject: permissionProcedure('rollouts:approve')
     .input(z.object({ id: z.string().min(1).max(64), comment: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => rejectRequest({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => rejectRequest({ actor: actor(ctx.user), ...input })),
 
   /** Kill switch: one class or '*' for every class; immediate, reason required. */
   kill: permissionProcedure('rollouts:kill')
     .input(z.object({ deviceClass: Target, reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => kill({ actor: actor(ctx.user), target: input.deviceClass, reason: input.reason }))),
+    .mutation(({ ctx, input }) => kill({ actor: actor(ctx.user), target: input.deviceClass, reason: input.reason })),
 
   /** Lifting a kill switch raises exposure: it opens a change request. */
   unkill: permissionProcedure('rollouts:propose')
     .input(z.object({ deviceClass: Target, reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => requestUnkill({ actor: actor(ctx.user), target: input.deviceClass, reason: input.reason }))),
+    .mutation(({ ctx, input }) => requestUnkill({ actor: actor(ctx.user), target: input.deviceClass, reason: input.reason })),
 
   setCapabilities: permissionProcedure('settings:manage')
     .input(z.object({ deviceClass: DeviceClass, capabilities: Capabilities, reason: Reason }))
-    .mutation(({ ctx, input }) => mapped(() => setCapabilities({ actor: actor(ctx.user), ...input }))),
+    .mutation(({ ctx, input }) => setCapabilities({ actor: actor(ctx.user), ...input })),
 });
