@@ -10,16 +10,13 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useCan } from '@/lib/auth/use-can';
 import { REPORT_DOWNLOAD_FORMATS, reportUrl, utcDay } from '@/lib/reports/preview';
 import type { AppRouter } from '@/server/api/root';
+import { inputClass, secondaryButtonClass } from '@/components/ui/form';
 import { useTRPC } from '../../_trpc/client';
 
 /** Inferred from the router, so the page cannot drift from the server's share-link shape. */
 type ShareLink = inferRouterOutputs<AppRouter>['reports']['shareLinks'][number];
 import { DownloadButton } from './download-button';
 
-const INPUT =
-  'rounded-tremor-small border border-tremor-border bg-tremor-background px-2 py-1.5 text-tremor-default text-tremor-content-strong dark:border-dark-tremor-border dark:bg-dark-tremor-background dark:text-dark-tremor-content-strong';
-const BUTTON =
-  'rounded-tremor-small border border-tremor-border bg-tremor-background px-3 py-1.5 text-tremor-default font-medium text-tremor-content-strong hover:bg-tremor-background-muted disabled:opacity-50 dark:border-dark-tremor-border dark:bg-dark-tremor-background dark:text-dark-tremor-content-strong';
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -74,7 +71,7 @@ function IspPicker({ selected, onChange }: { selected: number[]; onChange: (asns
           </span>
         ))}
       </div>
-      <input id="isp-search" className={`${INPUT} w-72`} placeholder="Search ISP name or ASN (e.g. Telekom, 3320)" value={q} onChange={(e) => setQ(e.target.value)} data-testid="isp-search" />
+      <input id="isp-search" className={`${inputClass} w-72`} placeholder="Search ISP name or ASN (e.g. Telekom, 3320)" value={q} onChange={(e) => setQ(e.target.value)} data-testid="isp-search" />
       <div className="max-h-48 w-full max-w-xl overflow-y-auto rounded-tremor-small border border-tremor-border dark:border-dark-tremor-border">
         {search.isPending ? (
           <LoadingState height="h-12" />
@@ -168,7 +165,7 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
       <div className="mt-3 flex flex-wrap items-end gap-3">
         <label className="grid gap-1 text-tremor-default">
           Valid for
-          <select className={INPUT} value={hours} onChange={(e) => setHours(Number(e.target.value))} data-testid="share-expiry">
+          <select className={inputClass} value={hours} onChange={(e) => setHours(Number(e.target.value))} data-testid="share-expiry">
             <option value={24}>1 day</option>
             <option value={168}>7 days</option>
             <option value={720}>30 days</option>
@@ -177,9 +174,9 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
         </label>
         <label className="grid gap-1 text-tremor-default">
           Label (optional)
-          <input className={`${INPUT} w-64`} value={label} maxLength={200} onChange={(e) => setLabel(e.target.value)} placeholder="e.g. Peering review with Telekom" />
+          <input className={`${inputClass} w-64`} value={label} maxLength={200} onChange={(e) => setLabel(e.target.value)} placeholder="e.g. Peering review with Telekom" />
         </label>
-        <button type="button" className={BUTTON} disabled={asns.length === 0 || create.isPending} onClick={() => create.mutate({ asns, from: start, to: end, expiresInHours: hours, label })} data-testid="share-create">
+        <button type="button" className={secondaryButtonClass} disabled={asns.length === 0 || create.isPending} onClick={() => create.mutate({ asns, from: start, to: end, expiresInHours: hours, label })} data-testid="share-create">
           Create link for {asns.length} ISP{asns.length === 1 ? '' : 's'}, {start} → {end}
         </button>
       </div>
@@ -222,7 +219,7 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
                 <TableCell>{l.status}</TableCell>
                 <TableCell>
                   {l.status === 'active' && (
-                    <button type="button" className={BUTTON} disabled={revoke.isPending} onClick={() => revoke.mutate({ id: l.id })}>
+                    <button type="button" className={secondaryButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate({ id: l.id })}>
                       Revoke
                     </button>
                   )}
@@ -251,11 +248,11 @@ export function ReportsView() {
           <div className="grid content-start gap-3">
             <label className="grid gap-1 text-tremor-default">
               From (UTC day)
-              <input type="date" className={INPUT} value={start} max={end} onChange={(e) => e.target.value && set({ start: e.target.value })} data-testid="report-from" />
+              <input type="date" className={inputClass} value={start} max={end} onChange={(e) => e.target.value && set({ start: e.target.value })} data-testid="report-from" />
             </label>
             <label className="grid gap-1 text-tremor-default">
               To (UTC day, inclusive)
-              <input type="date" className={INPUT} value={end} min={start} onChange={(e) => e.target.value && set({ end: e.target.value })} data-testid="report-to" />
+              <input type="date" className={inputClass} value={end} min={start} onChange={(e) => e.target.value && set({ end: e.target.value })} data-testid="report-to" />
             </label>
           </div>
         </div>

@@ -1,33 +1,12 @@
 'use client';
 
+import { inputClass as baseInputClass } from '@/components/ui/form';
 import type { RolloutRule } from '@/lib/rollout/rule';
 
-export const inputClass =
-  'w-full rounded-tremor-small border border-tremor-border bg-tremor-background px-2 py-1.5 text-tremor-default text-tremor-content-strong dark:border-dark-tremor-border dark:bg-dark-tremor-background dark:text-dark-tremor-content-strong';
+export { buttonClass, dangerButtonClass, formatDate, linkButtonClass, MutationError } from '@/components/ui/form';
 
-export const buttonClass =
-  'rounded-tremor-small bg-tremor-brand px-3 py-1.5 text-tremor-default font-medium text-tremor-brand-inverted hover:bg-tremor-brand-emphasis disabled:opacity-60 dark:bg-dark-tremor-brand dark:text-dark-tremor-brand-inverted';
-
-export const dangerButtonClass =
-  'rounded-tremor-small bg-red-600 px-3 py-1.5 text-tremor-default font-medium text-white hover:bg-red-700 disabled:opacity-60';
-
-export const linkButtonClass =
-  'rounded-tremor-small border border-tremor-border px-2 py-1 text-tremor-label hover:bg-tremor-background-subtle disabled:opacity-60 dark:border-dark-tremor-border dark:hover:bg-dark-tremor-background-subtle';
-
-export function MutationError({ error }: { error: { message: string } | null }) {
-  if (!error) return null;
-  return (
-    <p role="alert" className="mt-2 text-tremor-default text-red-700 dark:text-red-400">
-      {error.message}
-    </p>
-  );
-}
-
-export function formatDate(d: string | null | undefined): string {
-  if (!d) return '—';
-  const date = new Date(d);
-  return Number.isNaN(date.getTime()) ? '—' : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+/** Rollout forms lay fields out in a grid: inputs fill their cell. */
+export const inputClass = `w-full ${baseInputClass}`;
 
 /** A modal panel (click outside or Escape closes it). */
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {

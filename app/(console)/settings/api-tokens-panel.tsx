@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useTRPC } from '../../_trpc/client';
-import { buttonClass, formatDate, inputClass, linkButtonClass, MutationError, ShownOnce } from './ui';
+import { buttonClass, formatDate, inputClass, linkButtonClass, MutationError, ShownOnce } from '@/components/ui/form';
 
 const STATE_COLOR = { active: 'emerald', expired: 'amber', revoked: 'gray' } as const;
 

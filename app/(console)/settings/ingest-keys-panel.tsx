@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { formatCount } from '@/lib/format';
 import { useTRPC } from '../../_trpc/client';
-import { buttonClass, formatDate, inputClass, linkButtonClass, MutationError, ShownOnce } from './ui';
+import { buttonClass, formatDate, inputClass, linkButtonClass, MutationError, ShownOnce } from '@/components/ui/form';
 
 /** Calls the ingestion area's `ingestKeys.*` procedures. */
 export function IngestKeysPanel() {

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ROLES, type Role } from '@/lib/auth/permissions';
 import { useTRPC } from '../../_trpc/client';
-import { buttonClass, formatDate, inputClass, linkButtonClass, MutationError, ShownOnce } from './ui';
+import { buttonClass, formatDate, inputClass, linkButtonClass, MutationError, ShownOnce } from '@/components/ui/form';
 
 const STATUS_COLOR = { active: 'emerald', invited: 'amber', deactivated: 'gray' } as const;
 

@@ -4,7 +4,7 @@ import { Card, Text, Title } from '@tremor/react';
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useTRPC } from '../../_trpc/client';
-import { linkButtonClass, MutationError } from './ui';
+import { linkButtonClass, MutationError } from '@/components/ui/form';
 import { useCan, useRole } from '@/lib/auth/use-can';
 import { ApiTokensPanel } from './api-tokens-panel';
 import { IngestKeysPanel } from './ingest-keys-panel';

@@ -1,12 +1,19 @@
 'use client';
 
-/** Small form pieces shared by the settings panels. */
+/** The console's form pieces, one definition each: inputs, buttons, a mutation's error, a secret shown once, dates. */
 
 export const inputClass =
   'rounded-tremor-small border border-tremor-border bg-tremor-background px-2 py-1.5 text-tremor-default text-tremor-content-strong dark:border-dark-tremor-border dark:bg-dark-tremor-background dark:text-dark-tremor-content-strong';
 
 export const buttonClass =
   'rounded-tremor-small bg-tremor-brand px-3 py-1.5 text-tremor-default font-medium text-tremor-brand-inverted hover:bg-tremor-brand-emphasis disabled:opacity-60 dark:bg-dark-tremor-brand dark:text-dark-tremor-brand-inverted';
+
+export const dangerButtonClass =
+  'rounded-tremor-small bg-red-600 px-3 py-1.5 text-tremor-default font-medium text-white hover:bg-red-700 disabled:opacity-60';
+
+/** A plain (outlined) button beside a primary one. */
+export const secondaryButtonClass =
+  'rounded-tremor-small border border-tremor-border bg-tremor-background px-3 py-1.5 text-tremor-default font-medium text-tremor-content-strong hover:bg-tremor-background-muted disabled:opacity-50 dark:border-dark-tremor-border dark:bg-dark-tremor-background dark:text-dark-tremor-content-strong';
 
 export const linkButtonClass =
   'rounded-tremor-small border border-tremor-border px-2 py-1 text-tremor-label hover:bg-tremor-background-subtle disabled:opacity-60 dark:border-dark-tremor-border dark:hover:bg-dark-tremor-background-subtle';
@@ -28,6 +35,7 @@ export function ShownOnce({ label, value, testId }: { label: string; value: stri
   );
 }
 
+/** A failed mutation's message, announced to screen readers. */
 export function MutationError({ error }: { error: { message: string } | null }) {
   if (!error) return null;
   return (
@@ -37,6 +45,7 @@ export function MutationError({ error }: { error: { message: string } | null }) 
   );
 }
 
+/** A timestamp as `YYYY-MM-DD HH:MM UTC`, or — when there is none. */
 export function formatDate(d: Date | string | null | undefined): string {
   if (!d) return '—';
   const date = typeof d === 'string' ? new Date(d) : d;
