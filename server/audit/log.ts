@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { auditListParams, auditListSql } from '../clickhouse/queries/audit';
 import { insert, query } from '../clickhouse/client';
 
 /** Who did something: a console user, the system itself (guardrails, expiry), an API token or a share link. */
@@ -79,43 +80,5 @@ export type AuditRow = z.infer<typeof AuditRow>;
 /** Newest first; every value a bound parameter. */
 export async function listAudit(input: AuditFilter = {}): Promise<AuditRow[]> {
   const f = AuditFilter.parse(input);
-  const where: string[] = [];
-  const params: Record<string, unknown> = { limit: f.limit };
-  if (f.from) {
-    where.push('audit_log.ts >= fromUnixTimestamp64Milli({from:Int64})');
-    params.from = f.from.getTime();
-  }
-  if (f.to) {
-    where.push('audit_log.ts < fromUnixTimestamp64Milli({to:Int64})');
-    params.to = f.to.getTime();
-  }
-  if (f.action) {
-    where.push('action = {action:String}');
-    params.action = f.action;
-  }
-  if (f.actionPrefix) {
-    where.push('startsWith(action, {actionPrefix:String})');
-    params.actionPrefix = f.actionPrefix;
-  }
-  if (f.actor) {
-    where.push('(actor_email = {actor:String} OR actor_id = {actor:String})');
-    params.actor = f.actor;
-  }
-  if (f.targetType) {
-    where.push('target_type = {targetType:String}');
-    params.targetType = f.targetType;
-  }
-  if (f.targetId) {
-    where.push('target_id = {targetId:String}');
-    params.targetId = f.targetId;
-  }
-  return query(
-    `SELECT toString(id) AS id, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, actor_kind, actor_id, actor_email, action,
-            target_type, target_id, before, after, reason, details
-     FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY audit_log.ts DESC, id DESC
-     LIMIT {limit:UInt32}`,
-    params,
-    AuditRow,
-  );
+  return query(auditListSql(f), auditListParams(f), AuditRow);
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseReport, type TelemetryReport } from '../../lib/telemetry/schema';
 import { migrate } from '../clickhouse/migrate';
 import { query } from '../clickhouse/client';
+import { CountRow, ReceivedSinceSql, ReportsOlderThanADaySql } from '../clickhouse/queries/ingest';
 import { defineCommand } from './commands';
 import { lookupIp } from '../ingest/geo';
 import { ingestReports } from '../ingest/ingest';
@@ -30,11 +31,7 @@ export const demoBackfillCommand = defineCommand({
   async run({ days, concurrency, seed, force }) {
     await migrate();
     // A second `npm run demo -- --backfill 7d` on the same store would double the history.
-    const [old] = await query(
-      'SELECT count() AS n FROM telemetry_raw WHERE ts < now64(3) - INTERVAL 1 DAY',
-      {},
-      z.object({ n: z.coerce.number() }),
-    );
+    const [old] = await query(ReportsOlderThanADaySql, {}, CountRow);
     if (old!.n > 0 && !force) {
       return [`the store already holds ${old!.n.toLocaleString('en')} reports older than a day: backfill skipped (--force to add more)`];
     }
@@ -94,13 +91,7 @@ export const simTotalsCommand = defineCommand({
   description: 'stored telemetry totals as one JSON line (reports, distinct sessions, bytes per source, newest ts): what the simulator tally is compared with',
   args: z.object({ since: z.coerce.number().int().min(0).default(0) }).loose(),
   async run({ since }) {
-    const [t] = await query(
-      `SELECT count() AS reports, uniqExact(session_id) AS sessions, sum(bytes_cdn) AS cdn, sum(bytes_p2p_down) AS p2pDown,
-              sum(bytes_p2p_up) AS p2pUp, toUnixTimestamp64Milli(max(ts)) AS newest
-       FROM telemetry_raw WHERE received_at >= fromUnixTimestamp64Milli({since:Int64})`,
-      { since },
-      Totals,
-    );
+    const [t] = await query(ReceivedSinceSql, { since }, Totals);
     return [JSON.stringify(t)];
   },
 });

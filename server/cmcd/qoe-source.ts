@@ -1,8 +1,6 @@
-import { z } from 'zod';
-import type { QoeSource } from '@/lib/qoe-source';
 import { query } from '../clickhouse/client';
-import { GRAIN_SECONDS, type Source } from '../clickhouse/queries/dashboards';
-import { EVENTS_TABLE, noteStoredSpan, storedSpan } from './store';
+import { CmcdSpanRow, CmcdSpanSql } from '../clickhouse/queries/cmcd';
+import { noteStoredSpan, storedSpan } from './store';
 
 /**
  * CMCD sessions in the QoE figures. A session's events become telemetry-shaped intervals at query time:
@@ -23,91 +21,8 @@ import { EVENTS_TABLE, noteStoredSpan, storedSpan } from './store';
 
 export { QOE_SOURCES, QoeSource } from '@/lib/qoe-source';
 
-const MAX_GAP_MS = 300_000;
-const MAX_STARTUP_MS = 600_000;
-const LO = "{lo:DateTime('UTC')}";
-const HI = "{hi:DateTime('UTC')}";
+export { cmcdIntervalsSql, qoeSourceFor } from '../clickhouse/queries/cmcd';
 
-/** Telemetry-shaped rows (the raw table's column names) of CMCD sessions active in [lo, hi). */
-export function cmcdIntervalsSql(excludeSdk: boolean): string {
-  const sdk = excludeSdk
-    ? `AND session_id NOT IN (SELECT session_id FROM telemetry_raw
-        WHERE ts >= ${LO} - INTERVAL 6 HOUR AND ts < ${HI} + INTERVAL 6 HOUR
-          AND session_id IN (SELECT session_id FROM ${EVENTS_TABLE} WHERE ts >= ${LO} AND ts < ${HI}))`
-    : '';
-  return `SELECT ts, session_id, device_class, cohort, 'off' AS p2p_mode, asn, country, content_id, client_version,
-    toUInt32(if(prev_sta = 'p', gap, 0)) AS play_ms,
-    toUInt32(if(prev_sta = 'r', gap, 0)) AS rebuffer_ms,
-    toUInt32(if(prev_sta = 'p', ifNull(prev_br, 0), 0)) AS bitrate_kbps,
-    CAST(if(sta = 'p' AND sn = first_play_sn AND startup <= ${MAX_STARTUP_MS}, startup, NULL) AS Nullable(UInt32)) AS startup_ms,
-    if(sta = 'f', if(length(error_codes) > 0, error_codes[1], 'cmcd:f'), '') AS fatal_error, device_id, config_version
-  FROM (
-    SELECT ts, sn, sta, error_codes, session_id, device_class, cohort, asn, country, content_id, client_version, device_id, config_version,
-      count() OVER before AS earlier,
-      if(earlier = 0, 0, least(dateDiff('millisecond', max(ts) OVER before, ts), ${MAX_GAP_MS})) AS gap,
-      anyLast(nullIf(toString(sta), '')) OVER before AS prev_sta,
-      anyLast(br_kbps) OVER before AS prev_br,
-      argMinIf(sn, (ts, sn), sta = 'p') OVER whole AS first_play_sn,
-      ifNull(any(msd_ms) OVER whole,
-        if(countIf(sta = 's') OVER whole > 0 AND minIf(ts, sta = 's') OVER whole <= minIf(ts, sta = 'p') OVER whole,
-          toUInt32(dateDiff('millisecond', minIf(ts, sta = 's') OVER whole, minIf(ts, sta = 'p') OVER whole)), NULL)) AS startup
-    FROM ${EVENTS_TABLE}
-    WHERE session_id IN (SELECT session_id FROM ${EVENTS_TABLE} WHERE ts >= ${LO} AND ts < ${HI}) ${sdk}
-    WINDOW before AS (PARTITION BY session_id ORDER BY ts, sn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-           whole AS (PARTITION BY session_id ORDER BY ts, sn ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-  )
-  WHERE ts >= ${LO} AND ts < ${HI}`;
-}
-
-/** The raw table's columns the QoE aggregates read, in one order for both sides of the UNION. */
-const RAW_QOE = ['play_ms', 'rebuffer_ms', 'bitrate_kbps', 'startup_ms', 'fatal_error', 'session_id'];
-/** The dimensions a CMCD row has (every filter column); the raw source's others (swarm) it leaves out. */
-const CMCD_DIMS = new Set(['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version']);
-const dimsOf = (s: Source) => s.dims.filter((d) => CMCD_DIMS.has(d));
-
-function rawBranch(s: Source, sdk: boolean, cmcd: 'none' | 'all' | 'cmcd-only'): string[] {
-  const typed = (c: string) =>
-    ['ts', 'play_ms', 'rebuffer_ms', 'bitrate_kbps', 'startup_ms', 'asn'].includes(c) ? c : `toString(${c}) AS ${c}`;
-  const list = ['ts', ...dimsOf(s), ...RAW_QOE].map(typed).join(', ');
-  const out: string[] = [];
-  if (sdk) out.push(`SELECT ${list} FROM telemetry_raw`);
-  if (cmcd !== 'none') out.push(`SELECT ${list} FROM (${cmcdIntervalsSql(cmcd === 'all')})`);
-  return out;
-}
-
-function rollupBranch(s: Source, sdk: boolean, cmcd: 'none' | 'all' | 'cmcd-only'): string[] {
-  const grain = s.grain === 'raw' ? 60 : GRAIN_SECONDS[s.grain];
-  const dims = dimsOf(s).map((c) => (c === 'asn' ? 'asn' : `toString(${c}) AS ${c}`)).join(', ');
-  const out: string[] = [];
-  if (sdk) {
-    out.push(`SELECT bucket, ${dims}, toUInt64(play_ms) AS play_ms, toUInt64(rebuffer_ms) AS rebuffer_ms,
-    toUInt64(bitrate_play) AS bitrate_play, CAST(session_set AS Array(UInt64)) AS session_set,
-    CAST(fatal_session_set AS Array(UInt64)) AS fatal_session_set, CAST(startup_samples AS Array(UInt32)) AS startup_samples
-  FROM ${s.from}`);
-  }
-  if (cmcd !== 'none') {
-    out.push(`SELECT toStartOfInterval(toDateTime(ts, 'UTC'), INTERVAL ${grain} SECOND) AS bucket, ${dims},
-    toUInt64(play_ms) AS play_ms, toUInt64(rebuffer_ms) AS rebuffer_ms, toUInt64(bitrate_kbps) * play_ms AS bitrate_play,
-    [cityHash64(session_id)] AS session_set, if(fatal_error != '', [cityHash64(session_id)], []) AS fatal_session_set,
-    if(isNotNull(startup_ms), [assumeNotNull(startup_ms)], CAST([] AS Array(UInt32))) AS startup_samples
-  FROM (${cmcdIntervalsSql(cmcd === 'all')})`);
-  }
-  return out;
-}
-
-/**
- * The QoE source for a `source` filter: the SDK source as planned (`sdk`), or a UNION of it with the CMCD
- * intervals in the same row shape, so the figure's one query and its aggregates stay exactly as they are.
- */
-export function qoeSourceFor(s: Source, source: QoeSource): Source {
-  if (source === 'sdk') return s;
-  const sdk = source === 'all';
-  const cmcd = source === 'all' ? 'all' : 'cmcd-only';
-  const branches = s.grain === 'raw' ? rawBranch(s, sdk, cmcd) : rollupBranch(s, sdk, cmcd);
-  return { ...s, name: `${s.name}+cmcd`, from: `(${branches.join('\nUNION ALL\n')}) AS qoe_src` };
-}
-
-const Span = z.object({ n: z.coerce.number(), lo: z.coerce.number(), hi: z.coerce.number() });
 const SPAN_TTL_MS = 10_000;
 const KEY = Symbol.for('swarmdeck.cmcd.span-read');
 const holder = globalThis as unknown as { [KEY]?: number };
@@ -121,11 +36,7 @@ export async function cmcdMayOverlap(lo: number, hi: number): Promise<boolean> {
   const at = holder[KEY] ?? 0;
   if (Date.now() - at > SPAN_TTL_MS) {
     holder[KEY] = Date.now();
-    const [r] = await query(
-      `SELECT count() AS n, toUnixTimestamp64Milli(min(ts)) AS lo, toUnixTimestamp64Milli(max(ts)) AS hi FROM ${EVENTS_TABLE}`,
-      {},
-      Span,
-    );
+    const [r] = await query(CmcdSpanSql, {}, CmcdSpanRow);
     if (r && r.n > 0) noteStoredSpan(r.lo, r.hi);
   }
   const span = storedSpan();

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { insert, query } from '../clickhouse/client';
+import { CMCD_EVENTS_TABLE as EVENTS_TABLE, CmcdSeenRow, CmcdSeenSql } from '../clickhouse/queries/cmcd';
 import type { GeoInfo } from '../ingest/geo';
 import { dt64 } from '../ingest/rows';
 import type { CmcdEvent } from './parse';
@@ -11,11 +11,7 @@ import type { CmcdEvent } from './parse';
  * a duplicate. Like telemetry, this needs one writer process per store (README, "Exactly once").
  */
 
-export const EVENTS_TABLE = 'cmcd_events';
-
-const Seen = z.object({ session_id: z.string(), sn: z.coerce.number() });
-const SEEN_SQL = `SELECT session_id, sn FROM ${EVENTS_TABLE}
-WHERE session_id IN {sids:Array(String)} AND concat(session_id, '#', toString(sn)) IN {keys:Array(String)}`;
+export { CMCD_EVENTS_TABLE as EVENTS_TABLE } from '../clickhouse/queries/cmcd';
 
 const KEY = Symbol.for('swarmdeck.cmcd.chain');
 const holder = globalThis as unknown as { [KEY]?: Promise<unknown> };
@@ -78,7 +74,7 @@ export function storeEvents(events: readonly CmcdEvent[], keyId: string, geo: Ge
   return serialized(async () => {
     const sids = [...new Set(events.map((e) => e.sid))];
     const keys = events.map((e) => `${e.sid}#${e.sn}`);
-    const seen = new Set((await query(SEEN_SQL, { sids, keys }, Seen)).map((r) => `${r.session_id}#${r.sn}`));
+    const seen = new Set((await query(CmcdSeenSql, { sids, keys }, CmcdSeenRow)).map((r) => `${r.session_id}#${r.sn}`));
     const fresh: CmcdEvent[] = [];
     for (const e of events) {
       const k = `${e.sid}#${e.sn}`;

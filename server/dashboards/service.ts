@@ -16,6 +16,8 @@ import {
   IspRow,
   IspStepRow,
   ispSeriesSql,
+  topAsnsSql,
+  TopAsnRow,
   ispsSql,
   NameRow,
   ispNamesSql,
@@ -435,13 +437,7 @@ export async function ispSeries(rawInput: IspSeriesInput, opts: Opts = {}) {
   const { step } = p;
   let asns = input.asns;
   if (!asns?.length) {
-    const top = await query(
-      `SELECT asn, ${p.source.agg.cdn} + ${p.source.agg.p2pDown} AS total FROM ${p.source.from}
-       WHERE ${p.source.time} >= {lo:DateTime('UTC')} AND ${p.source.time} < {hi:DateTime('UTC')} ${p.where}
-       GROUP BY asn ORDER BY total DESC, asn LIMIT 5`,
-      p.params,
-      z.object({ asn: z.coerce.number(), total: z.coerce.number() }),
-    );
+    const top = await query(topAsnsSql(p.source, p.where), p.params, TopAsnRow);
     asns = top.map((r) => r.asn);
   }
   const rows = asns.length ? await query(ispSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, asns }, IspStepRow) : [];

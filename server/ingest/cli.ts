@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { query } from '../clickhouse/client';
+import { CountRow, INGEST_TABLES, OffloadLastHourSql, tableRowCountSql } from '../clickhouse/queries/ingest';
 import { defineCommand } from '../cli/commands';
 import { ingestWriter } from './writer';
 
@@ -7,22 +8,17 @@ import { ingestWriter } from './writer';
  * `ingest:stats`: row counts of the ingestion tables and the last hour's offload per minute (the
  * shape of a dashboard query). Runs in the server when it holds the store (the benchmark times it there).
  */
-export const OFFLOAD_LAST_HOUR = `SELECT toStartOfMinute(ts) AS minute,
-  sum(bytes_p2p_down) / greatest(sum(bytes_p2p_down) + sum(bytes_cdn), 1) AS offload
-FROM telemetry_raw WHERE ts >= now() - INTERVAL 1 HOUR GROUP BY minute ORDER BY minute`;
-
 export const ingestStatsCommand = defineCommand({
   description: 'row counts of telemetry_raw / telemetry_flows / ingest_report_ids and the last hour of offload',
   args: z.object({ query: z.enum(['counts', 'offload']).default('counts') }).loose(),
   async run(args) {
     if (args.query === 'offload') {
-      const rows = await query(OFFLOAD_LAST_HOUR, {}, z.object({ minute: z.string(), offload: z.coerce.number() }));
+      const rows = await query(OffloadLastHourSql, {}, z.object({ minute: z.string(), offload: z.coerce.number() }));
       return [`${rows.length} minute(s)`];
     }
-    const N = z.object({ n: z.coerce.number() });
     const out: string[] = [];
-    for (const t of ['telemetry_raw', 'telemetry_flows', 'ingest_report_ids'] as const) {
-      const [r] = await query(`SELECT count() AS n FROM ${t}`, {}, N);
+    for (const t of INGEST_TABLES) {
+      const [r] = await query(tableRowCountSql(t), {}, CountRow);
       out.push(`${t}: ${r!.n}`);
     }
     const w = ingestWriter().spans;

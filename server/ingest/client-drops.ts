@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { insert, query } from '../clickhouse/client';
+import { ClientDropTotalsRow, ClientDropTotalsSql, DROPS_TABLE } from '../clickhouse/queries/ingest';
 
 /**
  * Reports a client had to drop (older than the 24 h dedup window, or pushed out of a full buffer)
@@ -9,7 +10,7 @@ import { insert, query } from '../clickhouse/client';
  * resent copy of the report replaces its row instead of counting again.
  */
 
-export const DROPS_TABLE = 'client_report_drops';
+export { DROPS_TABLE };
 
 const Count = z.number().int().min(0).max(1_000_000);
 export const ClientDropped = z.object({ expired: Count.default(0), overflow: Count.default(0) });
@@ -44,14 +45,9 @@ export async function storeClientDrops(keyId: string, rows: readonly DropRow[], 
   );
 }
 
-const TOTALS = `SELECT ingest_key_id AS key_id, sum(expired) AS expired, sum(overflow) AS overflow
-FROM ${DROPS_TABLE} FINAL
-WHERE received_at >= now64(3) - toIntervalDay({days:UInt16})
-GROUP BY ingest_key_id`;
-const TotalsRow = z.object({ key_id: z.string(), expired: z.coerce.number(), overflow: z.coerce.number() });
 
 /** Per ingest key: reports its clients dropped, as they told us over the last `days` days. */
 export async function clientDropTotals(days = 7): Promise<Map<string, ClientDropped>> {
-  const list = await query(TOTALS, { days: Math.min(90, Math.max(1, Math.trunc(days))) }, TotalsRow);
+  const list = await query(ClientDropTotalsSql, { days: Math.min(90, Math.max(1, Math.trunc(days))) }, ClientDropTotalsRow);
   return new Map(list.map((r) => [r.key_id, { expired: r.expired, overflow: r.overflow }]));
 }

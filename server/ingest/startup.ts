@@ -1,5 +1,5 @@
 import { command, query } from '../clickhouse/client';
-import { FLOWS_TABLE, RAW_TABLE, TABLE_TTL, TableTtlRow } from '../clickhouse/queries/ingest';
+import { FLOWS_TABLE, RAW_TABLE, rawTtlSql, TABLE_TTL, TableTtlRow } from '../clickhouse/queries/ingest';
 import { env } from '../env';
 import type { StartupTask } from '../startup';
 import { geoDb } from './geo';
@@ -15,7 +15,7 @@ export async function applyRawTtl(log: (line: string) => void = () => {}): Promi
   for (const t of tables) {
     if (t.engine_full.includes(want)) continue;
     // `days` is a validated integer from the environment (zod: int 1…3650); DDL takes no bound params.
-    await command(`ALTER TABLE ${t.name === RAW_TABLE ? RAW_TABLE : FLOWS_TABLE} MODIFY TTL toDateTime(ts) + INTERVAL ${Math.trunc(days)} DAY`);
+    await command(rawTtlSql(t.name === RAW_TABLE ? RAW_TABLE : FLOWS_TABLE, days));
     log(`${t.name}: TTL ${days} days`);
   }
 }

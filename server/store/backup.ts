@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createClient } from '@clickhouse/client';
 import { command, dataDir, mapError, query, store, storeMode, StoreError } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
+import { backupDatabaseSql, CountStoreTablesRow, CountStoreTablesSql, dropTableSql, restoreDatabaseSql, StoreTablesRow, StoreTablesSql } from '../clickhouse/queries/store';
 import { defineCommand } from '../cli/commands';
 import { ingestWriter } from '../ingest/writer';
 import { observabilityConfig } from '../observability/config';
@@ -30,14 +31,6 @@ export interface BackupInfo {
   name: string;
   createdAt: string;
   bytes: number;
-}
-
-function sqlString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function ident(s: string): string {
-  return `\`${s.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
 }
 
 /**
@@ -117,7 +110,7 @@ export function createBackup(): Promise<BackupInfo> {
     const started = Date.now();
     try {
       // The folder name is generated here and the directory comes from the environment: no caller's text.
-      await onOwnConnection(`BACKUP DATABASE default TO File(${sqlString(path.join(dir, name))})`);
+      await onOwnConnection(backupDatabaseSql(path.join(dir, name)));
     } catch (err) {
       metrics().backupFailures.inc();
       logger().error({ err: (err as Error).message }, 'backup failed');
@@ -140,7 +133,6 @@ export function pruneBackups(keep: number): string[] {
   return removed;
 }
 
-const TablesRow = z.object({ name: z.string(), is_view: z.coerce.number() });
 
 async function waitForWriter(maxMs: number): Promise<void> {
   const until = Date.now() + maxMs;
@@ -166,15 +158,15 @@ export function restoreBackup(name: string): Promise<{ name: string; tables: num
     log.warn({ backup: name }, 'restore started: telemetry answers 503 until it ends');
     try {
       await waitForWriter(30_000);
-      const tables = await query('SELECT name, toUInt8(engine = \'MaterializedView\') AS is_view FROM system.tables WHERE database = currentDatabase()', {}, TablesRow);
+      const tables = await query(StoreTablesSql, {}, StoreTablesRow);
       // Views first, so no view is left pointing at a dropped table while the rest go.
-      for (const t of [...tables].sort((a, b) => b.is_view - a.is_view)) await command(`DROP TABLE IF EXISTS ${ident(t.name)} SYNC`);
-      await command(`RESTORE DATABASE default FROM File(${sqlString(where)})`);
+      for (const t of [...tables].sort((a, b) => b.is_view - a.is_view)) await command(dropTableSql(t.name));
+      await command(restoreDatabaseSql(where));
       // A backup from before a later migration gets it now.
       await migrate(undefined, (l) => log.info(`[restore] ${l}`));
       ingestWriter().forgetCache();
       await refreshSnapshot().catch(() => undefined);
-      const [n] = await query('SELECT count() AS n FROM system.tables WHERE database = currentDatabase()', {}, z.object({ n: z.coerce.number() }));
+      const [n] = await query(CountStoreTablesSql, {}, CountStoreTablesRow);
       log.warn({ backup: name, tables: n?.n ?? 0 }, 'restore finished');
       return { name, tables: n?.n ?? 0 };
     } finally {

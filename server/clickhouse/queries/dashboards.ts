@@ -546,3 +546,11 @@ export function ispNamesSql(s: Source): string {
 WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} AND asn IN {asns:Array(UInt32)}
 GROUP BY asn`;
 }
+
+/** The five ASNs with most traffic in [lo, hi): the ISP chart's default selection. */
+export function topAsnsSql(s: Source, where: string): string {
+  return `SELECT asn, ${s.agg.cdn} + ${s.agg.p2pDown} AS total FROM ${s.from}
+       WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+       GROUP BY asn ORDER BY total DESC, asn LIMIT 5`;
+}
+export const TopAsnRow = z.object({ asn: z.coerce.number(), total: z.coerce.number() });

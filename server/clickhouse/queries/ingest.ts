@@ -88,3 +88,35 @@ export const KeyRow = z.object({
   allowed_origins: z.array(z.string()),
 });
 export type KeyRow = z.infer<typeof KeyRow>;
+
+/** Reports clients dropped, as they told us (one row per carrying report, replaced on a resend). */
+export const DROPS_TABLE = 'client_report_drops';
+
+/** Per ingest key over the last {days} days. */
+export const ClientDropTotalsSql = `SELECT ingest_key_id AS key_id, sum(expired) AS expired, sum(overflow) AS overflow
+FROM ${DROPS_TABLE} FINAL
+WHERE received_at >= now64(3) - toIntervalDay({days:UInt16})
+GROUP BY ingest_key_id`;
+export const ClientDropTotalsRow = z.object({ key_id: z.string(), expired: z.coerce.number(), overflow: z.coerce.number() });
+
+/** ingest:stats — the last hour's offload per minute (the shape of a dashboard query). */
+export const OffloadLastHourSql = `SELECT toStartOfMinute(ts) AS minute,
+  sum(bytes_p2p_down) / greatest(sum(bytes_p2p_down) + sum(bytes_cdn), 1) AS offload
+FROM telemetry_raw WHERE ts >= now() - INTERVAL 1 HOUR GROUP BY minute ORDER BY minute`;
+
+/** ingest:stats — rows of one of the ingestion tables (a fixed name from INGEST_TABLES, never input). */
+export const INGEST_TABLES = ['telemetry_raw', 'telemetry_flows', 'ingest_report_ids'] as const;
+export const tableRowCountSql = (table: (typeof INGEST_TABLES)[number]) => `SELECT count() AS n FROM ${table}`;
+export const CountRow = z.object({ n: z.coerce.number() });
+
+/** demo:backfill — reports older than a day (a store with history is not backfilled twice). */
+export const ReportsOlderThanADaySql = 'SELECT count() AS n FROM telemetry_raw WHERE ts < now64(3) - INTERVAL 1 DAY';
+
+/** demo:stats — what arrived since {since} (ms). */
+export const ReceivedSinceSql = `SELECT count() AS reports, uniqExact(session_id) AS sessions, sum(bytes_cdn) AS cdn, sum(bytes_p2p_down) AS p2pDown,
+              sum(bytes_p2p_up) AS p2pUp, toUnixTimestamp64Milli(max(ts)) AS newest
+       FROM telemetry_raw WHERE received_at >= fromUnixTimestamp64Milli({since:Int64})`;
+
+/** The raw and flows tables' TTL (DDL takes no bound parameters: `days` is a validated integer). */
+export const rawTtlSql = (table: typeof RAW_TABLE | typeof FLOWS_TABLE, days: number) =>
+  `ALTER TABLE ${table} MODIFY TTL toDateTime(ts) + INTERVAL ${Math.trunc(days)} DAY`;

@@ -1,5 +1,24 @@
 import { z } from 'zod';
 
+/** A string literal for DDL, which takes no bound parameters (BACKUP/RESTORE paths are ours, not input). */
+function sqlString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** An identifier (a table name read from system.tables). */
+function ident(s: string): string {
+  return `\`${s.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``;
+}
+
+/** Backups of the embedded store (server/store/backup.ts). */
+export const backupDatabaseSql = (file: string) => `BACKUP DATABASE default TO File(${sqlString(file)})`;
+export const restoreDatabaseSql = (file: string) => `RESTORE DATABASE default FROM File(${sqlString(file)})`;
+export const dropTableSql = (table: string) => `DROP TABLE IF EXISTS ${ident(table)} SYNC`;
+export const StoreTablesSql = "SELECT name, toUInt8(engine = 'MaterializedView') AS is_view FROM system.tables WHERE database = currentDatabase()";
+export const StoreTablesRow = z.object({ name: z.string(), is_view: z.coerce.number() });
+export const CountStoreTablesSql = 'SELECT count() AS n FROM system.tables WHERE database = currentDatabase()';
+export const CountStoreTablesRow = z.object({ n: z.coerce.number() });
+
 /** Row counts and disk use of the project's tables: the store-status panel. */
 export const TableStatsSql = `
 SELECT table, sum(rows) AS rows, sum(bytes_on_disk) AS bytes
