@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ServiceError } from '../core/errors';
 import { audit, type AuditActor } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
-import { KEYS_TABLE, KeyRow, LIST_KEYS } from '../clickhouse/queries/ingest';
+import { KEYS_TABLE, KeyRow, ListKeysSql } from '../clickhouse/queries/ingest';
 import { env } from '../env';
 import { ingestConfig } from './config';
 import { normalizeOrigin, type OriginPolicy } from './cors';
@@ -89,7 +89,7 @@ const REFRESH_MS = 5_000;
 const MISS_REFRESH_MS = 1_000;
 
 async function rows(): Promise<KeyRow[]> {
-  return query(LIST_KEYS, {}, KeyRow);
+  return query(ListKeysSql, {}, KeyRow);
 }
 
 async function reload(): Promise<void> {

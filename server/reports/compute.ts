@@ -1,14 +1,14 @@
 import { query } from '../clickhouse/client';
 import {
-  BYTES_SQL,
+  BytesSql,
   BytesRow,
-  DAILY_QOE_SQL,
+  DailyQoeSql,
   DailyQoeRow,
-  ISP_NAMES_SQL,
+  IspNamesSql,
   IspNameRow,
   PartnerRow,
-  TOP_PARTNERS_SQL,
-  TOTAL_QOE_SQL,
+  TopPartnersSql,
+  TotalQoeSql,
   TotalQoeRow,
 } from '../clickhouse/queries/reports';
 import { roundRational } from './decimal';
@@ -129,14 +129,14 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     limit: input.partnerLimit ?? 10,
   };
   const [bytes, dailyQoe, totalQoe, names, partners] = await Promise.all([
-    query(BYTES_SQL, params, BytesRow),
-    query(DAILY_QOE_SQL, params, DailyQoeRow),
-    query(TOTAL_QOE_SQL, params, TotalQoeRow),
-    query(ISP_NAMES_SQL, params, IspNameRow),
-    query(TOP_PARTNERS_SQL, params, PartnerRow),
+    query(BytesSql, params, BytesRow),
+    query(DailyQoeSql, params, DailyQoeRow),
+    query(TotalQoeSql, params, TotalQoeRow),
+    query(IspNamesSql, params, IspNameRow),
+    query(TopPartnersSql, params, PartnerRow),
   ]);
   const peerAsns = [...new Set(partners.map((p) => p.peer_asn))].filter((a) => !asns.includes(a));
-  const peerNames = peerAsns.length ? await query(ISP_NAMES_SQL, { asns: peerAsns }, IspNameRow) : [];
+  const peerNames = peerAsns.length ? await query(IspNamesSql, { asns: peerAsns }, IspNameRow) : [];
   const nameOf = new Map([...names, ...peerNames].map((r) => [r.asn, r.isp]));
 
   const key = (asn: number, day: string) => `${asn}|${day}`;

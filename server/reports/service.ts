@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listAudit, type AuditActor } from '../audit/log';
 import { query } from '../clickhouse/client';
-import { ISP_SEARCH_SQL, IspSearchRow } from '../clickhouse/queries/reports';
+import { IspSearchSql, IspSearchRow } from '../clickhouse/queries/reports';
 import type { ReportPreview } from '@/lib/reports/preview';
 import { jsonLine, type Report } from './compute';
 import { generateReport } from './generate';
@@ -54,7 +54,7 @@ export async function previewReport(input: PreviewInput): Promise<ReportPreview>
 }
 
 export async function searchIsps(q: string, limit = 20): Promise<IspSearchRow[]> {
-  return query(ISP_SEARCH_SQL, { q: q.trim().replace(/^AS(?=\d)/i, ''), limit }, IspSearchRow);
+  return query(IspSearchSql, { q: q.trim().replace(/^AS(?=\d)/i, ''), limit }, IspSearchRow);
 }
 
 export interface DownloadEntry {

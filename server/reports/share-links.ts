@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { audit, type AuditActor } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
-import { SHARE_LINK_BY_HASH_SQL, SHARE_LINK_BY_ID_SQL, SHARE_LINKS_LIST_SQL, ShareLinkRow } from '../clickhouse/queries/reports';
+import { ShareLinkByHashSql, ShareLinkByIdSql, ShareLinksListSql, ShareLinkRow } from '../clickhouse/queries/reports';
 import { MAX_DAYS, daysBetween, parseDay } from './params';
 
 /** Share links: a random token, stored only as its SHA-256, for a set of ASNs and dates, until it expires. */
@@ -102,11 +102,11 @@ export async function createShareLink(actor: AuditActor & { email?: string }, in
 }
 
 export async function listShareLinks(limit = 200, now = Date.now()): Promise<ShareLink[]> {
-  return (await query(SHARE_LINKS_LIST_SQL, { limit }, ShareLinkRow)).map((r) => toLink(r, now));
+  return (await query(ShareLinksListSql, { limit }, ShareLinkRow)).map((r) => toLink(r, now));
 }
 
 export async function revokeShareLink(actor: AuditActor & { email?: string }, id: string, now = Date.now()): Promise<ShareLink | null> {
-  const [r] = await query(SHARE_LINK_BY_ID_SQL, { id }, ShareLinkRow);
+  const [r] = await query(ShareLinkByIdSql, { id }, ShareLinkRow);
   if (!r) return null;
   if (r.revoked_at !== null) return toLink(r, now);
   const link = { ...toLink(r, now), revokedAt: now, revokedBy: actor.email || actor.id };
@@ -118,7 +118,7 @@ export async function revokeShareLink(actor: AuditActor & { email?: string }, id
 /** The link behind a token if it is usable now; null for an unknown, expired or revoked token. */
 export async function resolveShareToken(token: string, now = Date.now()): Promise<ShareLink | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const [r] = await query(SHARE_LINK_BY_HASH_SQL, { hash: hashToken(token) }, ShareLinkRow);
+  const [r] = await query(ShareLinkByHashSql, { hash: hashToken(token) }, ShareLinkRow);
   if (!r) return null;
   const link = toLink(r, now);
   return link.status === 'active' ? link : null;

@@ -357,7 +357,7 @@ export const SwarmRow = z.object({
 export type SwarmRow = z.infer<typeof SwarmRow>;
 
 /** Sortable columns of the swarms list → their SQL over the per-swarm aggregate (constants only). */
-export const SWARM_SORT_SQL: Record<SwarmSortKey, string> = {
+export const SWARM_SORT_EXPRESSIONS: Record<SwarmSortKey, string> = {
   peers: 'peers',
   uploading: 'uploading_peers',
   connected: 'connected / nullIf(reports, 0)',
@@ -383,7 +383,7 @@ export function swarmsSql(s: Source, where: string, sort: SwarmSort = 'peers', d
   const dir = desc ? 'DESC' : 'ASC';
   return `SELECT * FROM (
   SELECT *, count() OVER () AS total, countIf(in_trouble) OVER () AS trouble_total,
-    row_number() OVER (ORDER BY ${SWARM_SORT_SQL[sort]} ${dir} NULLS LAST, swarm_id) AS rn,
+    row_number() OVER (ORDER BY ${SWARM_SORT_EXPRESSIONS[sort]} ${dir} NULLS LAST, swarm_id) AS rn,
     row_number() OVER (PARTITION BY in_trouble ORDER BY peers DESC, swarm_id) AS trn
   FROM (
     SELECT toString(swarm_id) AS swarm_id, ${a(s, 'contentId')} AS content,

@@ -48,7 +48,7 @@ export const RAW_COLUMNS = [
 ] as const;
 
 /** Which of these ids arrived in the last 24 hours (primary-key lookup). */
-export const SEEN_REPORT_IDS = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
+export const SeenReportIdsSql = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
 WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR`;
 export const SeenRow = z.object({ report_id: z.string() });
 
@@ -57,17 +57,17 @@ export const SeenRow = z.object({ report_id: z.string() });
  * committed after that from memory, so the parts written since (pruned by their received_at min/max)
  * are never read.
  */
-export const SEEN_REPORT_IDS_UNTIL = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
+export const SeenReportIdsUntilSql = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
 WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR AND received_at <= toDateTime({until:UInt32})`;
 
 /** The newest id in the index (unix seconds, 0 when empty): what a writer starting now cannot know from memory. */
-export const NEWEST_REPORT_ID = `SELECT toUInt32(max(received_at)) AS t FROM ${REPORT_IDS_TABLE}`;
+export const NewestReportIdSql = `SELECT toUInt32(max(received_at)) AS t FROM ${REPORT_IDS_TABLE}`;
 export const NewestRow = z.object({ t: z.coerce.number() });
 
-export const TABLE_TTL = `SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}`;
+export const TableTtlSql = `SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}`;
 export const TableTtlRow = z.object({ name: z.string(), engine_full: z.string() });
 
-export const LIST_KEYS = `SELECT id, name, key_hash, key_prefix, rate_limit_per_sec, trusted_relay,
+export const ListKeysSql = `SELECT id, name, key_hash, key_prefix, rate_limit_per_sec, trusted_relay,
   formatDateTime(created_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS created_at, created_by,
   if(isNull(revoked_at), '', formatDateTime(assumeNotNull(revoked_at), '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC')) AS revoked_at,
   version, any_origin, allowed_origins

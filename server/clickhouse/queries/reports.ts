@@ -45,7 +45,7 @@ const P95 = (n: string) => `
  * ASN over the whole range (is_total = 1; {rangeBuckets} = the started buckets of every day of it), in
  * one scan.
  */
-export const BYTES_SQL = `
+export const BytesSql = `
   SELECT asn, day, is_total, cdn, p2p_down, p2p_intra, p2p_in, p2p_out, n, ${P95('n')} AS peak_bucket_bytes
   FROM (
     SELECT asn, toString(bday) AS day, grouping(bday) AS is_total,
@@ -71,7 +71,7 @@ export const BytesRow = z.object({
 });
 export type BytesRow = z.infer<typeof BytesRow>;
 
-export const DAILY_QOE_SQL = `
+export const DailyQoeSql = `
   SELECT asn, toString(report_asn_day.day) AS day, sum(play_ms) AS play_ms, sum(rebuffer_ms) AS rebuffer_ms,
          uniqExactMerge(sessions) AS sessions
   FROM report_asn_day
@@ -88,7 +88,7 @@ export const DailyQoeRow = z.object({
 });
 export type DailyQoeRow = z.infer<typeof DailyQoeRow>;
 
-export const TOTAL_QOE_SQL = `
+export const TotalQoeSql = `
   SELECT asn, sum(play_ms) AS play_ms, sum(rebuffer_ms) AS rebuffer_ms, uniqExactMerge(sessions) AS sessions
   FROM report_asn_day
   WHERE asn IN {asns:Array(UInt32)} AND day >= {from:Date} AND day <= {to:Date}
@@ -98,7 +98,7 @@ export const TOTAL_QOE_SQL = `
 export const TotalQoeRow = DailyQoeRow.omit({ day: true });
 
 /** The ISP name per ASN: the latest non-empty one stored, whatever the report range. */
-export const ISP_NAMES_SQL = `
+export const IspNamesSql = `
   SELECT asn, argMaxIf(isp, day, isp != '') AS isp
   FROM report_asn_day
   WHERE asn IN {asns:Array(UInt32)}
@@ -107,7 +107,7 @@ export const ISP_NAMES_SQL = `
 export const IspNameRow = z.object({ asn: z.number(), isp: z.string() });
 
 /** Cross-ISP partners per ASN over the range, largest combined flow first (from the per-day pair rollup). */
-export const TOP_PARTNERS_SQL = `
+export const TopPartnersSql = `
   SELECT asn, peer_asn, sum(down) AS down, sum(up) AS up
   FROM report_pair_day
   WHERE asn IN {asns:Array(UInt32)} AND report_pair_day.day >= {from:Date} AND report_pair_day.day <= {to:Date}
@@ -120,7 +120,7 @@ export const PartnerRow = z.object({ asn: z.number(), peer_asn: z.number(), down
 export type PartnerRow = z.infer<typeof PartnerRow>;
 
 /** ISPs known to the report storage, matched by name or ASN, busiest first. */
-export const ISP_SEARCH_SQL = `
+export const IspSearchSql = `
   SELECT asn, argMaxIf(isp, day, isp != '') AS isp, max(day) AS last_day
   FROM report_asn_day
   GROUP BY asn
@@ -138,9 +138,9 @@ export const SHARE_LINK_COLUMNS = `id, toString(token_hash) AS token_hash, asns,
   toUnixTimestamp64Milli(expires_at) AS expires_at, toUnixTimestamp64Milli(created_at) AS created_at, created_by, label,
   if(isNull(revoked_at), NULL, toUnixTimestamp64Milli(assumeNotNull(revoked_at))) AS revoked_at, revoked_by, version`;
 
-export const SHARE_LINK_BY_HASH_SQL = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL WHERE token_hash = {hash:String} LIMIT 1`;
-export const SHARE_LINK_BY_ID_SQL = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL WHERE id = {id:String} LIMIT 1`;
-export const SHARE_LINKS_LIST_SQL = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL ORDER BY created_at DESC LIMIT {limit:UInt32}`;
+export const ShareLinkByHashSql = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL WHERE token_hash = {hash:String} LIMIT 1`;
+export const ShareLinkByIdSql = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL WHERE id = {id:String} LIMIT 1`;
+export const ShareLinksListSql = `SELECT ${SHARE_LINK_COLUMNS} FROM report_share_links FINAL ORDER BY created_at DESC LIMIT {limit:UInt32}`;
 
 const ms = z.union([z.string(), z.number()]).transform(Number);
 export const ShareLinkRow = z.object({

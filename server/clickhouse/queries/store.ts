@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+/*
+ * The naming scheme of server/clickhouse/queries/: a statement is a `PascalCaseSql` constant, or a
+ * `camelCaseSql(…)` builder when its shape depends on a plan (a source table, a fixed table name, a DDL
+ * literal); the rows it returns are parsed by the zod schema `PascalCaseRow` beside it; table names are
+ * `SCREAMING_TABLE` constants and reusable fragments `SCREAMING_*`. Values are bound parameters
+ * (`{name:Type}`) everywhere except DDL, which takes none (its literals are built from our own values).
+ */
+
 /** A string literal for DDL, which takes no bound parameters (BACKUP/RESTORE paths are ours, not input). */
 function sqlString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
