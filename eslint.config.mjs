@@ -16,7 +16,14 @@ const config = [
   {
     files: ['lib/**', 'components/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: upTo('server'), message: 'lib/ and components/ are client-safe: they never import server/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: upTo('server'), message: 'lib/ and components/ are client-safe: they never import server/.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -24,7 +31,14 @@ const config = [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: [...upTo('app'), ...upTo('scripts')], message: 'server/ never imports app/ (routes) or scripts/ (entry points).' }] },
+        {
+          patterns: [
+            {
+              group: [...upTo('app'), ...upTo('scripts')],
+              message: 'server/ never imports app/ (routes) or scripts/ (entry points).',
+            },
+          ],
+        },
       ],
     },
   },
@@ -37,7 +51,8 @@ const config = [
         'error',
         {
           selector: "NewExpression[callee.name='TRPCError']",
-          message: 'Throw a ServiceError (server/core/errors.ts); its kind is mapped to a tRPC code and an HTTP status in one place.',
+          message:
+            'Throw a ServiceError (server/core/errors.ts); its kind is mapped to a tRPC code and an HTTP status in one place.',
         },
       ],
     },
@@ -46,7 +61,11 @@ const config = [
 
 /** Every way a module can name the top-level folder: the `@/` alias and relative paths up to the root. */
 function upTo(folder) {
-  return [`@/${folder}`, `@/${folder}/**`, ...[1, 2, 3, 4, 5].flatMap((n) => [`${'../'.repeat(n)}${folder}`, `${'../'.repeat(n)}${folder}/**`])];
+  return [
+    `@/${folder}`,
+    `@/${folder}/**`,
+    ...[1, 2, 3, 4, 5].flatMap((n) => [`${'../'.repeat(n)}${folder}`, `${'../'.repeat(n)}${folder}/**`]),
+  ];
 }
 
 export default config;

@@ -29,7 +29,14 @@ function tsconfigFor(dir) {
 /** @type {import('next').NextConfig} */
 const config = {
   // chdb is a native addon holding one data directory per process: it must be required at run time, never bundled.
-  serverExternalPackages: ['chdb', '@clickhouse/client', '@ip-location-db/asn', '@ip-location-db/geo-whois-asn-country', 'pdfkit', 'exceljs'],
+  serverExternalPackages: [
+    'chdb',
+    '@clickhouse/client',
+    '@ip-location-db/asn',
+    '@ip-location-db/geo-whois-asn-country',
+    'pdfkit',
+    'exceljs',
+  ],
   // Tests and parallel builds use their own output folder so they never fight a running dev server.
   distDir,
   typescript: { tsconfigPath: tsconfigFor(distDir) },

@@ -9,7 +9,13 @@ import { env } from './server/env';
 import { checkEnvironment } from './server/env-check';
 import { closeStore, dataDir, storeMode } from './server/clickhouse/client';
 import { stampPeer } from './server/net/peer';
-import { ADMIN_PATH, handleAdmin, removeServerHandle, writeServerHandle, type ServerHandle } from './server/cli/admin-endpoint';
+import {
+  ADMIN_PATH,
+  handleAdmin,
+  removeServerHandle,
+  writeServerHandle,
+  type ServerHandle,
+} from './server/cli/admin-endpoint';
 import { startup } from './server/startup';
 import { matchFastRoute, serveFast } from './server/http/fast-routes';
 import { logger } from './server/observability/logger';
@@ -56,7 +62,9 @@ async function main() {
   if (storeMode() === 'embedded') admin = writeServerHandle(dataDir(), port);
   startBackupSchedule();
   const shown = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
-  log.info(`Swarmdeck ${dev ? '(dev) ' : ''}listening on http://${shown}:${port} — store: ${storeMode()}${storeMode() === 'embedded' ? ` at ${dataDir()}` : ''}`);
+  log.info(
+    `Swarmdeck ${dev ? '(dev) ' : ''}listening on http://${shown}:${port} — store: ${storeMode()}${storeMode() === 'embedded' ? ` at ${dataDir()}` : ''}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -17,18 +17,44 @@ const config: Config = {
     extend: {
       colors: {
         tremor: {
-          brand: { faint: '#eff6ff', muted: '#bfdbfe', subtle: '#60a5fa', DEFAULT: '#3b82f6', emphasis: '#1d4ed8', inverted: '#ffffff' },
+          brand: {
+            faint: '#eff6ff',
+            muted: '#bfdbfe',
+            subtle: '#60a5fa',
+            DEFAULT: '#3b82f6',
+            emphasis: '#1d4ed8',
+            inverted: '#ffffff',
+          },
           background: { muted: '#f9fafb', subtle: '#f3f4f6', DEFAULT: '#ffffff', emphasis: '#374151' },
           border: { DEFAULT: '#e5e7eb' },
           ring: { DEFAULT: '#e5e7eb' },
-          content: { subtle: '#9ca3af', DEFAULT: '#6b7280', emphasis: '#374151', strong: '#111827', inverted: '#ffffff' },
+          content: {
+            subtle: '#9ca3af',
+            DEFAULT: '#6b7280',
+            emphasis: '#374151',
+            strong: '#111827',
+            inverted: '#ffffff',
+          },
         },
         'dark-tremor': {
-          brand: { faint: '#0B1229', muted: '#172554', subtle: '#1e40af', DEFAULT: '#3b82f6', emphasis: '#60a5fa', inverted: '#030712' },
+          brand: {
+            faint: '#0B1229',
+            muted: '#172554',
+            subtle: '#1e40af',
+            DEFAULT: '#3b82f6',
+            emphasis: '#60a5fa',
+            inverted: '#030712',
+          },
           background: { muted: '#131A2B', subtle: '#1f2937', DEFAULT: '#111827', emphasis: '#d1d5db' },
           border: { DEFAULT: '#1f2937' },
           ring: { DEFAULT: '#1f2937' },
-          content: { subtle: '#4b5563', DEFAULT: '#6b7280', emphasis: '#e5e7eb', strong: '#f9fafb', inverted: '#000000' },
+          content: {
+            subtle: '#4b5563',
+            DEFAULT: '#6b7280',
+            emphasis: '#e5e7eb',
+            strong: '#f9fafb',
+            inverted: '#000000',
+          },
         },
       },
       boxShadow: {

@@ -86,7 +86,17 @@ export function pageFilters(pathname: string): readonly FilterKey[] | null {
 }
 
 /** The columns the swarms list sorts by on the server (the SQL behind each lives with the query). */
-export const SWARM_SORT_KEYS = ['peers', 'uploading', 'connected', 'success', 'offload', 'updown', 'p2p', 'swarm', 'title'] as const;
+export const SWARM_SORT_KEYS = [
+  'peers',
+  'uploading',
+  'connected',
+  'success',
+  'offload',
+  'updown',
+  'p2p',
+  'swarm',
+  'title',
+] as const;
 export type SwarmSortKey = (typeof SWARM_SORT_KEYS)[number];
 export const LIST_PAGE_SIZE = 50;
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bucketSeconds, MAX_RANGE_MS, rangeFromSearchParams, rangeToSearchParams, resolveRange, TimeRangeInput } from './time-range';
+import {
+  bucketSeconds,
+  MAX_RANGE_MS,
+  rangeFromSearchParams,
+  rangeToSearchParams,
+  resolveRange,
+  TimeRangeInput,
+} from './time-range';
 
 describe('time ranges', () => {
   it('resolves a preset to a live range ending now', () => {
@@ -41,8 +48,11 @@ describe('range bound', () => {
     expect(TimeRangeInput.safeParse({ from, to: new Date(from.getTime() + MAX_RANGE_MS) }).success).toBe(true);
     const wide = TimeRangeInput.safeParse({ from: '1970-01-02', to: '9999-12-31' });
     expect(wide.success).toBe(false);
-    const issue = wide.error!.issues.find((i) => i.message.includes('400 days'))
-      ?? (wide.error!.issues[0] as { errors?: { message: string; path: PropertyKey[] }[][] }).errors?.flat().find((e) => e.message.includes('400 days'));
+    const issue =
+      wide.error!.issues.find((i) => i.message.includes('400 days')) ??
+      (wide.error!.issues[0] as { errors?: { message: string; path: PropertyKey[] }[][] }).errors
+        ?.flat()
+        .find((e) => e.message.includes('400 days'));
     expect(issue?.path).toEqual(['to']);
     expect(TimeRangeInput.safeParse({ from, to: new Date(from.getTime() + MAX_RANGE_MS + 1000) }).success).toBe(false);
   });

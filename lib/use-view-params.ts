@@ -2,7 +2,13 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
-import { filtersFromSearchParams, filtersToSearchParams, listFromSearchParams, type FilterKey, type Filters } from './filters';
+import {
+  filtersFromSearchParams,
+  filtersToSearchParams,
+  listFromSearchParams,
+  type FilterKey,
+  type Filters,
+} from './filters';
 import { rangeFromSearchParams, rangeToSearchParams, type TimeRangeInput } from './time-range';
 
 /** The view's time range and filters, read from and written to the URL so a view can be shared. */
@@ -22,11 +28,11 @@ export function useViewParams() {
     [router, pathname],
   );
 
-  const setRange = useCallback((r: TimeRangeInput) => push(rangeToSearchParams(r, new URLSearchParams(key))), [push, key]);
-  const setFilters = useCallback(
-    (f: Filters) => push(filtersToSearchParams(f, new URLSearchParams(key))),
+  const setRange = useCallback(
+    (r: TimeRangeInput) => push(rangeToSearchParams(r, new URLSearchParams(key))),
     [push, key],
   );
+  const setFilters = useCallback((f: Filters) => push(filtersToSearchParams(f, new URLSearchParams(key))), [push, key]);
   const setFilter = useCallback(
     (k: FilterKey, v: string | number | undefined) => {
       const next = new URLSearchParams(key);
@@ -45,7 +51,10 @@ export function useListParams<S extends string>(sorts: readonly S[], defaultSort
   const router = useRouter();
   const pathname = usePathname();
   const key = sp.toString();
-  const list = useMemo(() => listFromSearchParams(new URLSearchParams(key), sorts, defaultSort), [key, sorts, defaultSort]);
+  const list = useMemo(
+    () => listFromSearchParams(new URLSearchParams(key), sorts, defaultSort),
+    [key, sorts, defaultSort],
+  );
   const update = useCallback(
     (changes: Record<string, string | undefined>) => {
       const next = new URLSearchParams(key);

@@ -223,7 +223,9 @@ async function main() {
   log(`preparing up to ${maxBatches} gzip'd batches of ${BATCH} …`);
   const bodies: Buffer[] = [];
   const makeBody = (b: number) =>
-    zlib.gzipSync(JSON.stringify({ reports: Array.from({ length: BATCH }, (_, i) => makeReport(b, i, now)) }), { level: 1 });
+    zlib.gzipSync(JSON.stringify({ reports: Array.from({ length: BATCH }, (_, i) => makeReport(b, i, now)) }), {
+      level: 1,
+    });
   const prepareUntil = Math.min(maxBatches, Math.ceil((30_000 * DURATION_S) / BATCH) + 100);
   for (let b = 0; b < prepareUntil; b++) bodies.push(makeBody(b));
   let next = 0;
@@ -274,13 +276,19 @@ async function main() {
 
     log('');
     log(`API on an empty store (production build, ${CLIENTS} clients, gzip'd batches of ${BATCH}, ${DURATION_S} s):`);
-    log(`  accepted ${empty.accepted} reports in ${empty.seconds.toFixed(1)} s = ${n0(empty.rate)} reports/s; non-200 answers: ${empty.errors}`);
+    log(
+      `  accepted ${empty.accepted} reports in ${empty.seconds.toFixed(1)} s = ${n0(empty.rate)} reports/s; non-200 answers: ${empty.errors}`,
+    );
     log(`  ack time p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms (${lat.length} requests)`);
     log(`  store: ${stats.join(', ')}`);
-    log(`At half that rate (${halfSeconds} s, paced): ${n0(halfAccepted / halfSeconds)} reports/s, ack p50 ${pct(halfLat, 50).toFixed(0)} ms, p99 ${pct(halfLat, 99).toFixed(0)} ms`);
+    log(
+      `At half that rate (${halfSeconds} s, paced): ${n0(halfAccepted / halfSeconds)} reports/s, ack p50 ${pct(halfLat, 50).toFixed(0)} ms, p99 ${pct(halfLat, 99).toFixed(0)} ms`,
+    );
     log(`Dashboard query (offload per minute over the last hour, telemetry_raw):`);
     log(`  idle        p50 ${pct(idle, 50).toFixed(0)} ms, p99 ${pct(idle, 99).toFixed(0)} ms (${idle.length} runs)`);
-    log(`  half rate   p50 ${pct(underLoad, 50).toFixed(0)} ms, p99 ${pct(underLoad, 99).toFixed(0)} ms (${underLoad.length} runs)`);
+    log(
+      `  half rate   p50 ${pct(underLoad, 50).toFixed(0)} ms, p99 ${pct(underLoad, 99).toFixed(0)} ms (${underLoad.length} runs)`,
+    );
     log(`  ratio half rate / idle (p50): ${(pct(underLoad, 50) / pct(idle, 50)).toFixed(2)}`);
     log(`Server peak memory (VmHWM, engine included): ${peakEmpty.toFixed(0)} MiB`);
   } finally {
@@ -302,10 +310,17 @@ async function main() {
   const t0 = performance.now();
   for (let offset = 0; offset < ceilingRows; offset += 1_000_000) {
     const count = Math.min(1_000_000, ceilingRows - offset);
-    await command(syntheticReportsInsert(idExpr(1)), { offset, count, start: sqlTime(Date.now() - 3_600_000), spanMs: 60_000 });
+    await command(syntheticReportsInsert(idExpr(1)), {
+      offset,
+      count,
+      start: sqlTime(Date.now() - 3_600_000),
+      spanMs: 60_000,
+    });
   }
   const ceilingRate = ceilingRows / ((performance.now() - t0) / 1000);
-  log(`Engine ceiling: INSERT … SELECT FROM numbers() of ${n0(ceilingRows)} reports through telemetry_raw and every view: ${n0(ceilingRate)} reports/s`);
+  log(
+    `Engine ceiling: INSERT … SELECT FROM numbers() of ${n0(ceilingRows)} reports through telemetry_raw and every view: ${n0(ceilingRate)} reports/s`,
+  );
   log(`API / ceiling = ${(empty.rate / ceilingRate).toFixed(2)}`);
 
   // Today's older baseline: API-shaped rows as text through @clickhouse/client, 10k-row inserts.
@@ -315,7 +330,7 @@ async function main() {
   const direct = { rows: 0, seconds: 0 };
   const rowsWanted = Math.min(Math.max(empty.accepted, 20_000), DIRECT_MAX);
   const geo = { asn: 0, isp: 'unknown', country: '' };
-  for (let b = 0; direct.rows < rowsWanted; ) {
+  for (let b = 0; direct.rows < rowsWanted;) {
     const rows: unknown[][] = [];
     const received = dt64(Date.now());
     while (rows.length < 10_000 && direct.rows + rows.length < rowsWanted) {
@@ -328,12 +343,19 @@ async function main() {
       b++;
     }
     const t = performance.now();
-    await s.client.insert({ table: 'telemetry_raw', columns: [...ROW_COLUMNS], values: rows, format: 'JSONCompactEachRow' });
+    await s.client.insert({
+      table: 'telemetry_raw',
+      columns: [...ROW_COLUMNS],
+      values: rows,
+      format: 'JSONCompactEachRow',
+    });
     direct.seconds += (performance.now() - t) / 1000;
     direct.rows += rows.length;
   }
   const directRate = direct.rows / direct.seconds;
-  log(`Direct text insert through @clickhouse/client (10k-row JSONCompactEachRow inserts, API-shaped rows): ${n0(directRate)} rows/s (${n0(direct.rows)} rows; insert calls only)`);
+  log(
+    `Direct text insert through @clickhouse/client (10k-row JSONCompactEachRow inserts, API-shaped rows): ${n0(directRate)} rows/s (${n0(direct.rows)} rows; insert calls only)`,
+  );
   log(`API / direct = ${(empty.rate / directRate).toFixed(2)}`);
 
   let stored: LoadResult | undefined;
@@ -342,15 +364,26 @@ async function main() {
     const t1 = performance.now();
     for (let offset = 0; offset < STORED; offset += 1_000_000) {
       const count = Math.min(1_000_000, STORED - offset);
-      await command(syntheticReportsInsert(idExpr(2)), { offset, count, start: sqlTime(Date.now() - 7 * 86_400_000), spanMs: 7 * 86_400_000 - 1_800_000 });
+      await command(syntheticReportsInsert(idExpr(2)), {
+        offset,
+        count,
+        start: sqlTime(Date.now() - 7 * 86_400_000),
+        spanMs: 7 * 86_400_000 - 1_800_000,
+      });
       process.stdout.write(`\rloaded ${n0(offset + count)} / ${n0(STORED)} reports`);
     }
     const loadSecs = (performance.now() - t1) / 1000;
-    log(`\nloaded ${n0(STORED)} reports in ${loadSecs.toFixed(0)} s (${n0(STORED / loadSecs)} reports/s: the ceiling again, at 1 M rows a statement)`);
+    log(
+      `\nloaded ${n0(STORED)} reports in ${loadSecs.toFixed(0)} s (${n0(STORED / loadSecs)} reports/s: the ceiling again, at 1 M rows a statement)`,
+    );
     // Merges right after a bulk load would take CPU from the second run only; wait (bounded) like bench:queries.
     const t2 = performance.now();
     for (;;) {
-      const [m] = await query('SELECT count() AS n FROM system.merges WHERE database = currentDatabase()', {}, z.object({ n: z.coerce.number() }));
+      const [m] = await query(
+        'SELECT count() AS n FROM system.merges WHERE database = currentDatabase()',
+        {},
+        z.object({ n: z.coerce.number() }),
+      );
       if (!m || m.n === 0 || performance.now() - t2 > 300_000) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -363,7 +396,9 @@ async function main() {
       stored = await fullLoad(again.url, take);
       const peak = again.peakMiB();
       const writer = (await adminStats(again.url, dataDir, 'counts')).find((l) => l.startsWith('writer:'));
-      log(`API with ${n0(STORED)} reports stored: ${n0(stored.rate)} reports/s, ack p50 ${pct(stored.lat, 50).toFixed(0)} ms, p99 ${pct(stored.lat, 99).toFixed(0)} ms, non-200: ${stored.errors}; peak memory ${peak.toFixed(0)} MiB`);
+      log(
+        `API with ${n0(STORED)} reports stored: ${n0(stored.rate)} reports/s, ack p50 ${pct(stored.lat, 50).toFixed(0)} ms, p99 ${pct(stored.lat, 99).toFixed(0)} ms, non-200: ${stored.errors}; peak memory ${peak.toFixed(0)} MiB`,
+      );
       log(`  ${writer ?? ''}`);
       log(`stored / empty = ${(stored.rate / empty.rate).toFixed(2)}`);
     } finally {
@@ -378,7 +413,10 @@ async function main() {
 
 /** Self time of the profiled server by function and by file (where the main thread's time goes). */
 function summarizeProfile(dir: string) {
-  const file = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f))
+  const file = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(dir, f))
     // the main thread's profile is the largest (tsx's loader thread writes one too)
     .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
   if (!file) return log(`no .cpuprofile in ${dir}`);
@@ -401,12 +439,19 @@ function summarizeProfile(dir: string) {
     const where = cf.url.replace(/^file:\/\//, '').replace(root + '/', '') || '(native)';
     const k = `${cf.functionName || '(anonymous)'}  ${where}:${cf.lineNumber + 1}`;
     fn.set(k, (fn.get(k) ?? 0) + dt);
-    const f = where.includes('node_modules/') ? where.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1') : where.replace(/^\.?\/?/, '');
+    const f = where.includes('node_modules/')
+      ? where.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
+      : where.replace(/^\.?\/?/, '');
     byFile.set(f, (byFile.get(f) ?? 0) + dt);
   });
   const top = (m: Map<string, number>, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
-  log(`\nCPU profile of the first server's main thread (${file}): busy ${(total / 1e6).toFixed(1)} s, idle ${(idle / 1e6).toFixed(1)} s; busy self time by file`);
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+  log(
+    `\nCPU profile of the first server's main thread (${file}): busy ${(total / 1e6).toFixed(1)} s, idle ${(idle / 1e6).toFixed(1)} s; busy self time by file`,
+  );
   for (const l of top(byFile, 15)) log(l);
   log('by function:');
   for (const l of top(fn, 20)) log(l);

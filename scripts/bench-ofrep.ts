@@ -59,7 +59,14 @@ function request(agent: http.Agent, base: URL, t: Target, i: number): Promise<nu
   return new Promise((resolve, reject) => {
     const body = t.body(i);
     const req = http.request(
-      { agent, host: base.hostname, port: base.port, path: t.path, method: 'POST', headers: { ...t.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        path: t.path,
+        method: 'POST',
+        headers: { ...t.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -93,7 +100,11 @@ async function closedLoop(base: URL, t: Target): Promise<{ rps: number; p50: num
   return { rps: lat.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), errors };
 }
 
-async function openLoop(base: URL, t: Target, rate: number): Promise<{ sent: number; p50: number; p99: number; errors: number }> {
+async function openLoop(
+  base: URL,
+  t: Target,
+  rate: number,
+): Promise<{ sent: number; p50: number; p99: number; errors: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const lat: number[] = [];
   let errors = 0;
@@ -123,7 +134,13 @@ async function openLoop(base: URL, t: Target, rate: number): Promise<{ sent: num
   return { sent: total, p50: pct(lat, 50), p99: pct(lat, 99), errors };
 }
 
-async function trpc(base: string, cookie: string, proc: string, input: unknown, kind: 'query' | 'mutation' = 'mutation'): Promise<unknown> {
+async function trpc(
+  base: string,
+  cookie: string,
+  proc: string,
+  input: unknown,
+  kind: 'query' | 'mutation' = 'mutation',
+): Promise<unknown> {
   const payload = JSON.stringify({ json: input });
   const res =
     kind === 'query'
@@ -144,14 +161,21 @@ async function main() {
   const { startApp } = await import('../tests/helpers/app');
   const { ADMIN_ENV, ADMIN_EMAIL, ADMIN_PASSWORD, addUser, cookieFor } = await import('../tests/helpers/auth');
   const app = await startApp({
-    env: { ...ADMIN_ENV, SWARMDECK_INGEST_KEY: KEY, SWARMDECK_SESSION_SECRET: 'bench-ofrep-session-secret-0123456789abcdef', SWARMDECK_GUARDRAIL_INTERVAL_SECONDS: '0' },
+    env: {
+      ...ADMIN_ENV,
+      SWARMDECK_INGEST_KEY: KEY,
+      SWARMDECK_SESSION_SECRET: 'bench-ofrep-session-secret-0123456789abcdef',
+      SWARMDECK_GUARDRAIL_INTERVAL_SECONDS: '0',
+    },
   });
   try {
     try {
       const admin = await cookieFor(app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
       const approver = await addUser(app, 'approver');
       const approverCookie = await cookieFor(app.url, approver.email, approver.password);
-      const list = (await trpc(app.url, admin, 'rollouts.list', {}, 'query')) as { classes: { deviceClass: string; version: number; rule: Record<string, unknown> }[] };
+      const list = (await trpc(app.url, admin, 'rollouts.list', {}, 'query')) as {
+        classes: { deviceClass: string; version: number; rule: Record<string, unknown> }[];
+      };
       const tv = list.classes.find((c) => c.deviceClass === 'smart_tv')!;
       const res = (await trpc(app.url, admin, 'rollouts.propose', {
         deviceClass: 'smart_tv',
@@ -159,7 +183,12 @@ async function main() {
         baseVersion: tv.version,
         reason: 'benchmark',
       })) as { outcome: string; requestId?: string };
-      if (res.requestId) await trpc(app.url, approverCookie, 'rollouts.approve', { id: res.requestId, revision: 1, comment: 'benchmark' });
+      if (res.requestId)
+        await trpc(app.url, approverCookie, 'rollouts.approve', {
+          id: res.requestId,
+          revision: 1,
+          comment: 'benchmark',
+        });
       console.log('smart_tv enabled at 50% with a 10% holdback');
     } catch (err) {
       console.log(`could not enable smart_tv (${(err as Error).message}); measuring the disabled config`);
@@ -168,7 +197,16 @@ async function main() {
     const ping: Target = { path: '/api/ping', body: () => '{}', headers: {} };
     const ofrep: Target = {
       path: '/ofrep/v1/evaluate/flags/p2p-mode',
-      body: (i) => JSON.stringify({ context: { targetingKey: `bench-device-${i}`, deviceClass: 'smart_tv', clientVersion: '7.12.0', country: 'US', asn: 7922 } }),
+      body: (i) =>
+        JSON.stringify({
+          context: {
+            targetingKey: `bench-device-${i}`,
+            deviceClass: 'smart_tv',
+            clientVersion: '7.12.0',
+            country: 'US',
+            asn: 7922,
+          },
+        }),
       headers: { authorization: `Bearer ${KEY}` },
     };
     // Warm-up: JIT, route compilation caches, snapshot load.
@@ -184,17 +222,25 @@ async function main() {
     const o = best(ofrepRuns);
     const f = (x: number) => x.toFixed(2);
     console.log(`\nclosed loop, ${CONNECTIONS} connections, ${DURATION_MS / 1000} s per run (best of 2):`);
-    console.log(`  ceiling POST /api/ping                  ${p.rps.toFixed(0)} req/s  p50 ${f(p.p50)} ms  p99 ${f(p.p99)} ms  errors ${p.errors}`);
-    console.log(`  POST /ofrep/v1/evaluate/flags/p2p-mode  ${o.rps.toFixed(0)} req/s  p50 ${f(o.p50)} ms  p99 ${f(o.p99)} ms  errors ${o.errors}`);
+    console.log(
+      `  ceiling POST /api/ping                  ${p.rps.toFixed(0)} req/s  p50 ${f(p.p50)} ms  p99 ${f(p.p99)} ms  errors ${p.errors}`,
+    );
+    console.log(
+      `  POST /ofrep/v1/evaluate/flags/p2p-mode  ${o.rps.toFixed(0)} req/s  p50 ${f(o.p50)} ms  p99 ${f(o.p99)} ms  errors ${o.errors}`,
+    );
     console.log(`  OFREP / ceiling: ${((o.rps / p.rps) * 100).toFixed(1)}% (target ≥ 50%)`);
     const paced = await openLoop(base, ofrep, RATE);
     console.log(`\nopen loop, ${RATE} req/s for ${DURATION_MS / 1000} s on the OFREP route:`);
-    console.log(`  ${paced.sent} requests  p50 ${f(paced.p50)} ms  p99 ${f(paced.p99)} ms  errors ${paced.errors} (target p99 ≤ 10 ms)`);
+    console.log(
+      `  ${paced.sent} requests  p50 ${f(paced.p50)} ms  p99 ${f(paced.p99)} ms  errors ${paced.errors} (target p99 ≤ 10 ms)`,
+    );
     if (p.rps < RATE * 1.5) {
       // The machine cannot carry the target rate with headroom right now: also pace at half the ceiling.
       const half = Math.max(10, Math.round(p.rps / 2));
       const h = await openLoop(base, ofrep, half);
-      console.log(`  (ceiling only ${p.rps.toFixed(0)} req/s here) at ${half} req/s: p50 ${f(h.p50)} ms  p99 ${f(h.p99)} ms  errors ${h.errors}`);
+      console.log(
+        `  (ceiling only ${p.rps.toFixed(0)} req/s here) at ${half} req/s: p50 ${f(h.p50)} ms  p99 ${f(h.p99)} ms  errors ${h.errors}`,
+      );
     }
   } finally {
     await app.stop();

@@ -77,11 +77,21 @@ async function main() {
   const t0 = performance.now();
   for (let offset = 0; offset < (values.reuse ? 0 : N); offset += CHUNK) {
     const count = Math.min(CHUNK, N - offset);
-    await command(INSERT, { offset, count, start: new Date(start).toISOString().replace('T', ' ').replace('Z', ''), spanMs });
-    process.stdout.write(`\rinserted ${(offset + count).toLocaleString('en-US')} / ${N.toLocaleString('en-US')} reports`);
+    await command(INSERT, {
+      offset,
+      count,
+      start: new Date(start).toISOString().replace('T', ' ').replace('Z', ''),
+      spanMs,
+    });
+    process.stdout.write(
+      `\rinserted ${(offset + count).toLocaleString('en-US')} / ${N.toLocaleString('en-US')} reports`,
+    );
   }
   const secs = (performance.now() - t0) / 1000;
-  if (!values.reuse) console.log(`\ninsert: ${secs.toFixed(1)} s (${Math.round(N / secs).toLocaleString('en-US')} reports/s through telemetry_raw and every materialized view)`);
+  if (!values.reuse)
+    console.log(
+      `\ninsert: ${secs.toFixed(1)} s (${Math.round(N / secs).toLocaleString('en-US')} reports/s through telemetry_raw and every materialized view)`,
+    );
   // A bulk load leaves one partial aggregate per insert block; background merges fold them in steady
   // state. Fold them now so the timings show that steady state, not the minutes right after a load.
   const t1 = performance.now();
@@ -126,7 +136,9 @@ async function main() {
   const rows: string[] = [];
   let worst = 0;
   const minRatio: Record<string, number> = { '24h': Infinity, '7d': Infinity };
-  console.log(`\n${N.toLocaleString('en-US')} reports; ${RUNS} runs per rollup figure, ${RAW_RUNS} per raw figure (ms)`);
+  console.log(
+    `\n${N.toLocaleString('en-US')} reports; ${RUNS} runs per rollup figure, ${RAW_RUNS} per raw figure (ms)`,
+  );
   const header = `${'procedure'.padEnd(16)} range  rollup p50  rollup p95   raw p50   raw p95   speed-up (p50)`;
   console.log(header);
   for (const preset of ['24h', '7d'] as const) {
@@ -144,7 +156,9 @@ async function main() {
     }
   }
   console.log(`\nworst rollup p95: ${worst.toFixed(1)} ms (target ≤ 150 ms)`);
-  console.log(`smallest speed-up vs raw: 24 h ${minRatio['24h']!.toFixed(1)} × (target ≥ 10 ×), 7 d ${minRatio['7d']!.toFixed(1)} × (target ≥ 20 ×)`);
+  console.log(
+    `smallest speed-up vs raw: 24 h ${minRatio['24h']!.toFixed(1)} × (target ≥ 10 ×), 7 d ${minRatio['7d']!.toFixed(1)} × (target ≥ 20 ×)`,
+  );
   await closeStore();
   if (!values.keep && !values['data-dir']) fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -177,7 +191,13 @@ async function swarmScale() {
   const start = new Date(now - 7 * DAY).toISOString().replace('T', ' ').replace('Z', '');
   const n = Number(values.reports === '20000000' ? 1_000_000 : N);
   const dashTables = async () =>
-    (await query(`SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'dash\\_%' AND engine LIKE '%MergeTree'`, {}, z.object({ name: z.string() }))).map((t) => t.name);
+    (
+      await query(
+        `SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'dash\\_%' AND engine LIKE '%MergeTree'`,
+        {},
+        z.object({ name: z.string() }),
+      )
+    ).map((t) => t.name);
   const results: Record<string, Record<number, { p50: number; p95: number }>> = { '24h': {}, '7d': {} };
   const counts = [1_000, 100_000];
   for (const swarms of counts) {
@@ -189,19 +209,29 @@ async function swarmScale() {
     }
     for (const t of await dashTables()) if (t.startsWith('dash_swarm')) await command(`OPTIMIZE TABLE ${t} FINAL`);
     const Rows = z.object({ table: z.string(), rows: z.coerce.number() });
-    const sizes = await query(`SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('dash_swarm_15m', 'dash_swarm_1h') GROUP BY table ORDER BY table`, {}, Rows);
-    console.log(`${swarms.toLocaleString('en-US')} swarms, ${n.toLocaleString('en-US')} reports loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${sizes.map((x) => `${x.table} ${x.rows.toLocaleString('en-US')} rows`).join(', ')}`);
+    const sizes = await query(
+      `SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = currentDatabase() AND table IN ('dash_swarm_15m', 'dash_swarm_1h') GROUP BY table ORDER BY table`,
+      {},
+      Rows,
+    );
+    console.log(
+      `${swarms.toLocaleString('en-US')} swarms, ${n.toLocaleString('en-US')} reports loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${sizes.map((x) => `${x.table} ${x.rows.toLocaleString('en-US')} rows`).join(', ')}`,
+    );
     for (const preset of ['24h', '7d'] as const) {
       const input = { range: { preset }, filters: {}, sort: 'peers' as const, desc: true, offset: 0, limit: 50 };
       const first = await FIGURES.swarms(input);
       results[preset]![swarms] = await time(() => FIGURES.swarms(input), RUNS);
       const r = results[preset]![swarms]!;
-      console.log(`  swarms page ${preset.padEnd(3)}: ${first.total.toLocaleString('en-US').padStart(7)} swarms in range, page of ${first.rows.length}; p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`);
+      console.log(
+        `  swarms page ${preset.padEnd(3)}: ${first.total.toLocaleString('en-US').padStart(7)} swarms in range, page of ${first.rows.length}; p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms`,
+      );
     }
   }
   for (const preset of ['24h', '7d'] as const) {
     const [small, large] = counts.map((c) => results[preset]![c]!.p50);
-    console.log(`swarms page ${preset}: 100,000 ÷ 1,000 swarms = ${(large! / small!).toFixed(2)} × (p50; target ≤ 2 ×)`);
+    console.log(
+      `swarms page ${preset}: 100,000 ÷ 1,000 swarms = ${(large! / small!).toFixed(2)} × (p50; target ≤ 2 ×)`,
+    );
   }
   await closeStore();
   if (!values.keep && !values['data-dir']) fs.rmSync(dir, { recursive: true, force: true });

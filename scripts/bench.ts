@@ -13,7 +13,10 @@ for (const b of benches) {
   const file = path.join(root, 'scripts', `${b}.ts`);
   if (!fs.existsSync(file)) continue;
   console.log(`\n=== ${b}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

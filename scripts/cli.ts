@@ -11,7 +11,11 @@ import { CliUsageError, COMMANDS, runCommand } from '../server/cli/commands';
 import '../server/cli/all';
 
 function usage(): string {
-  return ['Usage: npm run <command> -- [--flag value …]', 'Commands:', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n}  ${c.description}`)].join('\n');
+  return [
+    'Usage: npm run <command> -- [--flag value …]',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n}  ${c.description}`),
+  ].join('\n');
 }
 
 async function viaServer(name: string, args: Record<string, unknown>): Promise<string[]> {
@@ -29,7 +33,9 @@ async function viaServer(name: string, args: Record<string, unknown>): Promise<s
       body: JSON.stringify({ command: name, args }),
     });
   } catch {
-    throw new Error(`The embedded store is locked, and the server recorded for it (pid ${handle.pid}, port ${handle.port}) does not answer.`);
+    throw new Error(
+      `The embedded store is locked, and the server recorded for it (pid ${handle.pid}, port ${handle.port}) does not answer.`,
+    );
   }
   const body = (await res.json()) as { lines?: string[]; error?: string };
   if (!res.ok) throw new Error(body.error ?? `server answered ${res.status}`);
@@ -44,7 +50,8 @@ function flagArgs(argv: string[]): Record<string, string | true> {
   const out: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (!a.startsWith('--')) throw new CliUsageError(`Unexpected argument ${JSON.stringify(a)}: flags look like --name value`);
+    if (!a.startsWith('--'))
+      throw new CliUsageError(`Unexpected argument ${JSON.stringify(a)}: flags look like --name value`);
     const eq = a.indexOf('=');
     if (eq > 2) out[a.slice(2, eq)] = a.slice(eq + 1);
     else if (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) out[a.slice(2)] = argv[++i]!;

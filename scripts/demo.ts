@@ -39,7 +39,11 @@ function days(spec: string): number {
 
 if (!values['no-build'] || !fs.existsSync(path.join(root, distDir, 'BUILD_ID'))) {
   console.log('Building the console (next build)…');
-  const b = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_DIST_DIR: distDir } });
+  const b = spawnSync('npx', ['next', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_DIST_DIR: distDir },
+  });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
@@ -67,7 +71,14 @@ if (typeof values.backfill === 'string') {
   console.log(`Backfilling the last ${values.backfill} of simulated fleet data…`);
   const b = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'scripts/cli.ts', 'demo:backfill', `--days=${days(values.backfill)}`, `--concurrency=${values.concurrency}`],
+    [
+      '--import',
+      'tsx',
+      'scripts/cli.ts',
+      'demo:backfill',
+      `--days=${days(values.backfill)}`,
+      `--concurrency=${values.concurrency}`,
+    ],
     { cwd: root, env, stdio: 'inherit' },
   );
   if (b.status !== 0) process.exit(b.status ?? 1);
@@ -77,7 +88,11 @@ const children: ChildProcess[] = [];
 let signIn = '';
 let url = '';
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  cwd: root,
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 children.push(server);
 readline.createInterface({ input: server.stdout! }).on('line', (line) => {
   console.log(line);
@@ -95,7 +110,18 @@ function onListening() {
   if (!values['no-sim']) {
     const sim = spawn(
       process.execPath,
-      ['--import', 'tsx', 'scripts/simulate.ts', '--url', `http://127.0.0.1:${port}`, '--key', ingestKey, '--concurrency', String(values.concurrency), ...faultSpecs.flatMap((f) => ['--fault', f])],
+      [
+        '--import',
+        'tsx',
+        'scripts/simulate.ts',
+        '--url',
+        `http://127.0.0.1:${port}`,
+        '--key',
+        ingestKey,
+        '--concurrency',
+        String(values.concurrency),
+        ...faultSpecs.flatMap((f) => ['--fault', f]),
+      ],
       { cwd: root, env: { ...process.env, SWARMDECK_INGEST_KEY: ingestKey }, stdio: ['ignore', 'inherit', 'inherit'] },
     );
     children.push(sim);
@@ -115,7 +141,9 @@ function onListening() {
         ? 'No simulator (--no-sim).'
         : `A simulated fleet (${values.concurrency} viewers at the evening peak, real ISP address ranges) reports every 10 s;\nthe Overview shows it within 30 s. Its players obey the rollout rules within ~30 s. A fresh demo store starts\nmid-rollout on every device class (proposed by the demo admin, approved by a demo approver — see Audit);\nchanges that raise exposure need a second approver: add one under Settings → Users.`,
       ...(faultSpecs.length
-        ? [`FAULT ON PURPOSE in the p2p cohort: ${faultSpecs.join(', ')} — watch /rollouts hold (or roll back) the plan.`]
+        ? [
+            `FAULT ON PURPOSE in the p2p cohort: ${faultSpecs.join(', ')} — watch /rollouts hold (or roll back) the plan.`,
+          ]
         : []),
       'All data here is simulated. Ctrl-C stops everything.',
       bar,

@@ -28,7 +28,9 @@ import { lookupIp } from '../server/ingest/geo';
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
   if (!m) throw new Error(`not a duration: ${s} (e.g. 30s, 90m, 2h, 7d)`);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    (m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
   return Math.round(Number(m[1]) * unit);
 }
 
@@ -65,7 +67,12 @@ async function main() {
   });
   if (values.help) {
     const src = fs.readFileSync(new URL(import.meta.url), 'utf8');
-    console.log(/\/\*\*([\s\S]*?)\*\//.exec(src)![1]!.replace(/^ \* ?/gm, '').trim());
+    console.log(
+      /\/\*\*([\s\S]*?)\*\//
+        .exec(src)![1]!
+        .replace(/^ \* ?/gm, '')
+        .trim(),
+    );
     return;
   }
   if (!values.key) throw new Error('no ingest key: pass --key or set SWARMDECK_INGEST_KEY');
@@ -81,7 +88,10 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const log = values.quiet ? () => {} : (l: string) => console.log(`[sim] ${l}`);
-  const faults = (values.fault ?? []).flatMap((s) => s.split(',')).filter(Boolean).map((s) => parseFault(s));
+  const faults = (values.fault ?? [])
+    .flatMap((s) => s.split(','))
+    .filter(Boolean)
+    .map((s) => parseFault(s));
   for (const f of faults) console.log(`[sim] FAULT ON PURPOSE: ${describeFault(f)}`);
   const tally = await runLive({
     url: values.url!,
@@ -90,7 +100,9 @@ async function main() {
     sessions: values.sessions ? Number(values.sessions) : undefined,
     concurrency: Number(values.concurrency),
     speed,
-    sinceMs: values.since ? parseDuration(values.since) : defaultSince(speed, Number(values.concurrency), values.sessions ? Number(values.sessions) : undefined),
+    sinceMs: values.since
+      ? parseDuration(values.since)
+      : defaultSince(speed, Number(values.concurrency), values.sessions ? Number(values.sessions) : undefined),
     intervalMs: parseDuration(values.interval!),
     refreshMs: parseDuration(values.refresh!),
     sendEveryMs: parseDuration(values['send-every']!),

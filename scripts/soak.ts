@@ -87,7 +87,11 @@ function report(now: number) {
 function ensureBuild() {
   if (!flags['no-build'] && !fs.existsSync(path.join(root, DIST, 'BUILD_ID'))) {
     log(`building into ${DIST}/ …`);
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: root, env: { ...process.env, NEXT_DIST_DIR: DIST }, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+      cwd: root,
+      env: { ...process.env, NEXT_DIST_DIR: DIST },
+      stdio: 'inherit',
+    });
     if (r.status !== 0) throw new Error('next build failed');
   }
 }
@@ -200,7 +204,11 @@ async function measureMax(url: string): Promise<number> {
 }
 
 async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const res = await fetch(`${url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   const c = res.headers.getSetCookie().find((x) => x.startsWith('swarmdeck_session='));
   if (!res.ok || !c) throw new Error(`sign-in failed: ${res.status}`);
   return c.split(';')[0]!;
@@ -225,7 +233,12 @@ async function ofrep(url: string, t: Tally): Promise<void> {
     const res = await fetch(`${url}/ofrep/v1/evaluate/flags`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ context: { targetingKey: `d-${Math.floor(Math.random() * 15_000)}`, deviceClass: DEVICE[Math.floor(Math.random() * DEVICE.length)] } }),
+      body: JSON.stringify({
+        context: {
+          targetingKey: `d-${Math.floor(Math.random() * 15_000)}`,
+          deviceClass: DEVICE[Math.floor(Math.random() * DEVICE.length)],
+        },
+      }),
     });
     await res.arrayBuffer();
     t.ofrep.push(performance.now() - t0);
@@ -262,12 +275,19 @@ async function main() {
   ensureBuild();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-soak-'));
   const server = await startServer(dataDir);
-  log(`soak: ${MINUTES} min against ${server.url} (store ${dataDir}), ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(
+    `soak: ${MINUTES} min against ${server.url} (store ${dataDir}), ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   let stopped = false;
   try {
     const max = await measureMax(server.url);
     const target = max / 2;
-    log(`maximum: ${max.toFixed(0)} reports/s (${CLIENTS} clients × batches of ${BATCH}, ${PROBE_S} s); soaking at ${target.toFixed(0)} reports/s, OFREP ${OFREP_RPS}/s, dashboard queries back to back every ${QUERY_EVERY_MS} ms`);
+    log(
+      `maximum: ${max.toFixed(0)} reports/s (${CLIENTS} clients × batches of ${BATCH}, ${PROBE_S} s); soaking at ${target.toFixed(0)} reports/s, OFREP ${OFREP_RPS}/s, dashboard queries back to back every ${QUERY_EVERY_MS} ms`,
+    );
     const cookie = await signIn(server.url);
     const startAccepted = acceptedTotal;
 
@@ -322,7 +342,10 @@ async function main() {
         await sleep(Math.max(0, t0 + (m + 1) * 60_000 - Date.now() + 2_000));
         const t = minutes[m]!;
         const rss = t.rss.length ? t.rss.reduce((s, v) => s + v, 0) / t.rss.length : NaN;
-        const errs = Object.entries(t.errors).map(([k, v]) => `${k}×${v}`).join(' ') || 'none';
+        const errs =
+          Object.entries(t.errors)
+            .map(([k, v]) => `${k}×${v}`)
+            .join(' ') || 'none';
         log(
           `min ${String(m + 1).padStart(2)}: ${(t.accepted / 60).toFixed(0).padStart(6)} reports/s  ack p99 ${ms(p99(t.acks)).padStart(8)}  query p99 ${ms(p99(t.queries)).padStart(8)} (${t.queries.length})  ofrep p99 ${ms(p99(t.ofrep)).padStart(7)}  rss ${rss.toFixed(0)} MiB  errors ${errs}`,
         );
@@ -340,13 +363,19 @@ async function main() {
     const growth = (mean(lastMin) - mean(firstMin)) / mean(firstMin);
     const ackP99 = minutes.map((t) => p99(t.acks));
     const qP99 = minutes.map((t) => p99(t.queries));
-    log(`memory after ${WARMUP_MIN} min of warm-up: slope ${perMin.toFixed(2)} MiB/min; RSS minute ${WARMUP_MIN + 1} → ${MINUTES}: ${mean(firstMin).toFixed(0)} → ${mean(lastMin).toFixed(0)} MiB (${(growth * 100).toFixed(1)} %)`);
-    log(`ack p99 per minute: min ${ms(Math.min(...ackP99))}, max ${ms(Math.max(...ackP99))}; query p99 per minute: min ${ms(Math.min(...qP99))}, max ${ms(Math.max(...qP99))}`);
+    log(
+      `memory after ${WARMUP_MIN} min of warm-up: slope ${perMin.toFixed(2)} MiB/min; RSS minute ${WARMUP_MIN + 1} → ${MINUTES}: ${mean(firstMin).toFixed(0)} → ${mean(lastMin).toFixed(0)} MiB (${(growth * 100).toFixed(1)} %)`,
+    );
+    log(
+      `ack p99 per minute: min ${ms(Math.min(...ackP99))}, max ${ms(Math.max(...ackP99))}; query p99 per minute: min ${ms(Math.min(...qP99))}, max ${ms(Math.max(...qP99))}`,
+    );
     await server.stop();
     stopped = true;
     const stored = await countStored(dataDir);
     const acked = acceptedTotal;
-    log(`accepted (acknowledged with 200): ${acked.toLocaleString('en-US')} reports (${(acked - startAccepted).toLocaleString('en-US')} during the soak); stored: ${stored.toLocaleString('en-US')} → ${acked === stored ? 'nothing lost' : `MISMATCH (${stored - acked})`}`);
+    log(
+      `accepted (acknowledged with 200): ${acked.toLocaleString('en-US')} reports (${(acked - startAccepted).toLocaleString('en-US')} during the soak); stored: ${stored.toLocaleString('en-US')} → ${acked === stored ? 'nothing lost' : `MISMATCH (${stored - acked})`}`,
+    );
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exitCode = acked === stored ? 0 : 1;
   } finally {

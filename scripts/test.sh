@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 echo "== typecheck"; npx tsc --noEmit
-echo "== lint"; npx eslint .
+echo "== lint (eslint + prettier --check)"; npm run -s lint
 echo "== production build for the e2e tests (.next-test)"
 NEXT_DIST_DIR="${SWARMDECK_TEST_DIST_DIR:-.next-test}" npx next build > /tmp/swarmdeck-test-build.log 2>&1 || { cat /tmp/swarmdeck-test-build.log; exit 1; }
 echo "== tests"

@@ -20,7 +20,10 @@ class Emitter {
     this.ls.set(n, [...(this.ls.get(n) ?? []), f as (...a: unknown[]) => void]);
   }
   off(n: string, f: (...a: never[]) => void) {
-    this.ls.set(n, (this.ls.get(n) ?? []).filter((x) => x !== (f as unknown)));
+    this.ls.set(
+      n,
+      (this.ls.get(n) ?? []).filter((x) => x !== (f as unknown)),
+    );
   }
   addEventListener(n: string, f: (...a: never[]) => void) {
     this.on(n, f);
@@ -42,7 +45,13 @@ function replay(file: string, mode: 'full' | 'off') {
     ingestKey: 'unused-key',
     autoStart: false,
     now: () => t,
-    session: { deviceId: 'dev-1', deviceClass: 'desktop', clientVersion: '1.0.0', contentId: 'title-1', swarmId: 'title-1:hd' },
+    session: {
+      deviceId: 'dev-1',
+      deviceClass: 'desktop',
+      clientVersion: '1.0.0',
+      contentId: 'title-1',
+      swarmId: 'title-1:hd',
+    },
     config: { p2pMode: mode, cohort: mode === 'off' ? 'control' : 'p2p', configVersion: 3 },
   });
   const hls = Object.assign(new Emitter(), { levels: rec.levels });
@@ -84,22 +93,33 @@ describe('PlayerAdapter with a recorded p2p-media-loader + hls.js sequence', () 
     // Independently from the recording: what came from peers, what the player loaded in total.
     const ev = rec.events;
     const p2p = sum(ev.filter((e) => e[2] === 'onChunkDownloaded' && e[4] === 'p2p').map((e) => e[3] as number));
-    const frag = sum(ev.filter((e) => e[2] === 'hlsFragLoaded').map((e) => (e[3] as { frag: { stats: { loaded: number } } }).frag.stats.loaded));
+    const frag = sum(
+      ev
+        .filter((e) => e[2] === 'hlsFragLoaded')
+        .map((e) => (e[3] as { frag: { stats: { loaded: number } } }).frag.stats.loaded),
+    );
     const up = sum(ev.filter((e) => e[2] === 'onChunkUploaded').map((e) => e[3] as number));
     expect(sum(reports.map((r) => r.bytes.p2pDown))).toBe(p2p);
     expect(sum(reports.map((r) => r.bytes.cdn))).toBe(frag - p2p);
     expect(sum(reports.map((r) => r.bytes.p2pUp))).toBe(up);
     // The first three segments (before any peer) are all CDN and all in the first interval.
-    const firstThree = sum(ev.filter((e) => e[2] === 'hlsFragLoaded').slice(0, 3).map((e) => (e[3] as { frag: { stats: { loaded: number } } }).frag.stats.loaded));
+    const firstThree = sum(
+      ev
+        .filter((e) => e[2] === 'hlsFragLoaded')
+        .slice(0, 3)
+        .map((e) => (e[3] as { frag: { stats: { loaded: number } } }).frag.stats.loaded),
+    );
     expect(reports[0]!.bytes.cdn).toBeGreaterThanOrEqual(firstThree);
 
     // Flows by the remote peer's ASN.
     const flows = new Map<number, { down: number; up: number }>();
-    for (const r of reports) for (const f of r.flows ?? []) {
-      const x = flows.get(f.peerAsn) ?? { down: 0, up: 0 };
-      flows.set(f.peerAsn, { down: x.down + f.down, up: x.up + f.up });
-    }
-    const downFrom = (peer: string) => sum(ev.filter((e) => e[2] === 'onChunkDownloaded' && e[4] === 'p2p' && e[5] === peer).map((e) => e[3] as number));
+    for (const r of reports)
+      for (const f of r.flows ?? []) {
+        const x = flows.get(f.peerAsn) ?? { down: 0, up: 0 };
+        flows.set(f.peerAsn, { down: x.down + f.down, up: x.up + f.up });
+      }
+    const downFrom = (peer: string) =>
+      sum(ev.filter((e) => e[2] === 'onChunkDownloaded' && e[4] === 'p2p' && e[5] === peer).map((e) => e[3] as number));
     expect(flows.get(7922)).toEqual({ down: downFrom('peer-a'), up: up });
     expect(flows.get(3320)).toEqual({ down: downFrom('peer-b'), up: 0 });
 
@@ -124,12 +144,16 @@ describe('PlayerAdapter with a recorded p2p-media-loader + hls.js sequence', () 
     expect(reports.map((r) => r.intervalMs)).toEqual([30_000, 30_000]);
   });
 
-  it('P2P off: no engine byte events, CDN from the player\'s fragments; a fatal error is reported', () => {
+  it("P2P off: no engine byte events, CDN from the player's fragments; a fatal error is reported", () => {
     const { rec, reports } = replay('p2p-off-fatal.json', 'off');
     expect(reports).toHaveLength(1);
     const r = reports[0]!;
     expect(parseReport(r).ok).toBe(true);
-    const frag = sum(rec.events.filter((e) => e[2] === 'hlsFragLoaded').map((e) => (e[3] as { frag: { stats: { loaded: number } } }).frag.stats.loaded));
+    const frag = sum(
+      rec.events
+        .filter((e) => e[2] === 'hlsFragLoaded')
+        .map((e) => (e[3] as { frag: { stats: { loaded: number } } }).frag.stats.loaded),
+    );
     expect(r.bytes).toEqual({ cdn: frag, p2pDown: 0, p2pUp: 0 });
     expect(r.flows).toBeUndefined();
     expect(r.p2pMode).toBe('off');

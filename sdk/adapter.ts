@@ -32,7 +32,7 @@ export const HLS_EVENTS = {
 } as const;
 
 type PeerParam = string | { peerId: string };
-const peerIdOf = (p: PeerParam) => (typeof p === 'string' ? p : p?.peerId ?? '');
+const peerIdOf = (p: PeerParam) => (typeof p === 'string' ? p : (p?.peerId ?? ''));
 
 interface FragStats {
   loaded?: number;

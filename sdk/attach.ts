@@ -83,10 +83,14 @@ function engineMode(engine: P2pEngineControl): P2pMode {
  */
 export async function attachSwarmdeck(o: AttachOptions): Promise<SwarmdeckHandle> {
   const engine = o.hls.p2pEngine;
-  const baseDownloads = engine.getConfig().core.mainStream?.simultaneousP2PDownloads ?? engine.getConfig().core.simultaneousP2PDownloads ?? 3;
+  const baseDownloads =
+    engine.getConfig().core.mainStream?.simultaneousP2PDownloads ??
+    engine.getConfig().core.simultaneousP2PDownloads ??
+    3;
   const apply = (settings: P2pSettings): AppliedSettings => {
     const want: P2pMode = o.session.optOut ? 'off' : settings.p2pMode;
-    const downloads = want !== 'off' && settings.maxPeers > 0 ? Math.max(1, Math.min(baseDownloads, settings.maxPeers)) : null;
+    const downloads =
+      want !== 'off' && settings.maxPeers > 0 ? Math.max(1, Math.min(baseDownloads, settings.maxPeers)) : null;
     engine.applyDynamicConfig({
       core: {
         isP2PDisabled: want === 'off',
@@ -94,7 +98,13 @@ export async function attachSwarmdeck(o: AttachOptions): Promise<SwarmdeckHandle
         simultaneousP2PDownloads: downloads ?? baseDownloads,
       },
     });
-    return { p2pMode: engineMode(engine), cohort: settings.cohort, configVersion: settings.configVersion, settings, simultaneousP2PDownloads: downloads };
+    return {
+      p2pMode: engineMode(engine),
+      cohort: settings.cohort,
+      configVersion: settings.configVersion,
+      settings,
+      simultaneousP2PDownloads: downloads,
+    };
   };
 
   // No P2P before the rollout has answered.
@@ -109,12 +119,19 @@ export async function attachSwarmdeck(o: AttachOptions): Promise<SwarmdeckHandle
     store,
     ...(o.fetch ? { fetch: o.fetch } : {}),
   });
-  const adapter = new PlayerAdapter(reporter.counters, { peerAsn: o.peerAsn }).attachEngine(engine).attachHls(o.hls).attachMedia(o.video);
+  const adapter = new PlayerAdapter(reporter.counters, { peerAsn: o.peerAsn })
+    .attachEngine(engine)
+    .attachHls(o.hls)
+    .attachMedia(o.video);
 
   const flags = await createWebFlags({
     baseUrl: o.baseUrl,
     ingestKey: o.ingestKey,
-    context: { targetingKey: o.session.deviceId, deviceClass: o.session.deviceClass, clientVersion: o.session.clientVersion },
+    context: {
+      targetingKey: o.session.deviceId,
+      deviceClass: o.session.deviceClass,
+      clientVersion: o.session.clientVersion,
+    },
     pollIntervalMs: o.pollIntervalMs,
     domain: `swarmdeck-p2p-${reporter.sessionId}`,
   });
@@ -126,7 +143,11 @@ export async function attachSwarmdeck(o: AttachOptions): Promise<SwarmdeckHandle
   onSettings(flags.settings());
   const offFlags = flags.onChange(onSettings);
 
-  const g = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener; document?: Document };
+  const g = globalThis as {
+    addEventListener?: typeof addEventListener;
+    removeEventListener?: typeof removeEventListener;
+    document?: Document;
+  };
   const onHide = () => reporter.pageHidden();
   const onVisibility = () => {
     if (g.document?.visibilityState === 'hidden') reporter.pageHidden();

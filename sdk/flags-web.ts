@@ -41,7 +41,9 @@ export async function createWebFlags(o: WebFlagsOptions): Promise<WebFlags> {
       client.getStringDetails(FLAG_KEYS.mode, 'off'),
       client.getNumberDetails(FLAG_KEYS.uploadCap, 0),
       client.getNumberDetails(FLAG_KEYS.maxPeers, 0),
-    ) ?? (o.fallback ?? OFF_SETTINGS);
+    ) ??
+    o.fallback ??
+    OFF_SETTINGS;
   return {
     settings,
     onChange(listener) {

@@ -11,7 +11,9 @@ export * from './index';
 
 export const gzipNode: Compressor = (data) =>
   new Promise((resolve, reject) =>
-    zlib.gzip(data, (err, out) => (err ? reject(err) : resolve(new Uint8Array(out.buffer, out.byteOffset, out.byteLength)))),
+    zlib.gzip(data, (err, out) =>
+      err ? reject(err) : resolve(new Uint8Array(out.buffer, out.byteOffset, out.byteLength)),
+    ),
   );
 
 export interface NodeFlagsOptions {
@@ -28,7 +30,10 @@ export interface NodeFlags {
    * Evaluates the three P2P flags for one device. `headers` are added to this evaluation's requests
    * only (a relay or simulator passes the device's `X-Forwarded-For`).
    */
-  evaluate(context: EvaluationContext & { targetingKey: string; deviceClass: string }, headers?: Record<string, string>): Promise<Evaluation>;
+  evaluate(
+    context: EvaluationContext & { targetingKey: string; deviceClass: string },
+    headers?: Record<string, string>,
+  ): Promise<Evaluation>;
   close(): Promise<void>;
 }
 
@@ -52,7 +57,9 @@ export function createNodeFlags(o: NodeFlagsOptions): NodeFlags {
           client.getNumberDetails(FLAG_KEYS.maxPeers, 0, context),
         ]);
         const settings = settingsFromDetails(mode, cap, peers);
-        return settings ? { ok: true as const, settings } : { ok: false as const, error: `${mode.errorCode}${mode.errorMessage ? `: ${mode.errorMessage}` : ''}` };
+        return settings
+          ? { ok: true as const, settings }
+          : { ok: false as const, error: `${mode.errorCode}${mode.errorMessage ? `: ${mode.errorMessage}` : ''}` };
       });
     },
     close: () => OpenFeature.setProviderAndWait(domain, NOOP_PROVIDER),

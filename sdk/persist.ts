@@ -41,7 +41,10 @@ type StorageLike = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 
  * takes over every key it finds. A key taken from a tab that is still open only means some reports are
  * sent twice with the same reportIds, which the server counts once.
  */
-export function webStorageStore(storage?: StorageLike | null, pageId: string = Math.random().toString(36).slice(2)): ReportStore {
+export function webStorageStore(
+  storage?: StorageLike | null,
+  pageId: string = Math.random().toString(36).slice(2),
+): ReportStore {
   let s: StorageLike | null = null;
   try {
     s = storage === undefined ? ((globalThis as { localStorage?: Storage }).localStorage ?? null) : storage;
@@ -99,5 +102,9 @@ export function webStorageStore(storage?: StorageLike | null, pageId: string = M
 
 /** No storage at all (Node, or a player that does not want reports kept). */
 export function memoryStore(): ReportStore {
-  return { degraded: false, takeAll: () => ({ entries: [], dropped: { expired: 0, overflow: 0 } }), save: () => undefined };
+  return {
+    degraded: false,
+    takeAll: () => ({ entries: [], dropped: { expired: 0, overflow: 0 } }),
+    save: () => undefined,
+  };
 }

@@ -3,7 +3,8 @@
  * the published package carries it in its own declarations and imports nothing of the console.
  * sdk/contract-types.test.ts keeps it identical to the console's zod schema type.
  */
-export type DeviceClass = 'smart_tv' | 'streaming_stick' | 'game_console' | 'set_top_box' | 'desktop' | 'mobile' | 'tablet';
+export type DeviceClass =
+  'smart_tv' | 'streaming_stick' | 'game_console' | 'set_top_box' | 'desktop' | 'mobile' | 'tablet';
 export type P2pMode = 'off' | 'download' | 'full';
 
 export interface Flow {

@@ -3,7 +3,13 @@ import { parseReport } from '../lib/telemetry/schema';
 import { SessionCounters } from './session';
 import { backoffDelay, parseRetryAfter } from './transport';
 
-const info = { deviceId: 'd', deviceClass: 'smart_tv' as const, clientVersion: '7.12.0', contentId: 't', swarmId: 't/uhd' };
+const info = {
+  deviceId: 'd',
+  deviceClass: 'smart_tv' as const,
+  clientVersion: '7.12.0',
+  contentId: 't',
+  swarmId: 't/uhd',
+};
 
 describe('SessionCounters', () => {
   it('holds the first report until the first frame, so it carries startupMs', () => {

@@ -1,4 +1,12 @@
-import { MAX_FLOWS, MAX_INTERVAL_MS, randomId, type P2pMode, type PlaybackConfig, type SessionInfo, type TelemetryReport } from './report';
+import {
+  MAX_FLOWS,
+  MAX_INTERVAL_MS,
+  randomId,
+  type P2pMode,
+  type PlaybackConfig,
+  type SessionInfo,
+  type TelemetryReport,
+} from './report';
 
 type PlayState = 'idle' | 'starting' | 'playing' | 'stalled' | 'paused' | 'ended';
 
@@ -188,7 +196,10 @@ export class SessionCounters {
 
   fatal(code: string): void {
     this.advance();
-    if (this.fatalError === undefined) this.fatalError = Array.from(code || 'unknown').slice(0, 64).join('');
+    if (this.fatalError === undefined)
+      this.fatalError = Array.from(code || 'unknown')
+        .slice(0, 64)
+        .join('');
     this.state = 'ended';
   }
 
@@ -206,7 +217,8 @@ export class SessionCounters {
     const t = this.advance();
     const intervalMs = Math.round(t - this.intervalStart);
     if (intervalMs < 1) return null;
-    if (!opts.force && this.reports === 0 && this.state === 'starting' && intervalMs < MAX_INTERVAL_MS - 1_000) return null;
+    if (!opts.force && this.reports === 0 && this.state === 'starting' && intervalMs < MAX_INTERVAL_MS - 1_000)
+      return null;
     if (intervalMs > MAX_INTERVAL_MS) {
       // A client asleep longer than the longest interval: the time between is not reported.
       this.intervalStart = t - MAX_INTERVAL_MS;

@@ -84,7 +84,13 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, never below Retry-After. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number, retryAfterMs?: number): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
   const jittered = exp / 2 + (random() * exp) / 2;
   return Math.max(retryAfterMs ?? 0, Math.round(jittered));
@@ -130,7 +136,13 @@ export class Transport {
     this.random = o.random ?? Math.random;
     this.batchLimit = Math.min(5_000, o.maxBatch ?? 500);
     this.compressor =
-      o.compress === false ? null : typeof o.compress === 'function' ? o.compress : typeof CompressionStream === 'function' ? gzipWithCompressionStream : null;
+      o.compress === false
+        ? null
+        : typeof o.compress === 'function'
+          ? o.compress
+          : typeof CompressionStream === 'function'
+            ? gzipWithCompressionStream
+            : null;
     if (o.store) {
       const kept = o.store.takeAll();
       this.pool.expired += kept.dropped.expired;
@@ -225,14 +237,11 @@ export class Transport {
       for (const e of batch) e.inFlight = false;
       this.keepaliveInFlight -= size;
     };
-    void this.send(batch, true).then(
-      (outcome) => {
-        done();
-        if (outcome === 'retry') this.scheduleRetry();
-        this.persist();
-      },
-      done,
-    );
+    void this.send(batch, true).then((outcome) => {
+      done();
+      if (outcome === 'retry') this.scheduleRetry();
+      this.persist();
+    }, done);
   }
 
   private keepaliveInFlight = 0;
@@ -299,7 +308,13 @@ export class Transport {
   private retryAfterMs: number | undefined;
 
   private scheduleRetry(): void {
-    const delay = backoffDelay(this.attempt, this.o.retryBaseMs ?? 1_000, this.o.retryMaxMs ?? 300_000, this.random, this.retryAfterMs);
+    const delay = backoffDelay(
+      this.attempt,
+      this.o.retryBaseMs ?? 1_000,
+      this.o.retryMaxMs ?? 300_000,
+      this.random,
+      this.retryAfterMs,
+    );
     this.attempt++;
     this.s.retries++;
     this.nextAttemptAt = this.clock() + delay;
@@ -350,7 +365,12 @@ export class Transport {
     }
     this.s.lastStatus = res.status;
     if (res.status === 200) {
-      const ack = (await res.json().catch(() => ({}))) as { accepted?: number; duplicates?: number; rejected?: number; errors?: { index: number; message: string; path: string }[] };
+      const ack = (await res.json().catch(() => ({}))) as {
+        accepted?: number;
+        duplicates?: number;
+        rejected?: number;
+        errors?: { index: number; message: string; path: string }[];
+      };
       const rejectedIdx = new Set((ack.errors ?? []).map((e) => e.index));
       const delivered = reports.filter((_, i) => !rejectedIdx.has(i));
       const rejected = reports.filter((_, i) => rejectedIdx.has(i));
@@ -359,8 +379,16 @@ export class Transport {
       this.s.rejected += ack.rejected ?? rejected.length;
       this.remove(batch);
       if (rejected.length) {
-        this.lost(batch.filter((_, i) => rejectedIdx.has(i)), 'rejected');
-        this.o.onError?.(`${rejected.length} report(s) rejected: ${(ack.errors ?? []).slice(0, 3).map((e) => `${e.path} ${e.message}`).join('; ')}`);
+        this.lost(
+          batch.filter((_, i) => rejectedIdx.has(i)),
+          'rejected',
+        );
+        this.o.onError?.(
+          `${rejected.length} report(s) rejected: ${(ack.errors ?? [])
+            .slice(0, 3)
+            .map((e) => `${e.path} ${e.message}`)
+            .join('; ')}`,
+        );
         this.o.onDropped?.(rejected, 'rejected');
       }
       if (delivered.length) this.o.onDelivered?.(delivered);

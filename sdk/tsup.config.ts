@@ -9,7 +9,16 @@ export default defineConfig({
   entry: { index: 'index.ts', node: 'node.ts' },
   format: ['esm', 'cjs'],
   // Declarations with the package's own settings (not the console's tsconfig: no path aliases).
-  dts: { compilerOptions: { lib: ['ES2022', 'DOM', 'DOM.Iterable'], types: ['node'], strict: true, skipLibCheck: true, incremental: false, composite: false } },
+  dts: {
+    compilerOptions: {
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      types: ['node'],
+      strict: true,
+      skipLibCheck: true,
+      incremental: false,
+      composite: false,
+    },
+  },
   clean: true,
   sourcemap: true,
   target: 'es2020',

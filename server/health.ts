@@ -21,7 +21,8 @@ export async function health(opts: { detailed?: boolean } = {}): Promise<{ httpS
       clickhouse: { mode, version },
       migrations: { applied: m.applied, pending: m.pending },
     };
-    if (m.pending > 0) body.reason = `${m.pending} migration(s) pending: ${m.pendingFiles.join(', ')}; run npm run migrate`;
+    if (m.pending > 0)
+      body.reason = `${m.pending} migration(s) pending: ${m.pendingFiles.join(', ')}; run npm run migrate`;
     return { httpStatus: m.pending === 0 ? 200 : 503, body };
   } catch (err) {
     return {
@@ -30,7 +31,9 @@ export async function health(opts: { detailed?: boolean } = {}): Promise<{ httpS
         status: 'unavailable',
         clickhouse: { mode, version: null },
         migrations: { applied: 0, pending: 0 },
-        reason: opts.detailed ? (err as Error).message : 'The store does not answer; an admin sees the cause here, and the server log has it.',
+        reason: opts.detailed
+          ? (err as Error).message
+          : 'The store does not answer; an admin sees the cause here, and the server log has it.',
       },
     };
   }

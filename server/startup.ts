@@ -19,7 +19,13 @@ const migrations: StartupTask = {
   },
 };
 
-export const STARTUP_TASKS: readonly StartupTask[] = [migrations, authStartup, ingestStartup, rolloutStartup, demoStartup];
+export const STARTUP_TASKS: readonly StartupTask[] = [
+  migrations,
+  authStartup,
+  ingestStartup,
+  rolloutStartup,
+  demoStartup,
+];
 
 export async function startup(log: (line: string) => void = console.log): Promise<void> {
   for (const t of STARTUP_TASKS) await t.run((l) => log(`[${t.name}] ${l}`));

@@ -32,7 +32,8 @@ describe('demo backfill timing', () => {
     // A session's reports keep their order and their spacing: intervals never overlap.
     const bySession = new Map<string, number[]>();
     for (const r of reports) bySession.set(r.sessionId, [...(bySession.get(r.sessionId) ?? []), r.ts]);
-    for (const ts of bySession.values()) for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBeGreaterThanOrEqual(0);
+    for (const ts of bySession.values())
+      for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBeGreaterThanOrEqual(0);
     // Nothing lands in the future or before the window.
     expect(Math.max(...reports.map((r) => r.ts))).toBeLessThanOrEqual(now);
   }, 60_000);

@@ -52,7 +52,13 @@ export async function runBackfill(o: BackfillOptions): Promise<Tally> {
     concurrency: o.concurrency,
     open(device: SimDevice, info, settings) {
       const counters = new SessionCounters(
-        { deviceId: device.id, deviceClass: device.profile.cls, clientVersion: device.version, optOut: device.optOut || undefined, ...info },
+        {
+          deviceId: device.id,
+          deviceClass: device.profile.cls,
+          clientVersion: device.version,
+          optOut: device.optOut || undefined,
+          ...info,
+        },
         settings,
         () => fleet.clock,
       );

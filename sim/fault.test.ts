@@ -61,8 +61,18 @@ const ratio = (q: Qoe) => q.rebufferMs / q.playMs;
 describe('fleet fault injection', () => {
   it('parses class:metric+N%[@delay] and names what is wrong', () => {
     const now = Date.UTC(2026, 0, 1);
-    expect(parseFault('mobile:rebuffer+50%', now)).toEqual({ deviceClass: 'mobile', metric: 'rebuffer', extraPct: 50, fromMs: 0 });
-    expect(parseFault('*:startup+30%@10m', now)).toEqual({ deviceClass: '*', metric: 'startup', extraPct: 30, fromMs: now + 600_000 });
+    expect(parseFault('mobile:rebuffer+50%', now)).toEqual({
+      deviceClass: 'mobile',
+      metric: 'rebuffer',
+      extraPct: 50,
+      fromMs: 0,
+    });
+    expect(parseFault('*:startup+30%@10m', now)).toEqual({
+      deviceClass: '*',
+      metric: 'startup',
+      extraPct: 30,
+      fromMs: now + 600_000,
+    });
     expect(() => parseFault('phone:rebuffer+50%')).toThrow(/unknown device class "phone"/);
     expect(() => parseFault('mobile:latency+50%')).toThrow(/unknown metric "latency"/);
     expect(() => parseFault('mobile:rebuffer50')).toThrow(/expected class:metric\+N%/);

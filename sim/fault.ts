@@ -42,7 +42,12 @@ export function parseFault(spec: string, now = Date.now()): FleetFault {
   const extraPct = Number(pct);
   if (!(extraPct > 0 && extraPct <= 1000)) throw new Error(`--fault "${spec}": the extra must be between 0 and 1000 %`);
   const delayMs = delay ? Number(delay) * { s: 1_000, m: 60_000, h: 3_600_000 }[unit as 's' | 'm' | 'h'] : 0;
-  return { deviceClass: cls as DeviceClass | '*', metric: metric as FaultMetric, extraPct, fromMs: delayMs ? now + delayMs : 0 };
+  return {
+    deviceClass: cls as DeviceClass | '*',
+    metric: metric as FaultMetric,
+    extraPct,
+    fromMs: delayMs ? now + delayMs : 0,
+  };
 }
 
 export function describeFault(f: FleetFault): string {

@@ -36,7 +36,13 @@ export class FleetFlags {
   async evaluate(d: SimDevice): Promise<P2pSettings> {
     const r = await this.flags
       .evaluate(
-        { targetingKey: d.id, deviceClass: d.profile.cls, clientVersion: d.version, country: d.isp.country, asn: d.isp.asn },
+        {
+          targetingKey: d.id,
+          deviceClass: d.profile.cls,
+          clientVersion: d.version,
+          country: d.isp.country,
+          asn: d.isp.asn,
+        },
         { 'x-forwarded-for': d.ip },
       )
       .catch((err: Error) => ({ ok: false as const, error: err.message }));
@@ -49,7 +55,8 @@ export class FleetFlags {
     } else {
       settings = staticSettings(d.id, d.profile.cls);
       this.tally.ofrep.fallbacks++;
-      if (this.usingFallback !== true) this.log(`OFREP unavailable (${r.error}): players use the simulator's STATIC fallback config until it answers`);
+      if (this.usingFallback !== true)
+        this.log(`OFREP unavailable (${r.error}): players use the simulator's STATIC fallback config until it answers`);
       this.usingFallback = true;
     }
     this.cache.set(d.id, { settings, at: Date.now() });

@@ -2,7 +2,17 @@ import type { TelemetryReport } from '../sdk/report';
 import type { SessionCounters } from '../sdk/session';
 import type { P2pSettings } from '../sdk/settings';
 import { ISPS, ispRanges, randomIp, type CountryOfIp, type Isp } from './isps';
-import { catalog, COLLAPSING_SWARM, dailyCurve, FATAL_CODES, LADDERS, pickDevice, swarmCollapsed, type DeviceProfile, type Title } from './model';
+import {
+  catalog,
+  COLLAPSING_SWARM,
+  dailyCurve,
+  FATAL_CODES,
+  LADDERS,
+  pickDevice,
+  swarmCollapsed,
+  type DeviceProfile,
+  type Title,
+} from './model';
 import { faultFactor, type FleetFault } from './fault';
 import { Rng } from './random';
 
@@ -141,13 +151,18 @@ export class Fleet {
     const p = device.profile;
     const title = this.rng.weighted(this.titles, (x) => x.weight);
     const swarmId = `${title.id}/${p.rendition}`;
-    const effective = device.optOut ? { ...settings, p2pMode: 'off' as const, uploadCapKbps: 0, maxPeers: 0 } : settings;
+    const effective = device.optOut
+      ? { ...settings, p2pMode: 'off' as const, uploadCapKbps: 0, maxPeers: 0 }
+      : settings;
     this.clock = a.t;
     const reporter = this.o.open(device, { contentId: title.id, swarmId }, effective);
     const minutes = Math.min(180, Math.max(1, this.rng.logNormal(p.sessionMedianMin, 0.8)));
     const p2p = effective.p2pMode !== 'off';
     const startupFault = p2p ? this.fault(p.cls, 'startup', a.t) : 1;
-    const startup = Math.min(60_000, Math.round(this.rng.logNormal(p.startupMedianMs * (p2p ? 1.06 : 1), 0.45) * startupFault));
+    const startup = Math.min(
+      60_000,
+      Math.round(this.rng.logNormal(p.startupMedianMs * (p2p ? 1.06 : 1), 0.45) * startupFault),
+    );
     const rng = new Rng(Math.floor(this.rng.next() * 4294967296));
     // Always three draws, so a failure fault changes which sessions fail, not the draws after them.
     const failDraw = this.rng.next();
@@ -267,7 +282,11 @@ export class Fleet {
       s.phase = 'playing';
     }
     const collapsed = swarmCollapsed(s.swarmId, t0) && s.settings.p2pMode !== 'off';
-    const perMs = (p.stallsPerMin / 60_000) * p.modeFactor[s.settings.p2pMode] * (collapsed ? 5 : 1) * (s.level === ladder.length - 1 ? 1.3 : 1);
+    const perMs =
+      (p.stallsPerMin / 60_000) *
+      p.modeFactor[s.settings.p2pMode] *
+      (collapsed ? 5 : 1) *
+      (s.level === ladder.length - 1 ? 1.3 : 1);
     if (s.level < ladder.length - 1 && s.rng.chance(0.25)) {
       const at = cursor + s.rng.next() * (stop - cursor);
       playUntil(at);
@@ -315,7 +334,9 @@ export class Fleet {
     const joined = p2p.filter((s) => s.steps === 0).length;
     const churn = size ? Math.min(1, (joined + Math.max(0, prev + joined - size)) / size) : 0;
     const blockedCount = p2p.filter((s) => s.device.isp.blocksP2p).length;
-    const up = p2p.filter((s) => s.settings.p2pMode === 'full' && !s.device.isp.blocksP2p && !collapsed && s.playMs > 0);
+    const up = p2p.filter(
+      (s) => s.settings.p2pMode === 'full' && !s.device.isp.blocksP2p && !collapsed && s.playMs > 0,
+    );
     const capOf = new Map<SimSession, number>();
     const capByAsn = new Map<number, number>();
     for (const u of up) {

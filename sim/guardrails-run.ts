@@ -46,11 +46,18 @@ function fault(label: string, o: Pick<PlanSimOptions, 'fault' | 'misreport'>, ex
   console.log(
     `${label}: ${caught.length}/${rs.length} plans ${expectSrm ? 'held for SRM' : 'held on a guardrail'}; minutes from plan start median ${quantile(mins, 0.5)}, 90th pct ${quantile(mins, 0.9)}, max ${Math.max(...mins)}; ` +
       `stage reached median ${quantile(stages, 0.5)} %` +
-      (expectSrm ? `; cohort mismatches excluded at the hold: median ${quantile(caught.map((r) => r.mismatches), 0.5)}` : ''),
+      (expectSrm
+        ? `; cohort mismatches excluded at the hold: median ${quantile(
+            caught.map((r) => r.mismatches),
+            0.5,
+          )}`
+        : ''),
   );
 }
 
-console.log(`Guarded rollout simulation: class fleet ${devices.toLocaleString('en')} devices, stages 1→5→10→25→50→90 % (≥ 30 min and ≥ 100 devices per cohort each), holdback 10 %, looks every 5 min, α = 5 % per plan`);
+console.log(
+  `Guarded rollout simulation: class fleet ${devices.toLocaleString('en')} devices, stages 1→5→10→25→50→90 % (≥ 30 min and ≥ 100 devices per cohort each), holdback 10 %, looks every 5 min, α = 5 % per plan`,
+);
 aa('default tolerances', examplePlan());
 aa('zero tolerance (any significant regression)', {
   ...examplePlan(),

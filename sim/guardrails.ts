@@ -61,7 +61,17 @@ interface SimDevice {
 }
 
 function emptyAgg(): DeviceAgg {
-  return { playMs: 0, rebufferMs: 0, startupSumMs: 0, startupCount: 0, sessions: 0, failedSessions: 0, bitrateKbpsMs: 0, bytesCdn: 0, bytesP2p: 0 };
+  return {
+    playMs: 0,
+    rebufferMs: 0,
+    startupSumMs: 0,
+    startupCount: 0,
+    sessions: 0,
+    failedSessions: 0,
+    bitrateKbpsMs: 0,
+    bytesCdn: 0,
+    bytesP2p: 0,
+  };
 }
 
 /** Run one plan from stage 1 until it completes, is held or rolled back, or time runs out. */
@@ -141,9 +151,22 @@ export function simulatePlan(o: PlanSimOptions): PlanSimResult {
       }
       (cohort === 'p2p' ? treatment : control).push(e.agg);
     }
-    last = evaluateGuardrails({ plan: o.plan, treatment, control, treatmentPct: pct, holdbackPct: o.plan.holdbackPercentage });
+    last = evaluateGuardrails({
+      plan: o.plan,
+      treatment,
+      control,
+      treatmentPct: pct,
+      holdbackPct: o.plan.holdbackPercentage,
+    });
     const step = nextStep(o.plan, stage, t + 1 - stageStart, last.verdict);
-    const done = (outcome: PlanSimResult['outcome']): PlanSimResult => ({ outcome, minutes: t + 1, stage, srm: last!.verdict.kind === 'srm', mismatches, evidence: last });
+    const done = (outcome: PlanSimResult['outcome']): PlanSimResult => ({
+      outcome,
+      minutes: t + 1,
+      stage,
+      srm: last!.verdict.kind === 'srm',
+      mismatches,
+      evidence: last,
+    });
     if (step.kind === 'hold') return done('held');
     if (step.kind === 'rollback') return done('rolled_back');
     if (step.kind === 'complete') return done('completed');
@@ -165,7 +188,11 @@ export function examplePlan(cls: DeviceClass = 'smart_tv'): PlanInput {
     uploadCapKbps: 0,
     maxPeers: 8,
     holdbackPercentage: 10,
-    stages: [1, 5, 10, 25, 50, 90].map((percentage) => ({ percentage, minDurationMinutes: 30, minDevicesPerCohort: 100 })),
+    stages: [1, 5, 10, 25, 50, 90].map((percentage) => ({
+      percentage,
+      minDurationMinutes: 30,
+      minDevicesPerCohort: 100,
+    })),
     onRegression: 'hold',
     alpha: 0.05,
     guardrails: [

@@ -4,7 +4,7 @@ import { ISPS, ispRanges, randomIp } from './isps';
 import { Rng } from './random';
 
 describe('simulated ISPs', () => {
-  it('draws every client address from its ISP\'s real ranges: the console\'s enrichment maps it back', () => {
+  it("draws every client address from its ISP's real ranges: the console's enrichment maps it back", () => {
     const rng = new Rng(3);
     const ranges = ispRanges((ip) => lookupIp(ip).country);
     for (const isp of ISPS) {

@@ -44,7 +44,11 @@ function limitedFetch(n: number) {
       const res = await fetch(input, init);
       // Read the body inside the slot so the connection is free for the next request.
       const body = await res.arrayBuffer();
-      return new Response([204, 205, 304].includes(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      return new Response([204, 205, 304].includes(res.status) ? null : body, {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
     } finally {
       active--;
       waiting.shift()?.();
@@ -95,7 +99,13 @@ export async function runLive(o: LiveOptions): Promise<Tally> {
         autoStart: false,
         now: () => fleet.clock,
         intervalMs: o.intervalMs,
-        session: { deviceId: device.id, deviceClass: device.profile.cls, clientVersion: device.version, optOut: device.optOut || undefined, ...info },
+        session: {
+          deviceId: device.id,
+          deviceClass: device.profile.cls,
+          clientVersion: device.version,
+          optOut: device.optOut || undefined,
+          ...info,
+        },
         config: settings,
         headers: { 'x-forwarded-for': device.ip },
         compress: gzipNode,
@@ -140,7 +150,9 @@ export async function runLive(o: LiveOptions): Promise<Tally> {
   let first = true;
   let lastLog = 0;
   let refreshing = false;
-  o.log(`simulating ${o.sessions ?? 'unlimited'} sessions, peak ${o.concurrency} concurrent, ${o.speed}× from ${new Date(t).toISOString()} → ${endpoint}`);
+  o.log(
+    `simulating ${o.sessions ?? 'unlimited'} sessions, peak ${o.concurrency} concurrent, ${o.speed}× from ${new Date(t).toISOString()} → ${endpoint}`,
+  );
 
   while (!o.signal?.aborted && !fleet.done) {
     const now = Date.now();
@@ -165,7 +177,9 @@ export async function runLive(o: LiveOptions): Promise<Tally> {
       const stale = fleet.active.map((s) => s.device).filter((d) => flags.age(d) > o.refreshMs);
       if (stale.length) {
         refreshing = true;
-        void Promise.all(stale.map(async (d) => fleet.updateSettings(d, await flags.evaluate(d)))).finally(() => (refreshing = false));
+        void Promise.all(stale.map(async (d) => fleet.updateSettings(d, await flags.evaluate(d)))).finally(
+          () => (refreshing = false),
+        );
       }
     }
     flushDue();

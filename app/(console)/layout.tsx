@@ -26,25 +26,27 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   return (
     <TRPCReactProvider>
       <RoleProvider role={me.role}>
-      <div className="flex min-h-screen">
-        <Suspense>
-          <Sidebar role={me.role} />
-        </Suspense>
-        <div className="flex min-w-0 flex-1 flex-col">
-          <header className="flex flex-wrap items-center justify-between gap-3 border-b border-tremor-border bg-tremor-background px-6 py-3 dark:border-dark-tremor-border dark:bg-dark-tremor-background">
-            <Suspense>
-              <HeaderControls />
-            </Suspense>
-            <div className="flex items-center gap-3 text-tremor-default">
-              {env().SWARMDECK_DEMO && <DemoBadge />}
-              <span data-testid="whoami">{me.email} · {me.role}</span>
-              <ThemeToggle initial={theme} />
-              <SignOutButton />
-            </div>
-          </header>
-          <main className="flex-1 p-6">{children}</main>
+        <div className="flex min-h-screen">
+          <Suspense>
+            <Sidebar role={me.role} />
+          </Suspense>
+          <div className="flex min-w-0 flex-1 flex-col">
+            <header className="flex flex-wrap items-center justify-between gap-3 border-b border-tremor-border bg-tremor-background px-6 py-3 dark:border-dark-tremor-border dark:bg-dark-tremor-background">
+              <Suspense>
+                <HeaderControls />
+              </Suspense>
+              <div className="flex items-center gap-3 text-tremor-default">
+                {env().SWARMDECK_DEMO && <DemoBadge />}
+                <span data-testid="whoami">
+                  {me.email} · {me.role}
+                </span>
+                <ThemeToggle initial={theme} />
+                <SignOutButton />
+              </div>
+            </header>
+            <main className="flex-1 p-6">{children}</main>
+          </div>
         </div>
-      </div>
       </RoleProvider>
     </TRPCReactProvider>
   );

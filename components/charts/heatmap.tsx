@@ -29,12 +29,22 @@ export function Heatmap({
   const h = top + rows.length * cell + 10;
   return (
     <div className="overflow-x-auto" data-testid={testId} data-chart="heatmap">
-      <svg width={w} height={h} role="img" aria-label={`${rowTitle} × ${colTitle}`} className="text-tremor-content dark:text-dark-tremor-content">
+      <svg
+        width={w}
+        height={h}
+        role="img"
+        aria-label={`${rowTitle} × ${colTitle}`}
+        className="text-tremor-content dark:text-dark-tremor-content"
+      >
         <text x={4} y={14} className="fill-current text-[11px]">
           rows: {rowTitle} · columns: {colTitle}
         </text>
         {cols.map((c, i) => (
-          <text key={String(c.key)} transform={`translate(${left + i * cell + cell / 2}, ${top - 6}) rotate(-50)`} className="fill-current text-[11px]">
+          <text
+            key={String(c.key)}
+            transform={`translate(${left + i * cell + cell / 2}, ${top - 6}) rotate(-50)`}
+            className="fill-current text-[11px]"
+          >
             {c.label}
           </text>
         ))}

@@ -5,7 +5,8 @@ export function IgnoredFiltersNote({ keys }: { keys: readonly string[] }) {
   if (keys.length === 0) return null;
   return (
     <p data-testid="ignored-filters" className="text-tremor-label text-amber-700 dark:text-amber-400">
-      Not applied on this page: {keys.map((k) => FILTER_LABEL[k as FilterKey] ?? k).join(', ')} (these figures are kept per swarm / per ISP only).
+      Not applied on this page: {keys.map((k) => FILTER_LABEL[k as FilterKey] ?? k).join(', ')} (these figures are kept
+      per swarm / per ISP only).
     </p>
   );
 }

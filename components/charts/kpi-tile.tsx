@@ -27,7 +27,16 @@ export function KpiTile({
 }) {
   const change = value !== null && previous !== null && previous !== 0 ? (value - previous) / Math.abs(previous) : null;
   const good = change === null ? null : higherIsBetter ? change >= 0 : change <= 0;
-  const deltaType = change === null || Math.abs(change) < 0.005 ? 'unchanged' : change > 0 ? (good ? 'increase' : 'moderateIncrease') : good ? 'moderateDecrease' : 'decrease';
+  const deltaType =
+    change === null || Math.abs(change) < 0.005
+      ? 'unchanged'
+      : change > 0
+        ? good
+          ? 'increase'
+          : 'moderateIncrease'
+        : good
+          ? 'moderateDecrease'
+          : 'decrease';
   return (
     <Card data-testid={testId} decoration="top" decorationColor={color}>
       <Text>{title}</Text>
@@ -40,8 +49,16 @@ export function KpiTile({
           {change === null ? '—' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`}
         </BadgeDelta>
       </Flex>
-      {detail && <div className="mt-1 text-tremor-default text-tremor-content dark:text-dark-tremor-content">{detail}</div>}
-      <SparkAreaChart data={spark.map((p) => ({ t: p.t, v: p.v ?? 0 }))} index="t" categories={['v']} colors={[color]} className="mt-3 h-10 w-full" />
+      {detail && (
+        <div className="mt-1 text-tremor-default text-tremor-content dark:text-dark-tremor-content">{detail}</div>
+      )}
+      <SparkAreaChart
+        data={spark.map((p) => ({ t: p.t, v: p.v ?? 0 }))}
+        index="t"
+        categories={['v']}
+        colors={[color]}
+        className="mt-3 h-10 w-full"
+      />
       <Text className="mt-1">
         previous period: <span className="whitespace-nowrap">{FORMAT[unit](previous)}</span>
       </Text>

@@ -50,7 +50,11 @@ export function Panel({
 }
 
 /** Query state → panel status (any object with TanStack Query's fields). */
-export function statusOf(q: { isPending: boolean; error: { message: string } | null; refetch: () => unknown }, empty?: (d: never) => boolean, data?: unknown): PanelStatus {
+export function statusOf(
+  q: { isPending: boolean; error: { message: string } | null; refetch: () => unknown },
+  empty?: (d: never) => boolean,
+  data?: unknown,
+): PanelStatus {
   return {
     pending: q.isPending,
     error: q.error,

@@ -64,7 +64,11 @@ export function SortableTable<R>({
         <TableHead>
           <TableRow>
             {columns.map((c) => (
-              <TableHeaderCell key={c.key} className={c.unit ? 'text-right' : ''} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+              <TableHeaderCell
+                key={c.key}
+                className={c.unit ? 'text-right' : ''}
+                aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+              >
                 <button
                   type="button"
                   data-sort={c.key}
@@ -84,7 +88,11 @@ export function SortableTable<R>({
               key={rowKey(r)}
               data-row={rowKey(r)}
               title={rowTitle}
-              className={onRowClick ? 'cursor-pointer hover:bg-tremor-background-muted dark:hover:bg-dark-tremor-background-muted' : ''}
+              className={
+                onRowClick
+                  ? 'cursor-pointer hover:bg-tremor-background-muted dark:hover:bg-dark-tremor-background-muted'
+                  : ''
+              }
               onClick={onRowClick ? () => onRowClick(r) : undefined}
             >
               {columns.map((c) => (

@@ -22,12 +22,21 @@ export const FORMAT: Record<Unit, (v: number | null | undefined) => string> = {
   count: (v) => formatCount(v),
   ms: (v) => formatMs(v),
   usd: (v) => formatUsd(v),
-  kbps: (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} Mbit/s` : `${Math.round(v)} kbit/s`),
+  kbps: (v) =>
+    v === null || v === undefined || !Number.isFinite(v)
+      ? '—'
+      : v >= 1000
+        ? `${(v / 1000).toFixed(2)} Mbit/s`
+        : `${Math.round(v)} kbit/s`,
   ratio: (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(2)} ×`),
 };
 
 /** Time labels in UTC, so the server render and the browser agree. */
 export function timeLabel(ms: number, stepSeconds: number): string {
   const iso = new Date(ms).toISOString();
-  return stepSeconds >= 86_400 ? iso.slice(5, 10) : stepSeconds >= 3600 ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
+  return stepSeconds >= 86_400
+    ? iso.slice(5, 10)
+    : stepSeconds >= 3600
+      ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}`
+      : iso.slice(11, 16);
 }

@@ -54,17 +54,32 @@ export function TimeSeriesChart({
   };
   return (
     <div data-testid={testId} data-chart="time-series">
-      {kind === 'line' ? <LineChart {...common} /> : kind === 'bar' ? <BarChart {...common} stack={stack} /> : <AreaChart {...common} stack={stack} />}
+      {kind === 'line' ? (
+        <LineChart {...common} />
+      ) : kind === 'bar' ? (
+        <BarChart {...common} stack={stack} />
+      ) : (
+        <AreaChart {...common} stack={stack} />
+      )}
       {marks.length > 0 && (
-        <ul data-testid="chart-annotations" className="mt-2 flex flex-wrap gap-2 text-tremor-label" aria-label="Rollout changes in this range">
+        <ul
+          data-testid="chart-annotations"
+          className="mt-2 flex flex-wrap gap-2 text-tremor-label"
+          aria-label="Rollout changes in this range"
+        >
           {marks.map((a, i) => (
-            <li key={`${a.t}-${i}`} className="rounded-tremor-small border border-amber-300 bg-amber-50 px-1.5 py-0.5 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+            <li
+              key={`${a.t}-${i}`}
+              className="rounded-tremor-small border border-amber-300 bg-amber-50 px-1.5 py-0.5 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+            >
               ▲ {new Date(a.t).toISOString().slice(5, 16).replace('T', ' ')} UTC · {a.label}
             </li>
           ))}
         </ul>
       )}
-      <p className="mt-1 text-right text-tremor-label text-tremor-content dark:text-dark-tremor-content">UTC · {stepSeconds >= 3600 ? `${stepSeconds / 3600} h` : `${stepSeconds / 60} min`} buckets</p>
+      <p className="mt-1 text-right text-tremor-label text-tremor-content dark:text-dark-tremor-content">
+        UTC · {stepSeconds >= 3600 ? `${stepSeconds / 3600} h` : `${stepSeconds / 60} min`} buckets
+      </p>
     </div>
   );
 }

@@ -27,7 +27,9 @@ export function ReportPreviewView({ preview }: { preview: ReportPreview }) {
   return (
     <div className="grid gap-6" data-testid="report-preview">
       <Card>
-        <Title>Totals {preview.from} → {preview.to} (UTC)</Title>
+        <Title>
+          Totals {preview.from} → {preview.to} (UTC)
+        </Title>
         <div className="overflow-x-auto">
           <Table className="mt-3" data-testid="report-totals">
             <TableHead>
@@ -93,7 +95,9 @@ export function ReportPreviewView({ preview }: { preview: ReportPreview }) {
             <div>
               <Text>Top partner ISPs by cross-ISP flow</Text>
               {i.partners.length === 0 ? (
-                <p className="mt-2 text-tremor-default text-tremor-content dark:text-dark-tremor-content">No cross-ISP traffic with a known ISP in this period.</p>
+                <p className="mt-2 text-tremor-default text-tremor-content dark:text-dark-tremor-content">
+                  No cross-ISP traffic with a known ISP in this period.
+                </p>
               ) : (
                 <Table className="mt-2">
                   <TableHead>

@@ -26,7 +26,9 @@ function RangeAndFilters({ applicable }: { applicable: readonly FilterKey[] }) {
   const { range, filters, setRange, setFilter } = useViewParams();
   const ignored = FILTER_KEYS.filter((k) => !applicable.includes(k));
   const isCustom = !('preset' in range);
-  const [customFrom, setCustomFrom] = useState(() => toLocalInput(isCustom ? range.from : new Date(Date.now() - 86_400_000)));
+  const [customFrom, setCustomFrom] = useState(() =>
+    toLocalInput(isCustom ? range.from : new Date(Date.now() - 86_400_000)),
+  );
   const [customTo, setCustomTo] = useState(() => toLocalInput(isCustom ? range.to : new Date()));
   const [showCustom, setShowCustom] = useState(isCustom);
   const [filterKey, setFilterKey] = useState<FilterKey>(applicable[0] ?? 'deviceClass');
@@ -82,9 +84,21 @@ function RangeAndFilters({ applicable }: { applicable: readonly FilterKey[] }) {
             setRange({ from, to });
           }}
         >
-          <input aria-label="From" type="datetime-local" className={inputCls} value={customFrom} onChange={(e) => setCustomFrom(e.target.value)} />
+          <input
+            aria-label="From"
+            type="datetime-local"
+            className={inputCls}
+            value={customFrom}
+            onChange={(e) => setCustomFrom(e.target.value)}
+          />
           <span aria-hidden>→</span>
-          <input aria-label="To" type="datetime-local" className={inputCls} value={customTo} onChange={(e) => setCustomTo(e.target.value)} />
+          <input
+            aria-label="To"
+            type="datetime-local"
+            className={inputCls}
+            value={customTo}
+            onChange={(e) => setCustomTo(e.target.value)}
+          />
           <button type="submit" className={inputCls}>
             Apply
           </button>
@@ -103,36 +117,49 @@ function RangeAndFilters({ applicable }: { applicable: readonly FilterKey[] }) {
             }`}
           >
             {FILTER_LABEL[k]}: {String(filters[k])}
-            <button type="button" aria-label={`Remove ${FILTER_LABEL[k]} filter`} onClick={() => setFilter(k, undefined)}>
+            <button
+              type="button"
+              aria-label={`Remove ${FILTER_LABEL[k]} filter`}
+              onClick={() => setFilter(k, undefined)}
+            >
               ×
             </button>
           </span>
         ))}
       </div>
       {applicable.length > 0 && (
-      <form onSubmit={applyFilter} className="flex items-center gap-1">
-        <select aria-label="Filter by" className={inputCls} value={filterKey} onChange={(e) => setFilterKey(e.target.value as FilterKey)}>
-          {applicable.map((k) => (
-            <option key={k} value={k}>
-              {FILTER_LABEL[k]}
-            </option>
-          ))}
-        </select>
-        <input
-          aria-label="Filter value"
-          className={`${inputCls} w-32`}
-          placeholder="value"
-          value={filterValue}
-          onChange={(e) => setFilterValue(e.target.value)}
-        />
-        <button type="submit" className={inputCls}>
-          + Filter
-        </button>
-      </form>
+        <form onSubmit={applyFilter} className="flex items-center gap-1">
+          <select
+            aria-label="Filter by"
+            className={inputCls}
+            value={filterKey}
+            onChange={(e) => setFilterKey(e.target.value as FilterKey)}
+          >
+            {applicable.map((k) => (
+              <option key={k} value={k}>
+                {FILTER_LABEL[k]}
+              </option>
+            ))}
+          </select>
+          <input
+            aria-label="Filter value"
+            className={`${inputCls} w-32`}
+            placeholder="value"
+            value={filterValue}
+            onChange={(e) => setFilterValue(e.target.value)}
+          />
+          <button type="submit" className={inputCls}>
+            + Filter
+          </button>
+        </form>
       )}
       {ignored.length > 0 && (
-        <p data-testid="page-ignores-filters" className="text-tremor-label text-tremor-content dark:text-dark-tremor-content">
-          {applicable.length === 0 ? 'This page applies no filter' : 'This page ignores'}: {ignored.map((k) => FILTER_LABEL[k]).join(', ')}
+        <p
+          data-testid="page-ignores-filters"
+          className="text-tremor-label text-tremor-content dark:text-dark-tremor-content"
+        >
+          {applicable.length === 0 ? 'This page applies no filter' : 'This page ignores'}:{' '}
+          {ignored.map((k) => FILTER_LABEL[k]).join(', ')}
         </p>
       )}
       {filterError && (

@@ -11,8 +11,14 @@ export function Sidebar({ role }: { role: Role | null }) {
   const sp = useSearchParams();
   const qs = sp.toString();
   return (
-    <nav aria-label="Main" className="flex w-52 shrink-0 flex-col gap-1 border-r border-tremor-border bg-tremor-background p-3 dark:border-dark-tremor-border dark:bg-dark-tremor-background">
-      <Link href="/overview" className="mb-4 px-2 text-lg font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">
+    <nav
+      aria-label="Main"
+      className="flex w-52 shrink-0 flex-col gap-1 border-r border-tremor-border bg-tremor-background p-3 dark:border-dark-tremor-border dark:bg-dark-tremor-background"
+    >
+      <Link
+        href="/overview"
+        className="mb-4 px-2 text-lg font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong"
+      >
         Swarmdeck
       </Link>
       {NAV.filter((item) => role === null || can(role, item.permission)).map((item) => {

@@ -11,7 +11,10 @@ function apply(choice: ThemeChoice) {
   root.classList.toggle('dark', choice === 'dark');
   root.classList.toggle('light', choice === 'light');
   root.style.colorScheme = choice === 'system' ? 'light dark' : choice;
-  document.cookie = choice === 'system' ? `${COOKIE}=; path=/; max-age=0; samesite=lax` : `${COOKIE}=${choice}; path=/; max-age=31536000; samesite=lax`;
+  document.cookie =
+    choice === 'system'
+      ? `${COOKIE}=; path=/; max-age=0; samesite=lax`
+      : `${COOKIE}=${choice}; path=/; max-age=31536000; samesite=lax`;
 }
 
 /**
@@ -25,13 +28,24 @@ export function ThemeToggle({ initial }: { initial: ThemeChoice }) {
     apply(c);
     setChoice(c);
   };
-  const cls = 'rounded-tremor-small border border-tremor-border px-2 py-1 text-tremor-label dark:border-dark-tremor-border';
+  const cls =
+    'rounded-tremor-small border border-tremor-border px-2 py-1 text-tremor-label dark:border-dark-tremor-border';
   return (
     <span className="flex items-center gap-1" data-theme-choice={choice}>
-      <button type="button" onClick={() => pick('dark')} aria-label="Switch to dark theme" className={`${cls} dark:hidden`}>
+      <button
+        type="button"
+        onClick={() => pick('dark')}
+        aria-label="Switch to dark theme"
+        className={`${cls} dark:hidden`}
+      >
         ☾ Dark
       </button>
-      <button type="button" onClick={() => pick('light')} aria-label="Switch to light theme" className={`${cls} hidden dark:inline-block`}>
+      <button
+        type="button"
+        onClick={() => pick('light')}
+        aria-label="Switch to light theme"
+        className={`${cls} hidden dark:inline-block`}
+      >
         ☀ Light
       </button>
       {choice !== 'system' && (

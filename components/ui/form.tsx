@@ -21,7 +21,10 @@ export const linkButtonClass =
 /** A secret shown once, with a copy button. */
 export function ShownOnce({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
-    <div role="status" className="mt-4 rounded-tremor-small border border-amber-300 bg-amber-50 p-3 text-tremor-default text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+    <div
+      role="status"
+      className="mt-4 rounded-tremor-small border border-amber-300 bg-amber-50 p-3 text-tremor-default text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+    >
       <p className="font-medium">{label} — copy it now, it is not shown again:</p>
       <div className="mt-2 flex items-center gap-2">
         <code data-testid={testId} className="break-all rounded bg-white/70 px-2 py-1 dark:bg-black/30">

@@ -1,7 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BUCKETS, bucketOf, evaluate, exposureDelta } from './evaluate';
-import { DEVICE_CLASSES, RolloutRule, capabilityViolations, defaultCapabilities, defaultRule, type RolloutRule as Rule } from './rule';
+import {
+  DEVICE_CLASSES,
+  RolloutRule,
+  capabilityViolations,
+  defaultCapabilities,
+  defaultRule,
+  type RolloutRule as Rule,
+} from './rule';
 
 const N = 100_000;
 const keys = Array.from({ length: N }, (_, i) => `device-${i}-${(i * 2654435761) % 1000003}`);
@@ -70,7 +77,10 @@ describe('bucketing', () => {
     const sample = keys.slice(0, 50);
     const here = sample.map((k) => bucketOf('s1', k));
     const code = `import { bucketOf } from './lib/rollout/evaluate.ts'; console.log(JSON.stringify(${JSON.stringify(sample)}.map((k) => bucketOf('s1', k))));`;
-    const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: process.cwd(), encoding: 'utf8' });
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: process.cwd(),
+      encoding: 'utf8',
+    });
     expect(out.stderr).toBe('');
     expect(JSON.parse(out.stdout)).toEqual(here);
     // And a known value pins the function itself across releases.
@@ -92,7 +102,11 @@ describe('evaluation', () => {
       expect(r.state).toBe('disabled');
       for (const k of keys.slice(0, 500)) {
         const ev = evaluate(r, false, { targetingKey: k });
-        expect(ev).toMatchObject({ cohort: 'off', reason: 'DISABLED', flags: { 'p2p-mode': 'off', 'p2p-upload-cap-kbps': 0, 'p2p-max-peers': 0 } });
+        expect(ev).toMatchObject({
+          cohort: 'off',
+          reason: 'DISABLED',
+          flags: { 'p2p-mode': 'off', 'p2p-upload-cap-kbps': 0, 'p2p-max-peers': 0 },
+        });
       }
     }
   });
@@ -103,21 +117,43 @@ describe('evaluation', () => {
   });
 
   it('targeting first: excluded devices are off with TARGETING_MATCH, never control', () => {
-    const r = rule({ percentage: 50, holdbackPercentage: 50, targeting: { asnAllow: [7922], asnDeny: [], countries: ['US'], minClientVersion: '7.10' } });
-    expect(evaluate(r, false, { targetingKey: 'a', asn: 3320, country: 'US', clientVersion: '7.12.0' })).toMatchObject({ cohort: 'off', reason: 'TARGETING_MATCH' });
-    expect(evaluate(r, false, { targetingKey: 'a', asn: 7922, country: 'DE', clientVersion: '7.12.0' })).toMatchObject({ reason: 'TARGETING_MATCH' });
-    expect(evaluate(r, false, { targetingKey: 'a', asn: 7922, country: 'US', clientVersion: '7.9.9' })).toMatchObject({ reason: 'TARGETING_MATCH' });
-    expect(evaluate(r, false, { targetingKey: 'a', asn: 7922, country: 'US' })).toMatchObject({ reason: 'TARGETING_MATCH' });
-    expect(evaluate(r, false, { targetingKey: 'a', asn: 7922, country: 'us', clientVersion: '7.12.0' }).reason).toBe('SPLIT');
-    const deny = rule({ percentage: 100, targeting: { asnAllow: [], asnDeny: [3320], countries: [], minClientVersion: '' } });
+    const r = rule({
+      percentage: 50,
+      holdbackPercentage: 50,
+      targeting: { asnAllow: [7922], asnDeny: [], countries: ['US'], minClientVersion: '7.10' },
+    });
+    expect(evaluate(r, false, { targetingKey: 'a', asn: 3320, country: 'US', clientVersion: '7.12.0' })).toMatchObject({
+      cohort: 'off',
+      reason: 'TARGETING_MATCH',
+    });
+    expect(evaluate(r, false, { targetingKey: 'a', asn: 7922, country: 'DE', clientVersion: '7.12.0' })).toMatchObject({
+      reason: 'TARGETING_MATCH',
+    });
+    expect(evaluate(r, false, { targetingKey: 'a', asn: 7922, country: 'US', clientVersion: '7.9.9' })).toMatchObject({
+      reason: 'TARGETING_MATCH',
+    });
+    expect(evaluate(r, false, { targetingKey: 'a', asn: 7922, country: 'US' })).toMatchObject({
+      reason: 'TARGETING_MATCH',
+    });
+    expect(evaluate(r, false, { targetingKey: 'a', asn: 7922, country: 'us', clientVersion: '7.12.0' }).reason).toBe(
+      'SPLIT',
+    );
+    const deny = rule({
+      percentage: 100,
+      targeting: { asnAllow: [], asnDeny: [3320], countries: [], minClientVersion: '' },
+    });
     expect(evaluate(deny, false, { targetingKey: 'a', asn: 3320 }).reason).toBe('TARGETING_MATCH');
     expect(evaluate(deny, false, { targetingKey: 'a' }).cohort).toBe('p2p');
   });
 
   it('sets the upload cap only for full and the peer limit only in treatment', () => {
-    const dl = evaluate(rule({ percentage: 100, mode: 'download', uploadCapKbps: 500, maxPeers: 6 }), false, { targetingKey: 'k' });
+    const dl = evaluate(rule({ percentage: 100, mode: 'download', uploadCapKbps: 500, maxPeers: 6 }), false, {
+      targetingKey: 'k',
+    });
     expect(dl.flags).toEqual({ 'p2p-mode': 'download', 'p2p-upload-cap-kbps': 0, 'p2p-max-peers': 6 });
-    const full = evaluate(rule({ percentage: 100, mode: 'full', uploadCapKbps: 500, maxPeers: 6 }), false, { targetingKey: 'k' });
+    const full = evaluate(rule({ percentage: 100, mode: 'full', uploadCapKbps: 500, maxPeers: 6 }), false, {
+      targetingKey: 'k',
+    });
     expect(full.flags).toEqual({ 'p2p-mode': 'full', 'p2p-upload-cap-kbps': 500, 'p2p-max-peers': 6 });
   });
 
@@ -139,11 +175,31 @@ describe('exposureDelta', () => {
     ['more peers', base, with_({ maxPeers: 6 })],
     ['lifting a kill', { ...base, killed: true }, base],
     ['reshuffle', base, with_({ salt: 'new' })],
-    ['dropping an ASN allow list', with_({ targeting: { asnAllow: [1], asnDeny: [], countries: [], minClientVersion: '' } }), base],
-    ['adding an allowed ASN', with_({ targeting: { asnAllow: [1], asnDeny: [], countries: [], minClientVersion: '' } }), with_({ targeting: { asnAllow: [1, 2], asnDeny: [], countries: [], minClientVersion: '' } })],
-    ['removing a denied ASN', with_({ targeting: { asnAllow: [], asnDeny: [1], countries: [], minClientVersion: '' } }), base],
-    ['adding a country', with_({ targeting: { asnAllow: [], asnDeny: [], countries: ['US'], minClientVersion: '' } }), with_({ targeting: { asnAllow: [], asnDeny: [], countries: ['US', 'DE'], minClientVersion: '' } })],
-    ['lower minimum version', with_({ targeting: { asnAllow: [], asnDeny: [], countries: [], minClientVersion: '7.12' } }), with_({ targeting: { asnAllow: [], asnDeny: [], countries: [], minClientVersion: '7.9' } })],
+    [
+      'dropping an ASN allow list',
+      with_({ targeting: { asnAllow: [1], asnDeny: [], countries: [], minClientVersion: '' } }),
+      base,
+    ],
+    [
+      'adding an allowed ASN',
+      with_({ targeting: { asnAllow: [1], asnDeny: [], countries: [], minClientVersion: '' } }),
+      with_({ targeting: { asnAllow: [1, 2], asnDeny: [], countries: [], minClientVersion: '' } }),
+    ],
+    [
+      'removing a denied ASN',
+      with_({ targeting: { asnAllow: [], asnDeny: [1], countries: [], minClientVersion: '' } }),
+      base,
+    ],
+    [
+      'adding a country',
+      with_({ targeting: { asnAllow: [], asnDeny: [], countries: ['US'], minClientVersion: '' } }),
+      with_({ targeting: { asnAllow: [], asnDeny: [], countries: ['US', 'DE'], minClientVersion: '' } }),
+    ],
+    [
+      'lower minimum version',
+      with_({ targeting: { asnAllow: [], asnDeny: [], countries: [], minClientVersion: '7.12' } }),
+      with_({ targeting: { asnAllow: [], asnDeny: [], countries: [], minClientVersion: '7.9' } }),
+    ],
   ])('%s raises exposure', (_name, before, after) => {
     expect(exposureDelta(before, after).raises.length).toBeGreaterThan(0);
   });
@@ -153,7 +209,11 @@ describe('exposureDelta', () => {
     ['full → download', with_({ mode: 'full' }), base],
     ['killing', base, { ...base, killed: true }],
     ['holdback only', base, with_({ holdbackPercentage: 5 })],
-    ['restricting countries', base, with_({ targeting: { asnAllow: [], asnDeny: [], countries: ['US'], minClientVersion: '' } })],
+    [
+      'restricting countries',
+      base,
+      with_({ targeting: { asnAllow: [], asnDeny: [], countries: ['US'], minClientVersion: '' } }),
+    ],
   ])('%s does not raise exposure', (_name, before, after) => {
     expect(exposureDelta(before, after).raises).toEqual([]);
   });

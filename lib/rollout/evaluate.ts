@@ -49,7 +49,8 @@ export function isTargeted(rule: RolloutRule, ctx: EvalContext): boolean {
   if (t.asnAllow.length > 0 && (asn === null || !t.asnAllow.includes(asn))) return false;
   if (asn !== null && t.asnDeny.includes(asn)) return false;
   if (t.countries.length > 0 && (!ctx.country || !t.countries.includes(ctx.country.toUpperCase()))) return false;
-  if (t.minClientVersion && (!ctx.clientVersion || compareVersions(ctx.clientVersion, t.minClientVersion) < 0)) return false;
+  if (t.minClientVersion && (!ctx.clientVersion || compareVersions(ctx.clientVersion, t.minClientVersion) < 0))
+    return false;
   return true;
 }
 
@@ -106,7 +107,13 @@ function added<T>(after: readonly T[], before: readonly T[]): T[] {
 }
 
 /** An allow list widens when it becomes empty (everyone) or gains entries. */
-function allowListDelta<T>(name: string, before: readonly T[], after: readonly T[], raises: string[], lowers: string[]) {
+function allowListDelta<T>(
+  name: string,
+  before: readonly T[],
+  after: readonly T[],
+  raises: string[],
+  lowers: string[],
+) {
   if (before.length > 0 && after.length === 0) raises.push(`${name}: restriction removed`);
   else if (before.length === 0 && after.length > 0) lowers.push(`${name}: restricted to ${after.join(', ')}`);
   else {
@@ -150,6 +157,7 @@ export function exposureDelta(before: ExposureState, after: ExposureState): Expo
   if (bv && (!av || compareVersions(av, bv) < 0)) raises.push(`minimum client version ${bv} → ${av || 'none'}`);
   if (av && (!bv || compareVersions(av, bv) > 0)) lowers.push(`minimum client version ${bv || 'none'} → ${av}`);
   const neutral: string[] = [];
-  if (a.holdbackPercentage !== b.holdbackPercentage) neutral.push(`holdback ${b.holdbackPercentage}% → ${a.holdbackPercentage}%`);
+  if (a.holdbackPercentage !== b.holdbackPercentage)
+    neutral.push(`holdback ${b.holdbackPercentage}% → ${a.holdbackPercentage}%`);
   return { raises, lowers, neutral };
 }

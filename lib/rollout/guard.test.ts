@@ -37,7 +37,8 @@ describe('evaluateGuardrails', () => {
     const c = devices(800, 2, 0.01);
     const ev = evaluateGuardrails({ plan, treatment: t, control: c, treatmentPct: 10, holdbackPct: 10 });
     const rr = ev.metrics.find((m) => m.metric === 'rebuffer_ratio')!;
-    const ratio = (ds: DeviceAgg[]) => ds.reduce((s, d) => s + d.rebufferMs, 0) / ds.reduce((s, d) => s + d.playMs + d.rebufferMs, 0);
+    const ratio = (ds: DeviceAgg[]) =>
+      ds.reduce((s, d) => s + d.rebufferMs, 0) / ds.reduce((s, d) => s + d.playMs + d.rebufferMs, 0);
     expect(rr.treatment).toBeCloseTo(ratio(t), 12);
     expect(rr.control).toBeCloseTo(ratio(c), 12);
     expect(rr.diff).toBeCloseTo(ratio(t) - ratio(c), 12);
@@ -53,19 +54,39 @@ describe('evaluateGuardrails', () => {
   });
 
   it('holds when both cohorts come from the same distribution', () => {
-    const ev = evaluateGuardrails({ plan, treatment: devices(800, 3, 0.01), control: devices(800, 4, 0.01), treatmentPct: 10, holdbackPct: 10 });
+    const ev = evaluateGuardrails({
+      plan,
+      treatment: devices(800, 3, 0.01),
+      control: devices(800, 4, 0.01),
+      treatmentPct: 10,
+      holdbackPct: 10,
+    });
     expect(ev.verdict).toEqual({ kind: 'ok', why: 'Every guardrail holds.', minDevices: 800 });
   });
 
   it('says a metric has too little data instead of deciding', () => {
-    const ev = evaluateGuardrails({ plan, treatment: devices(20, 5, 0.2), control: devices(20, 6, 0.0), treatmentPct: 10, holdbackPct: 10 });
+    const ev = evaluateGuardrails({
+      plan,
+      treatment: devices(20, 5, 0.2),
+      control: devices(20, 6, 0.0),
+      treatmentPct: 10,
+      holdbackPct: 10,
+    });
     expect(ev.verdict.kind).toBe('insufficient');
     expect(ev.metrics.every((m) => m.status === 'insufficient' && m.diff === null)).toBe(true);
-    expect(ev.verdict.why).toMatch(/Rebuffer ratio: too little data to decide \(20 treatment and 20 holdback devices; 50 each needed\)/);
+    expect(ev.verdict.why).toMatch(
+      /Rebuffer ratio: too little data to decide \(20 treatment and 20 holdback devices; 50 each needed\)/,
+    );
   });
 
   it('a split far from the configured one is a data problem, before any regression', () => {
-    const ev = evaluateGuardrails({ plan, treatment: devices(600, 7, 0.03), control: devices(400, 8, 0.01), treatmentPct: 10, holdbackPct: 10 });
+    const ev = evaluateGuardrails({
+      plan,
+      treatment: devices(600, 7, 0.03),
+      control: devices(400, 8, 0.01),
+      treatmentPct: 10,
+      holdbackPct: 10,
+    });
     // χ² for 600/400 against 500/500 is 2·100²/500 = 40.
     expect(ev.srm.chi2).toBeCloseTo(40, 9);
     expect(ev.srm.flagged).toBe(true);

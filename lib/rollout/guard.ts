@@ -60,16 +60,33 @@ export interface Evidence {
 }
 
 const fmt = (metric: GuardrailMetric, v: number) =>
-  METRIC_INFO[metric].unit === '%' ? `${(v * 100).toFixed(2)} %` : `${v.toFixed(METRIC_INFO[metric].unit === 'ms' ? 0 : 0)} ${METRIC_INFO[metric].unit}`;
+  METRIC_INFO[metric].unit === '%'
+    ? `${(v * 100).toFixed(2)} %`
+    : `${v.toFixed(METRIC_INFO[metric].unit === 'ms' ? 0 : 0)} ${METRIC_INFO[metric].unit}`;
 const fmtDiff = (metric: GuardrailMetric, v: number) =>
-  METRIC_INFO[metric].unit === '%' ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp` : `${v >= 0 ? '+' : ''}${v.toFixed(0)} ${METRIC_INFO[metric].unit}`;
+  METRIC_INFO[metric].unit === '%'
+    ? `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`
+    : `${v >= 0 ? '+' : ''}${v.toFixed(0)} ${METRIC_INFO[metric].unit}`;
 
-function metricEvidence(g: Guardrail, treatment: DeviceAgg[], control: DeviceAgg[], alpha: number, tuning: number): MetricEvidence {
+function metricEvidence(
+  g: Guardrail,
+  treatment: DeviceAgg[],
+  control: DeviceAgg[],
+  alpha: number,
+  tuning: number,
+): MetricEvidence {
   const t = ratioEstimate(treatment.map((d) => unitOf(g.metric, d)));
   const c = ratioEstimate(control.map((d) => unitOf(g.metric, d)));
   const label = METRIC_INFO[g.metric].label;
   const base = { metric: g.metric, treatment: t.ratio, control: c.ratio, nTreatment: t.n, nControl: c.n, alpha };
-  if (t.n < MIN_DEVICES_PER_METRIC || c.n < MIN_DEVICES_PER_METRIC || t.variance === null || c.variance === null || c.ratio === null || t.ratio === null) {
+  if (
+    t.n < MIN_DEVICES_PER_METRIC ||
+    c.n < MIN_DEVICES_PER_METRIC ||
+    t.variance === null ||
+    c.variance === null ||
+    c.ratio === null ||
+    t.ratio === null
+  ) {
     return {
       ...base,
       diff: null,
@@ -86,7 +103,12 @@ function metricEvidence(g: Guardrail, treatment: DeviceAgg[], control: DeviceAgg
   const unitVar = (pooled.variance ?? 0) * pooled.n;
   const floor = unitVar * (1 / t.n + 1 / c.n);
   const extra = Math.max(0, floor - t.variance - c.variance) / 2;
-  const ci = diffConfidenceSequence({ est: t.ratio, variance: t.variance + extra, n: t.n }, { est: c.ratio, variance: c.variance + extra, n: c.n }, alpha, tuning);
+  const ci = diffConfidenceSequence(
+    { est: t.ratio, variance: t.variance + extra, n: t.n },
+    { est: c.ratio, variance: c.variance + extra, n: c.n },
+    alpha,
+    tuning,
+  );
   const worseUp = METRIC_INFO[g.metric].worse === 'higher';
   const allowed = g.tolerance.kind === 'relative' ? g.tolerance.value * Math.abs(c.ratio) : g.tolerance.value;
   const threshold = worseUp ? allowed : -allowed;
@@ -118,7 +140,9 @@ export function evaluateGuardrails(input: {
   holdbackPct: number;
 }): Evidence {
   const alpha = alphaPerTest(input.plan);
-  const metrics = input.plan.guardrails.map((g) => metricEvidence(g, input.treatment, input.control, alpha, input.plan.tuningDevices));
+  const metrics = input.plan.guardrails.map((g) =>
+    metricEvidence(g, input.treatment, input.control, alpha, input.plan.tuningDevices),
+  );
   const nT = input.treatment.length;
   const nC = input.control.length;
   const srm = srmTest(nT, nC, input.treatmentPct, input.holdbackPct);
@@ -137,9 +161,21 @@ export function evaluateGuardrails(input: {
   } else if (regressed.length) {
     verdict = { kind: 'regression', why: regressed.map((m) => m.words).join(' '), minDevices };
   } else if (metrics.some((m) => m.status === 'insufficient')) {
-    verdict = { kind: 'insufficient', why: metrics.filter((m) => m.status === 'insufficient').map((m) => m.words).join(' '), minDevices };
+    verdict = {
+      kind: 'insufficient',
+      why: metrics
+        .filter((m) => m.status === 'insufficient')
+        .map((m) => m.words)
+        .join(' '),
+      minDevices,
+    };
   } else {
     verdict = { kind: 'ok', why: 'Every guardrail holds.', minDevices };
   }
-  return { metrics, srm: { ...srm, flagged, treatmentDevices: nT, controlDevices: nC }, offload: cdn + p2p > 0 ? p2p / (cdn + p2p) : null, verdict };
+  return {
+    metrics,
+    srm: { ...srm, flagged, treatmentDevices: nT, controlDevices: nC },
+    offload: cdn + p2p > 0 ? p2p / (cdn + p2p) : null,
+    verdict,
+  };
 }

@@ -36,7 +36,11 @@ export const DEFAULT_GUARDRAILS: Guardrail[] = [
 export const PlanStage = z.object({
   /** Share of the class in the treatment (p2p) at this stage, 0.01 steps. */
   percentage: z.number().min(0.01).max(100),
-  minDurationMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  minDurationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   /** Devices with playback needed in each cohort (treatment and holdback) before the stage may end. */
   minDevicesPerCohort: z.number().int().min(10).max(10_000_000),
 });
@@ -71,24 +75,52 @@ const pct = (v: number) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6;
 /** Everything wrong with a plan for its class, each naming the field to fix; empty when it is fine. */
 export function planIssues(plan: PlanInput, caps: Capabilities): PlanIssue[] {
   const out: PlanIssue[] = [];
-  if (!(plan.holdbackPercentage > 0)) out.push({ path: 'holdbackPercentage', message: 'A holdback above 0 % is needed: without it there is no control to compare the treatment with.' });
-  if (!pct(plan.holdbackPercentage)) out.push({ path: 'holdbackPercentage', message: 'The holdback goes in steps of 0.01 %.' });
+  if (!(plan.holdbackPercentage > 0))
+    out.push({
+      path: 'holdbackPercentage',
+      message: 'A holdback above 0 % is needed: without it there is no control to compare the treatment with.',
+    });
+  if (!pct(plan.holdbackPercentage))
+    out.push({ path: 'holdbackPercentage', message: 'The holdback goes in steps of 0.01 %.' });
   plan.stages.forEach((s, i) => {
-    if (!pct(s.percentage)) out.push({ path: `stages.${i}.percentage`, message: 'Stage percentages go in steps of 0.01 %.' });
+    if (!pct(s.percentage))
+      out.push({ path: `stages.${i}.percentage`, message: 'Stage percentages go in steps of 0.01 %.' });
     if (i > 0 && !(s.percentage > plan.stages[i - 1]!.percentage))
-      out.push({ path: `stages.${i}.percentage`, message: `Stages must rise: stage ${i + 1} (${s.percentage} %) is not above stage ${i} (${plan.stages[i - 1]!.percentage} %).` });
+      out.push({
+        path: `stages.${i}.percentage`,
+        message: `Stages must rise: stage ${i + 1} (${s.percentage} %) is not above stage ${i} (${plan.stages[i - 1]!.percentage} %).`,
+      });
   });
   const last = plan.stages[plan.stages.length - 1]!;
   if (last.percentage + plan.holdbackPercentage > 100 + 1e-9)
-    out.push({ path: `stages.${plan.stages.length - 1}.percentage`, message: `The last stage (${last.percentage} %) plus the holdback (${plan.holdbackPercentage} %) exceeds 100 %.` });
-  if (plan.mode === 'full' && !caps.mayUpload) out.push({ path: 'mode', message: `${plan.deviceClass} may not upload, so mode "full" is not allowed (use "download").` });
-  if (plan.uploadCapKbps > caps.maxUploadCapKbps) out.push({ path: 'uploadCapKbps', message: `${plan.uploadCapKbps} kbps exceeds ${plan.deviceClass}'s limit of ${caps.maxUploadCapKbps} kbps.` });
-  if (plan.maxPeers > caps.maxPeers) out.push({ path: 'maxPeers', message: `${plan.maxPeers} exceeds ${plan.deviceClass}'s limit of ${caps.maxPeers} peers.` });
+    out.push({
+      path: `stages.${plan.stages.length - 1}.percentage`,
+      message: `The last stage (${last.percentage} %) plus the holdback (${plan.holdbackPercentage} %) exceeds 100 %.`,
+    });
+  if (plan.mode === 'full' && !caps.mayUpload)
+    out.push({
+      path: 'mode',
+      message: `${plan.deviceClass} may not upload, so mode "full" is not allowed (use "download").`,
+    });
+  if (plan.uploadCapKbps > caps.maxUploadCapKbps)
+    out.push({
+      path: 'uploadCapKbps',
+      message: `${plan.uploadCapKbps} kbps exceeds ${plan.deviceClass}'s limit of ${caps.maxUploadCapKbps} kbps.`,
+    });
+  if (plan.maxPeers > caps.maxPeers)
+    out.push({
+      path: 'maxPeers',
+      message: `${plan.maxPeers} exceeds ${plan.deviceClass}'s limit of ${caps.maxPeers} peers.`,
+    });
   const seen = new Set<string>();
   plan.guardrails.forEach((g, i) => {
     if (seen.has(g.metric)) out.push({ path: `guardrails.${i}.metric`, message: `${g.metric} is listed twice.` });
     seen.add(g.metric);
-    if (g.tolerance.kind === 'relative' && g.tolerance.value > 10) out.push({ path: `guardrails.${i}.tolerance.value`, message: 'A relative tolerance is a fraction (0.1 = 10 %), at most 10.' });
+    if (g.tolerance.kind === 'relative' && g.tolerance.value > 10)
+      out.push({
+        path: `guardrails.${i}.tolerance.value`,
+        message: 'A relative tolerance is a fraction (0.1 = 10 %), at most 10.',
+      });
   });
   return out;
 }
@@ -102,7 +134,17 @@ export function alphaPerTest(plan: Pick<PlanInput, 'alpha' | 'guardrails' | 'sta
   return plan.alpha / (plan.guardrails.length * plan.stages.length);
 }
 
-export const PLAN_STATUSES = ['pending_approval', 'running', 'paused', 'held', 'rolled_back', 'stopped', 'completed', 'rejected', 'cancelled'] as const;
+export const PLAN_STATUSES = [
+  'pending_approval',
+  'running',
+  'paused',
+  'held',
+  'rolled_back',
+  'stopped',
+  'completed',
+  'rejected',
+  'cancelled',
+] as const;
 export const PlanStatus = z.enum(PLAN_STATUSES);
 export type PlanStatus = z.infer<typeof PlanStatus>;
 
@@ -124,12 +166,18 @@ export function nextStep(
   if (verdict.kind === 'srm') return { kind: 'hold', why: verdict.why };
   if (verdict.kind === 'regression') {
     if (plan.onRegression === 'hold') return { kind: 'hold', why: verdict.why };
-    if (plan.onRegression === 'rollback_previous' && stageIndex > 0) return { kind: 'rollback', toStage: stageIndex - 1, why: verdict.why };
+    if (plan.onRegression === 'rollback_previous' && stageIndex > 0)
+      return { kind: 'rollback', toStage: stageIndex - 1, why: verdict.why };
     return { kind: 'rollback', toStage: null, why: verdict.why };
   }
   const stage = plan.stages[stageIndex]!;
-  if (stageMinutes < stage.minDurationMinutes) return { kind: 'wait', why: `stage ${stageIndex + 1} has run ${Math.floor(stageMinutes)} of ${stage.minDurationMinutes} min` };
-  if (verdict.minDevices < stage.minDevicesPerCohort) return { kind: 'wait', why: `${verdict.minDevices} of ${stage.minDevicesPerCohort} devices in the smaller cohort` };
+  if (stageMinutes < stage.minDurationMinutes)
+    return {
+      kind: 'wait',
+      why: `stage ${stageIndex + 1} has run ${Math.floor(stageMinutes)} of ${stage.minDurationMinutes} min`,
+    };
+  if (verdict.minDevices < stage.minDevicesPerCohort)
+    return { kind: 'wait', why: `${verdict.minDevices} of ${stage.minDevicesPerCohort} devices in the smaller cohort` };
   if (verdict.kind === 'insufficient') return { kind: 'wait', why: verdict.why };
   if (stageIndex + 1 >= plan.stages.length) return { kind: 'complete' };
   return { kind: 'advance', toStage: stageIndex + 1 };

@@ -27,7 +27,10 @@ export const Targeting = z.object({
   /** Never these ASNs. */
   asnDeny: z.array(z.number().int().min(0).max(4_294_967_295)).max(1000).default([]),
   /** Only these ISO 3166-1 alpha-2 countries (empty: every country). */
-  countries: z.array(z.string().regex(/^[A-Z]{2}$/, 'two capital letters')).max(300).default([]),
+  countries: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'two capital letters'))
+    .max(300)
+    .default([]),
   /** Devices older than this client version are left out (empty: no minimum). */
   minClientVersion: z.string().regex(VERSION_RE, 'a version like 7.12.0').or(z.literal('')).default(''),
 });
@@ -92,7 +95,8 @@ export function defaultCapabilities(cls: DeviceClass): Capabilities {
 /** Why a rule asks more than its class allows, or null when it fits. */
 export function capabilityViolations(cls: DeviceClass, rule: RolloutRule, caps: Capabilities): string[] {
   const out: string[] = [];
-  if (rule.mode === 'full' && !caps.mayUpload) out.push(`${cls} may not upload, so mode "full" is not allowed (use "download")`);
+  if (rule.mode === 'full' && !caps.mayUpload)
+    out.push(`${cls} may not upload, so mode "full" is not allowed (use "download")`);
   if (rule.uploadCapKbps > caps.maxUploadCapKbps)
     out.push(`upload cap ${rule.uploadCapKbps} kbps exceeds ${cls}'s limit of ${caps.maxUploadCapKbps} kbps`);
   if (rule.maxPeers > caps.maxPeers) out.push(`max peers ${rule.maxPeers} exceeds ${cls}'s limit of ${caps.maxPeers}`);

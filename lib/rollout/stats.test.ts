@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { csHalfWidth, diffConfidenceSequence, erfc, mixtureRho, normal, ratioEstimate, seededRandom, srmTest } from './stats';
+import {
+  csHalfWidth,
+  diffConfidenceSequence,
+  erfc,
+  mixtureRho,
+  normal,
+  ratioEstimate,
+  seededRandom,
+  srmTest,
+} from './stats';
 
 /** Influence-function (linearisation) variance of Σy/Σx: a second implementation of the delta method. */
 function influenceVariance(units: { num: number; den: number }[]): number {
@@ -23,7 +32,8 @@ function mixtureBoundaryNumeric(n: number, rho: number, alpha: number): number {
     for (let i = 0; i <= steps; i++) {
       const l = -lim + (2 * lim * i) / steps;
       const w = i === 0 || i === steps ? 0.5 : 1;
-      sum += w * Math.exp(l * S - (l * l * n) / 2) * (Math.exp(-(l * l) / (2 * rho * rho)) / (rho * Math.sqrt(2 * Math.PI)));
+      sum +=
+        w * Math.exp(l * S - (l * l * n) / 2) * (Math.exp(-(l * l) / (2 * rho * rho)) / (rho * Math.sqrt(2 * Math.PI)));
     }
     return sum * ((2 * lim) / steps);
   };
@@ -83,7 +93,12 @@ describe('ratioEstimate (delta method)', () => {
 
   it('leaves out units without a denominator and says when there is nothing', () => {
     expect(ratioEstimate([])).toEqual({ ratio: null, variance: null, n: 0 });
-    expect(ratioEstimate([{ num: 5, den: 0 }, { num: 1, den: 2 }])).toEqual({ ratio: 0.5, variance: null, n: 1 });
+    expect(
+      ratioEstimate([
+        { num: 5, den: 0 },
+        { num: 1, den: 2 },
+      ]),
+    ).toEqual({ ratio: 0.5, variance: null, n: 1 });
   });
 });
 
@@ -105,7 +120,8 @@ describe('confidence sequence (normal mixture)', () => {
     const alpha = 0.05;
     const nStar = 2000;
     const best = csHalfWidth(1, nStar, alpha, mixtureRho(nStar, alpha));
-    for (const f of [0.5, 0.8, 1.25, 2]) expect(csHalfWidth(1, nStar, alpha, mixtureRho(nStar, alpha) * f)).toBeGreaterThan(best * 0.999);
+    for (const f of [0.5, 0.8, 1.25, 2])
+      expect(csHalfWidth(1, nStar, alpha, mixtureRho(nStar, alpha) * f)).toBeGreaterThan(best * 0.999);
   });
 
   it('is wider than the fixed-horizon 95 % interval and shrinks like sqrt(log n / n)', () => {
@@ -132,7 +148,11 @@ describe('confidence sequence (normal mixture)', () => {
         arm.s += x;
         arm.ss += x * x;
         if (i % 20 !== 0 || acc.t.n < 10 || acc.c.n < 10) continue;
-        const est = (a: { n: number; s: number; ss: number }) => ({ est: a.s / a.n, variance: (a.ss - (a.s * a.s) / a.n) / (a.n - 1) / a.n, n: a.n });
+        const est = (a: { n: number; s: number; ss: number }) => ({
+          est: a.s / a.n,
+          variance: (a.ss - (a.s * a.s) / a.n) / (a.n - 1) / a.n,
+          n: a.n,
+        });
         const t = est(acc.t);
         const c = est(acc.c);
         const ci = diffConfidenceSequence(t, c, alpha, 1000);
@@ -153,7 +173,12 @@ describe('confidence sequence (normal mixture)', () => {
     const c = Array.from({ length: 2000 }, () => ({ num: 1 + normal(rand), den: 1 }));
     const et = ratioEstimate(t);
     const ec = ratioEstimate(c);
-    const ci = diffConfidenceSequence({ est: et.ratio!, variance: et.variance!, n: et.n }, { est: ec.ratio!, variance: ec.variance!, n: ec.n }, 0.05, 1000);
+    const ci = diffConfidenceSequence(
+      { est: et.ratio!, variance: et.variance!, n: et.n },
+      { est: ec.ratio!, variance: ec.variance!, n: ec.n },
+      0.05,
+      1000,
+    );
     expect(ci.lower).toBeGreaterThan(0);
   });
 });

@@ -117,7 +117,16 @@ export function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -138,10 +147,11 @@ export interface SrmResult {
 export function srmTest(nT: number, nC: number, treatmentPct: number, controlPct: number): SrmResult {
   const total = nT + nC;
   const expectedShare = treatmentPct + controlPct > 0 ? treatmentPct / (treatmentPct + controlPct) : 0;
-  if (total === 0 || expectedShare <= 0 || expectedShare >= 1) return { chi2: 0, p: 1, expectedShare, observedShare: total ? nT / total : null };
+  if (total === 0 || expectedShare <= 0 || expectedShare >= 1)
+    return { chi2: 0, p: 1, expectedShare, observedShare: total ? nT / total : null };
   const eT = total * expectedShare;
   const eC = total - eT;
-  const chi2 = ((nT - eT) ** 2) / eT + ((nC - eC) ** 2) / eC;
+  const chi2 = (nT - eT) ** 2 / eT + (nC - eC) ** 2 / eC;
   return { chi2, p: Math.min(1, erfc(Math.sqrt(chi2 / 2))), expectedShare, observedShare: nT / total };
 }
 

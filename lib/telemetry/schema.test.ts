@@ -11,7 +11,9 @@ function pathsOf(v: unknown): string[] {
 
 describe('TelemetryReport', () => {
   it('accepts a valid report and strips unknown fields', () => {
-    const r = TelemetryReport.parse(validReport({ extra: 1, bytes: { cdn: 1, p2pDown: 0, p2pUp: 0, more: 2 }, flows: [] }));
+    const r = TelemetryReport.parse(
+      validReport({ extra: 1, bytes: { cdn: 1, p2pDown: 0, p2pUp: 0, more: 2 }, flows: [] }),
+    );
     expect(r).not.toHaveProperty('extra');
     expect(r.bytes).toEqual({ cdn: 1, p2pDown: 0, p2pUp: 0 });
   });
@@ -56,11 +58,19 @@ describe('TelemetryReport', () => {
     expect(pathsOf(validReport({ optOut: 'yes' }))).toEqual(['optOut']);
     expect(pathsOf(validReport({ optOut: true }))).toEqual([]);
     expect(pathsOf(validReport({ bytes: { cdn: -1, p2pDown: 500, p2pUp: 200 } }))).toEqual(['bytes.cdn']);
-    expect(pathsOf(validReport({ bytes: { cdn: 10 * 1024 ** 3 + 1, p2pDown: 500, p2pUp: 200 } }))).toEqual(['bytes.cdn']);
+    expect(pathsOf(validReport({ bytes: { cdn: 10 * 1024 ** 3 + 1, p2pDown: 500, p2pUp: 200 } }))).toEqual([
+      'bytes.cdn',
+    ]);
     expect(pathsOf(validReport({ bytes: { cdn: 10 * 1024 ** 3, p2pDown: 500, p2pUp: 200 } }))).toEqual([]);
-    expect(pathsOf(validReport({ peers: { connected: 10_001, swarmSize: 1, attempts: 0, failures: 0 } }))).toEqual(['peers.connected']);
-    expect(pathsOf(validReport({ peers: { connected: 1, swarmSize: 100_000_001, attempts: 0, failures: 0 } }))).toEqual(['peers.swarmSize']);
-    expect(pathsOf(validReport({ peers: { connected: 1, swarmSize: 1, attempts: 1_000_001, failures: 0 } }))).toEqual(['peers.attempts']);
+    expect(pathsOf(validReport({ peers: { connected: 10_001, swarmSize: 1, attempts: 0, failures: 0 } }))).toEqual([
+      'peers.connected',
+    ]);
+    expect(pathsOf(validReport({ peers: { connected: 1, swarmSize: 100_000_001, attempts: 0, failures: 0 } }))).toEqual(
+      ['peers.swarmSize'],
+    );
+    expect(pathsOf(validReport({ peers: { connected: 1, swarmSize: 1, attempts: 1_000_001, failures: 0 } }))).toEqual([
+      'peers.attempts',
+    ]);
     const qoe = { playMs: 1000, rebufferMs: 0, rebufferCount: 0, bitrateKbps: 1 };
     expect(pathsOf(validReport({ qoe: { ...qoe, startupMs: 600_001 } }))).toEqual(['qoe.startupMs']);
     expect(pathsOf(validReport({ qoe: { ...qoe, startupMs: 600_000 } }))).toEqual([]);
@@ -80,21 +90,37 @@ describe('TelemetryReport', () => {
       { peerAsn: 4, down: -1, up: 0 },
     ];
     expect(pathsOf(validReport({ flows }))).toEqual(['flows.3.down']);
-    expect(pathsOf(validReport({ flows: [{ peerAsn: 1, down: 10 * 1024 ** 3 + 1, up: 0 }] }))).toEqual(['flows.0.down']);
+    expect(pathsOf(validReport({ flows: [{ peerAsn: 1, down: 10 * 1024 ** 3 + 1, up: 0 }] }))).toEqual([
+      'flows.0.down',
+    ]);
     const many = Array.from({ length: 65 }, () => ({ peerAsn: 1, down: 0, up: 0 }));
     expect(pathsOf(validReport({ flows: many }))).toEqual(['flows']);
   });
 
   it('reports rules between fields at the bounded field', () => {
     expect(pathsOf(validReport({ p2pMode: 'download' }))).toEqual(['bytes.p2pUp']);
-    expect(pathsOf(validReport({ p2pMode: 'download', bytes: { cdn: 1, p2pDown: 500, p2pUp: 0 }, flows: [{ peerAsn: 1, down: 500, up: 0 }] }))).toEqual([]);
+    expect(
+      pathsOf(
+        validReport({
+          p2pMode: 'download',
+          bytes: { cdn: 1, p2pDown: 500, p2pUp: 0 },
+          flows: [{ peerAsn: 1, down: 500, up: 0 }],
+        }),
+      ),
+    ).toEqual([]);
     expect(pathsOf(validReport({ p2pMode: 'off', bytes: { cdn: 1, p2pDown: 0, p2pUp: 0 }, flows: [] }))).toEqual([]);
-    expect(pathsOf(validReport({ p2pMode: 'off', bytes: { cdn: 1, p2pDown: 5, p2pUp: 0 }, flows: [] }))).toEqual(['bytes.p2pDown']);
+    expect(pathsOf(validReport({ p2pMode: 'off', bytes: { cdn: 1, p2pDown: 5, p2pUp: 0 }, flows: [] }))).toEqual([
+      'bytes.p2pDown',
+    ]);
     expect(pathsOf(validReport({ flows: [{ peerAsn: 1, down: 501, up: 0 }] }))).toEqual(['flows']);
     expect(pathsOf(validReport({ flows: [{ peerAsn: 1, down: 0, up: 201 }] }))).toEqual(['flows']);
-    expect(pathsOf(validReport({ peers: { connected: 1, swarmSize: 1, attempts: 2, failures: 3 } }))).toEqual(['peers.failures']);
+    expect(pathsOf(validReport({ peers: { connected: 1, swarmSize: 1, attempts: 2, failures: 3 } }))).toEqual([
+      'peers.failures',
+    ]);
     const qoe = { rebufferCount: 0, bitrateKbps: 1 };
     expect(pathsOf(validReport({ qoe: { ...qoe, playMs: 29_000, rebufferMs: 1001 } }))).toEqual(['qoe.rebufferMs']);
-    expect(pathsOf(validReport({ intervalMs: 1000, qoe: { ...qoe, playMs: 1001, rebufferMs: 0 } }))).toEqual(['qoe.playMs']);
+    expect(pathsOf(validReport({ intervalMs: 1000, qoe: { ...qoe, playMs: 1001, rebufferMs: 0 } }))).toEqual([
+      'qoe.playMs',
+    ]);
   });
 });

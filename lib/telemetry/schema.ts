@@ -144,28 +144,32 @@ const ReportFields = z.object({
   asn: int(0, UINT32_MAX).optional(),
 });
 
-export const TelemetryReport = ReportFields.superRefine((r, ctx) => {
-  const at = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  if (r.p2pMode === 'off') {
-    if (r.bytes.p2pDown !== 0) at(['bytes', 'p2pDown'], 'must be 0 when p2pMode is off');
-    if (r.flows && r.flows.length > 0) at(['flows'], 'must be empty when p2pMode is off');
-  }
-  if (r.p2pMode !== 'full' && r.bytes.p2pUp !== 0) at(['bytes', 'p2pUp'], 'must be 0 unless p2pMode is full');
-  if (r.flows) {
-    let down = 0;
-    let up = 0;
-    for (const f of r.flows) {
-      down += f.down;
-      up += f.up;
+export const TelemetryReport = ReportFields.superRefine(
+  (r, ctx) => {
+    const at = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (r.p2pMode === 'off') {
+      if (r.bytes.p2pDown !== 0) at(['bytes', 'p2pDown'], 'must be 0 when p2pMode is off');
+      if (r.flows && r.flows.length > 0) at(['flows'], 'must be empty when p2pMode is off');
     }
-    if (down > r.bytes.p2pDown) at(['flows'], `flow downloads (${down}) exceed bytes.p2pDown (${r.bytes.p2pDown})`);
-    else if (up > r.bytes.p2pUp) at(['flows'], `flow uploads (${up}) exceed bytes.p2pUp (${r.bytes.p2pUp})`);
-  }
-  if (r.peers.failures > r.peers.attempts) at(['peers', 'failures'], 'must not exceed peers.attempts');
-  if (r.qoe.playMs > r.intervalMs) at(['qoe', 'playMs'], 'must not exceed intervalMs');
-  else if (r.qoe.rebufferMs > r.intervalMs - r.qoe.playMs) at(['qoe', 'rebufferMs'], 'must not exceed intervalMs − qoe.playMs');
-  // Only once every field passed on its own: a broken field is reported once, at its own path.
-}, { when: (payload) => payload.issues.length === 0 });
+    if (r.p2pMode !== 'full' && r.bytes.p2pUp !== 0) at(['bytes', 'p2pUp'], 'must be 0 unless p2pMode is full');
+    if (r.flows) {
+      let down = 0;
+      let up = 0;
+      for (const f of r.flows) {
+        down += f.down;
+        up += f.up;
+      }
+      if (down > r.bytes.p2pDown) at(['flows'], `flow downloads (${down}) exceed bytes.p2pDown (${r.bytes.p2pDown})`);
+      else if (up > r.bytes.p2pUp) at(['flows'], `flow uploads (${up}) exceed bytes.p2pUp (${r.bytes.p2pUp})`);
+    }
+    if (r.peers.failures > r.peers.attempts) at(['peers', 'failures'], 'must not exceed peers.attempts');
+    if (r.qoe.playMs > r.intervalMs) at(['qoe', 'playMs'], 'must not exceed intervalMs');
+    else if (r.qoe.rebufferMs > r.intervalMs - r.qoe.playMs)
+      at(['qoe', 'rebufferMs'], 'must not exceed intervalMs − qoe.playMs');
+    // Only once every field passed on its own: a broken field is reported once, at its own path.
+  },
+  { when: (payload) => payload.issues.length === 0 },
+);
 export type TelemetryReport = z.infer<typeof TelemetryReport>;
 
 export interface ReportIssue {

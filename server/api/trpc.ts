@@ -62,7 +62,10 @@ const signIn = () => toTRPCError(new ServiceError('unauthorized', 'Sign in to co
 const timed = t.middleware(async ({ path, next }) => {
   const started = performance.now();
   const result = await next();
-  storeQuerySeconds().observe({ procedure: path, outcome: result.ok ? 'ok' : 'error' }, (performance.now() - started) / 1000);
+  storeQuerySeconds().observe(
+    { procedure: path, outcome: result.ok ? 'ok' : 'error' },
+    (performance.now() - started) / 1000,
+  );
   return result;
 });
 
@@ -80,7 +83,9 @@ export function permissionProcedure(permission: Permission) {
   return base.meta({ access: permission }).use(({ ctx, next }) => {
     if (!ctx.user) throw signIn();
     if (!can(ctx.user.role, permission)) {
-      throw toTRPCError(new ServiceError('forbidden', `Your role (${ctx.user.role}) lacks the permission ${permission}.`));
+      throw toTRPCError(
+        new ServiceError('forbidden', `Your role (${ctx.user.role}) lacks the permission ${permission}.`),
+      );
     }
     return next({ ctx: { ...ctx, user: ctx.user } });
   });

@@ -22,15 +22,25 @@ export async function changeRole(input: { id: string; role: Role; actor: Actor }
   if (current.role === input.role) return publicUser(current);
   if (input.role !== 'admin') await guardLastAdmin(input.id, 'demote');
   const { before, after } = await updateUser(input.id, { role: input.role });
-  await audit({ actor: input.actor, action: 'user.role_changed', target: { type: 'user', id: input.id }, before: { role: before.role }, after: { role: after.role }, details: { email: after.email } });
+  await audit({
+    actor: input.actor,
+    action: 'user.role_changed',
+    target: { type: 'user', id: input.id },
+    before: { role: before.role },
+    after: { role: after.role },
+    details: { email: after.email },
+  });
   return publicUser(after);
 }
 
 export async function setActive(input: { id: string; active: boolean; actor: Actor }) {
   if (input.id === input.actor.id) throw new UserError('invalid', 'You cannot deactivate or reactivate yourself.');
-  const current = input.active ? await getUserById(input.id, { fresh: true }) : await guardLastAdmin(input.id, 'deactivate');
+  const current = input.active
+    ? await getUserById(input.id, { fresh: true })
+    : await guardLastAdmin(input.id, 'deactivate');
   if (!current) throw new UserError('not_found', 'No such user.');
-  if (input.active && !current.password_hash) throw new UserError('invalid', 'This user has not accepted their invitation yet; send a new one.');
+  if (input.active && !current.password_hash)
+    throw new UserError('invalid', 'This user has not accepted their invitation yet; send a new one.');
   const status = input.active ? 'active' : 'deactivated';
   if (current.status === status) return publicUser(current);
   const { before, after } = await updateUser(input.id, { status });

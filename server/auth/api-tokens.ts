@@ -62,7 +62,11 @@ export async function createApiToken(input: {
     actor: input.actor,
     action: 'api_token.created',
     target: { type: 'api_token', id: row.id },
-    after: { name: row.name, scope: row.scope, expiresAt: row.expires_at_ms ? new Date(row.expires_at_ms).toISOString() : null },
+    after: {
+      name: row.name,
+      scope: row.scope,
+      expiresAt: row.expires_at_ms ? new Date(row.expires_at_ms).toISOString() : null,
+    },
   });
   return { id: row.id, token, expiresAt: row.expires_at_ms ? new Date(row.expires_at_ms) : null };
 }
@@ -79,7 +83,11 @@ export async function listApiTokens() {
     createdAt: new Date(r.created_at_ms),
     expiresAt: r.expires_at_ms ? new Date(r.expires_at_ms) : null,
     revokedAt: r.revoked_at_ms ? new Date(r.revoked_at_ms) : null,
-    state: r.revoked_at_ms ? ('revoked' as const) : r.expires_at_ms && r.expires_at_ms <= now ? ('expired' as const) : ('active' as const),
+    state: r.revoked_at_ms
+      ? ('revoked' as const)
+      : r.expires_at_ms && r.expires_at_ms <= now
+        ? ('expired' as const)
+        : ('active' as const),
   }));
 }
 
@@ -88,7 +96,12 @@ export async function revokeApiToken(id: string, actor: AuditActor): Promise<boo
   if (!row) return false;
   if (row.revoked_at_ms) return true;
   await insert('api_tokens', [toInsert({ ...row, revoked_at_ms: Date.now(), version: nextVersion() })]);
-  await audit({ actor, action: 'api_token.revoked', target: { type: 'api_token', id }, before: { name: row.name, scope: row.scope } });
+  await audit({
+    actor,
+    action: 'api_token.revoked',
+    target: { type: 'api_token', id },
+    before: { name: row.name, scope: row.scope },
+  });
   return true;
 }
 
@@ -109,10 +122,14 @@ function sameSecret(a: string, b: string): boolean {
  * `bearerToken(headers)`), if it is live and carries the scope. The bootstrap SWARMDECK_REPORTS_TOKEN
  * counts as a `reports` token with the id `bootstrap`.
  */
-export async function verifyApiToken(token: string | null | undefined, scope: ApiTokenScope): Promise<VerifiedToken | null> {
+export async function verifyApiToken(
+  token: string | null | undefined,
+  scope: ApiTokenScope,
+): Promise<VerifiedToken | null> {
   if (!token || token.length > 512) return null;
   const bootstrap = env().SWARMDECK_REPORTS_TOKEN;
-  if (scope === 'reports' && bootstrap && sameSecret(token, bootstrap)) return { id: 'bootstrap', name: 'SWARMDECK_REPORTS_TOKEN', scope };
+  if (scope === 'reports' && bootstrap && sameSecret(token, bootstrap))
+    return { id: 'bootstrap', name: 'SWARMDECK_REPORTS_TOKEN', scope };
   const [row] = await query(ApiTokenByHashSql, { hash: hashToken(token) }, ApiTokenRow);
   if (!row || row.scope !== scope || row.revoked_at_ms) return null;
   if (row.expires_at_ms !== null && row.expires_at_ms <= Date.now()) return null;

@@ -10,7 +10,8 @@ import { createUser, Email, UserError } from './users';
 const CLI_ACTOR = { kind: 'system' as const, id: 'cli', email: '' };
 
 export const userAddCommand = defineCommand({
-  description: 'create a console user: --email <e> --role viewer|operator|approver|admin [--password <p>] [--name <n>] (prints a generated password once if none is given)',
+  description:
+    'create a console user: --email <e> --role viewer|operator|approver|admin [--password <p>] [--name <n>] (prints a generated password once if none is given)',
   args: z.object({
     email: Email,
     role: Role,
@@ -21,12 +22,22 @@ export const userAddCommand = defineCommand({
     const password = args.password ?? generatePassword();
     let user;
     try {
-      user = await createUser({ email: args.email, role: args.role, name: args.name, passwordHash: await hashPassword(password) });
+      user = await createUser({
+        email: args.email,
+        role: args.role,
+        name: args.name,
+        passwordHash: await hashPassword(password),
+      });
     } catch (err) {
       if (err instanceof UserError) throw new CliUsageError(err.message);
       throw err;
     }
-    await audit({ actor: CLI_ACTOR, action: 'user.created', target: { type: 'user', id: user.id }, after: { email: user.email, role: user.role } });
+    await audit({
+      actor: CLI_ACTOR,
+      action: 'user.created',
+      target: { type: 'user', id: user.id },
+      after: { email: user.email, role: user.role },
+    });
     const lines = [`created ${user.role} ${user.email} (id ${user.id})`];
     if (!args.password) lines.push(`password (shown once): ${password}`);
     return lines;

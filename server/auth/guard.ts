@@ -10,19 +10,29 @@ import { sessionFromHeaders, type SessionUser } from './session';
  *   if (gate instanceof Response) return gate;
  *   gate.user …
  */
-export async function requirePermission(req: Request, permission: Permission): Promise<{ user: SessionUser } | Response> {
+export async function requirePermission(
+  req: Request,
+  permission: Permission,
+): Promise<{ user: SessionUser } | Response> {
   const unsafe = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
   if (unsafe && isCrossSite(req)) return Response.json({ error: 'Cross-site request refused.' }, { status: 403 });
   const user = await sessionFromHeaders(req.headers);
-  if (!user) return Response.json({ error: 'Sign in to continue.' }, { status: 401, headers: { 'cache-control': 'no-store' } });
+  if (!user)
+    return Response.json({ error: 'Sign in to continue.' }, { status: 401, headers: { 'cache-control': 'no-store' } });
   if (!can(user.role, permission)) {
-    return Response.json({ error: `Your role (${user.role}) lacks the permission ${permission}.` }, { status: 403, headers: { 'cache-control': 'no-store' } });
+    return Response.json(
+      { error: `Your role (${user.role}) lacks the permission ${permission}.` },
+      { status: 403, headers: { 'cache-control': 'no-store' } },
+    );
   }
   return { user };
 }
 
 /** Same as requirePermission, but null instead of a 401 when nobody is signed in (for routes with another credential). */
-export async function sessionWithPermission(req: Request, permission: Permission): Promise<{ user: SessionUser } | Response | null> {
+export async function sessionWithPermission(
+  req: Request,
+  permission: Permission,
+): Promise<{ user: SessionUser } | Response | null> {
   const user = await sessionFromHeaders(req.headers);
   if (!user) return null;
   return requirePermission(req, permission);

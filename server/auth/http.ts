@@ -8,7 +8,9 @@ import { isCrossSite, isHttps } from './request';
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
 export function crossSiteRefusal(req: Request): Response | null {
-  return isCrossSite(req) ? Response.json({ error: 'Cross-site request refused.' }, { status: 403, headers: NO_STORE }) : null;
+  return isCrossSite(req)
+    ? Response.json({ error: 'Cross-site request refused.' }, { status: 403, headers: NO_STORE })
+    : null;
 }
 
 /** Sign-in and invite forms are a few hundred bytes; 16 KiB leaves room and bounds memory per request. */
@@ -22,7 +24,11 @@ export async function readBody(req: Request): Promise<Record<string, unknown> | 
   const type = req.headers.get('content-type') ?? '';
   const read = await readCapped(req, AUTH_BODY_LIMIT).catch(() => null);
   if (read === null) return null;
-  if (!read.ok) return Response.json({ error: `The request body is larger than ${AUTH_BODY_LIMIT} bytes.` }, { status: 413, headers: NO_STORE });
+  if (!read.ok)
+    return Response.json(
+      { error: `The request body is larger than ${AUTH_BODY_LIMIT} bytes.` },
+      { status: 413, headers: NO_STORE },
+    );
   const text = read.bytes.toString('utf8');
   if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   try {

@@ -19,7 +19,11 @@ function nextVersion(): number {
  * Invite someone: an `invited` user (no password, cannot sign in) plus a one-time link whose token is
  * stored only as a SHA-256. The plain link is returned once; it replaces any link sent to them before.
  */
-export async function inviteUser(input: { email: string; role: Role; actor: AuditActor & { id: string } }): Promise<{ userId: string; path: string; expiresAt: Date }> {
+export async function inviteUser(input: {
+  email: string;
+  role: Role;
+  actor: AuditActor & { id: string };
+}): Promise<{ userId: string; path: string; expiresAt: Date }> {
   const email = Email.parse(input.email);
   let user = await getUserByEmail(email);
   if (user && user.status !== 'invited') throw new UserError('conflict', `${email} already has an account.`);
@@ -38,7 +42,12 @@ export async function inviteUser(input: { email: string; role: Role; actor: Audi
       version: nextVersion(),
     },
   ]);
-  await audit({ actor: input.actor, action: 'user.invited', target: { type: 'user', id: user.id }, after: { email, role: input.role } });
+  await audit({
+    actor: input.actor,
+    action: 'user.invited',
+    target: { type: 'user', id: user.id },
+    after: { email, role: input.role },
+  });
   return { userId: user.id, path: `/invite/${token}`, expiresAt: new Date(now + INVITE_TTL_MS) };
 }
 
@@ -80,7 +89,11 @@ export function acceptInvite(token: string, password: string): Promise<{ userId:
       },
     ]);
     await updateUser(user.id, { password_hash: await hashPassword(password), status: 'active' });
-    await audit({ actor: { kind: 'user', id: user.id, email: user.email }, action: 'user.invite_accepted', target: { type: 'user', id: user.id } });
+    await audit({
+      actor: { kind: 'user', id: user.id, email: user.email },
+      action: 'user.invite_accepted',
+      target: { type: 'user', id: user.id },
+    });
     return { userId: user.id };
   });
   chain = run.catch(() => undefined);

@@ -15,7 +15,10 @@ export function oidcConfigured(): boolean {
  */
 export function parseRoleMap(raw: string | undefined): Map<string, Role> {
   const map = new Map<string, Role>();
-  for (const pair of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = pair.lastIndexOf('=') >= 0 ? pair.lastIndexOf('=') : pair.lastIndexOf(':');
     if (i <= 0) throw new Error(`OIDC_ROLE_MAP entry "${pair}" is not group=role`);
     const group = pair.slice(0, i).trim();
@@ -32,7 +35,11 @@ export function roleFromClaims(
   opts: { roleMap: Map<string, Role>; groupsClaim?: string; defaultRole?: Role | null },
 ): Role | null {
   const raw = claims[opts.groupsClaim ?? 'groups'];
-  const groups = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
+  const groups = Array.isArray(raw)
+    ? raw.filter((g): g is string => typeof g === 'string')
+    : typeof raw === 'string'
+      ? raw.split(/[\s,]+/)
+      : [];
   let best = -1;
   for (const g of groups) {
     const role = opts.roleMap.get(g);

@@ -7,7 +7,11 @@ export const PATH_HEADER = 'x-swarmdeck-pathname';
  * Whether a role may open a console page: the permission of the longest nav entry the path falls
  * under. Pages outside the nav are open to any signed-in user; their data is gated by the procedures.
  */
-export function mayOpenPage(role: Role, pathname: string | null, nav: readonly { href: string; permission: Permission }[]): boolean {
+export function mayOpenPage(
+  role: Role,
+  pathname: string | null,
+  nav: readonly { href: string; permission: Permission }[],
+): boolean {
   if (!pathname) return true;
   const item = nav
     .filter((n) => pathname === n.href || pathname.startsWith(`${n.href}/`))

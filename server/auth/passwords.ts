@@ -1,7 +1,12 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scrypt = promisify(crypto.scrypt) as (pw: crypto.BinaryLike, salt: crypto.BinaryLike, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (
+  pw: crypto.BinaryLike,
+  salt: crypto.BinaryLike,
+  len: number,
+  opts: crypto.ScryptOptions,
+) => Promise<Buffer>;
 
 // OWASP's Password Storage Cheat Sheet lists equal-strength scrypt settings; N=2^15, r=8, p=3 is the one
 // with 32 MiB per hash (N=2^17, p=1 needs 128 MiB), which matters with 64 libuv threads hashing at once.

@@ -94,7 +94,8 @@ export function clearFailures(key: string): void {
 }
 
 function prune(now: number) {
-  for (const [k, e] of entries) if (e.lockedUntil < now && e.attempts.every((a) => now - a.at > 60 * 60_000)) entries.delete(k);
+  for (const [k, e] of entries)
+    if (e.lockedUntil < now && e.attempts.every((a) => now - a.at > 60 * 60_000)) entries.delete(k);
 }
 
 /** For tests. */

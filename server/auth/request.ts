@@ -29,7 +29,10 @@ export function isCrossSite(req: { url: string; headers: Headers }): boolean {
   const origin = req.headers.get('origin');
   if (origin) {
     if (origin === 'null') return true;
-    const host = req.headers.get('x-forwarded-host') && fromTrustedProxy(req.headers) ? req.headers.get('x-forwarded-host') : req.headers.get('host');
+    const host =
+      req.headers.get('x-forwarded-host') && fromTrustedProxy(req.headers)
+        ? req.headers.get('x-forwarded-host')
+        : req.headers.get('host');
     try {
       return new URL(origin).host !== (host ?? new URL(req.url).host);
     } catch {

@@ -41,7 +41,14 @@ export function sessionCookie(seal: string, opts: { secure: boolean }): string {
 }
 
 export function clearedSessionCookie(opts: { secure: boolean }): string {
-  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(opts.secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    'Max-Age=0',
+    ...(opts.secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 export function readCookie(headers: Headers, name: string): string | null {

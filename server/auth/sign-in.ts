@@ -1,6 +1,14 @@
 import { audit, type AuditEntry } from '../audit/log';
 import { needsRehash, verifyPassword } from './passwords';
-import { beginAttempt, CLIENT_LIMIT, clearFailures, EMAIL_LIMIT, firstRefusal, forgiveAttempt, lockedFor } from './rate-limit';
+import {
+  beginAttempt,
+  CLIENT_LIMIT,
+  clearFailures,
+  EMAIL_LIMIT,
+  firstRefusal,
+  forgiveAttempt,
+  lockedFor,
+} from './rate-limit';
 import { getUserByEmail, rehashPassword } from './users';
 import type { UserRow } from '../clickhouse/queries/auth';
 
@@ -21,7 +29,11 @@ export const LOCKED_SIGN_IN = 'Too many failed sign-ins. Try again later.';
 export const FAILED_AUDIT_PER_MINUTE = 60;
 
 const FLOOD = Symbol.for('swarmdeck.signInAuditFlood');
-const flood = ((globalThis as unknown as { [FLOOD]?: { windowStart: number; written: number; suppressed: number; timer?: NodeJS.Timeout } })[FLOOD] ??= {
+const flood = ((
+  globalThis as unknown as {
+    [FLOOD]?: { windowStart: number; written: number; suppressed: number; timer?: NodeJS.Timeout };
+  }
+)[FLOOD] ??= {
   windowStart: 0,
   written: 0,
   suppressed: 0,
@@ -32,7 +44,11 @@ async function flushSuppressed(): Promise<void> {
   flood.suppressed = 0;
   flood.timer = undefined;
   if (n > 0) {
-    await audit({ actor: { kind: 'anonymous', id: '', email: '' }, action: 'auth.sign_in_failed', details: { method: 'password', suppressed: n, windowStart: new Date(flood.windowStart).toISOString() } });
+    await audit({
+      actor: { kind: 'anonymous', id: '', email: '' },
+      action: 'auth.sign_in_failed',
+      details: { method: 'password', suppressed: n, windowStart: new Date(flood.windowStart).toISOString() },
+    });
   }
 }
 
@@ -50,7 +66,10 @@ export async function auditSignInFailure(entry: AuditEntry, now = Date.now()): P
   }
   flood.suppressed++;
   // The summary is written when the minute ends, even if no further failure comes to trigger it.
-  flood.timer ??= setTimeout(() => void flushSuppressed().catch(() => {}), Math.max(0, flood.windowStart + 60_000 - now)).unref();
+  flood.timer ??= setTimeout(
+    () => void flushSuppressed().catch(() => {}),
+    Math.max(0, flood.windowStart + 60_000 - now),
+  ).unref();
 }
 
 /** For tests: forget the audit flood window (its pending summary is written now). */
@@ -67,7 +86,11 @@ export async function resetSignInAuditWindow(): Promise<void> {
  * email is counted and hashed like a known one. Audits success and failure (email only — never the
  * password or the client's address).
  */
-export async function signInWithPassword(input: { email: string; password: string; client: string }): Promise<SignInResult> {
+export async function signInWithPassword(input: {
+  email: string;
+  password: string;
+  client: string;
+}): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase().slice(0, 254);
   const emailKey = `e:${email}`;
   const clientKey = `c:${input.client}`;
@@ -95,6 +118,10 @@ export async function signInWithPassword(input: { email: string; password: strin
   clearFailures(emailKey);
   forgiveAttempt(clientKey, clientTicket);
   if (needsRehash(user.password_hash)) await rehashPassword(user, password);
-  await audit({ actor: { kind: 'user', id: user.id, email: user.email }, action: 'auth.sign_in', details: { method: 'password' } });
+  await audit({
+    actor: { kind: 'user', id: user.id, email: user.email },
+    action: 'auth.sign_in',
+    details: { method: 'password' },
+  });
   return { ok: true, user };
 }

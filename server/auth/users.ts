@@ -32,11 +32,7 @@ export function invalidateUser(id: string): void {
   cache.delete(id);
 }
 
-export const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email('Enter a valid email address.').max(254));
+export const Email = z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address.').max(254));
 
 export async function getUserById(id: string, opts: { fresh?: boolean } = {}): Promise<UserRow | null> {
   const hit = cache.get(id);
@@ -148,8 +144,7 @@ export async function updateUser(
   const before = await getUserById(id, { fresh: true });
   if (!before) throw new UserError('not_found', 'No such user.');
   const endSessions =
-    (change.status !== undefined && change.status !== before.status) ||
-    change.password_hash !== undefined;
+    (change.status !== undefined && change.status !== before.status) || change.password_hash !== undefined;
   const { version: _v, updated_at_ms: _u, ...rest } = before;
   const after = await write({
     ...rest,
@@ -182,5 +177,12 @@ export async function endSessions(id: string): Promise<void> {
 
 /** What may leave the server about a user (never the password hash). */
 export function publicUser(u: UserRow) {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, status: u.status, createdAt: new Date(u.created_at_ms) };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    status: u.status,
+    createdAt: new Date(u.created_at_ms),
+  };
 }

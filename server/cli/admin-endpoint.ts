@@ -58,7 +58,8 @@ function send(res: ServerResponse, status: number, body: unknown) {
 export async function handleAdmin(req: IncomingMessage, res: ServerResponse, handle: ServerHandle): Promise<void> {
   if (!isLoopback(req.socket.remoteAddress)) return send(res, 404, { error: 'Not found' });
   // A reverse proxy on this machine also connects from loopback: a request it forwards is not local.
-  if (FORWARDED_HEADERS.some((h) => h in req.headers)) return send(res, 403, { error: 'The admin path only takes direct local requests' });
+  if (FORWARDED_HEADERS.some((h) => h in req.headers))
+    return send(res, 403, { error: 'The admin path only takes direct local requests' });
   if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
   const auth = req.headers.authorization ?? '';
   const given = Buffer.from(auth.replace(/^Bearer /, ''));

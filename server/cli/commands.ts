@@ -37,9 +37,7 @@ export async function runCommand(name: string, rawArgs: Record<string, unknown>)
   if (!cmd) throw new CliUsageError(`Unknown command ${name}. Known: ${Object.keys(COMMANDS).join(', ')}`);
   const parsed = cmd.args.safeParse(rawArgs);
   if (!parsed.success) {
-    throw new CliUsageError(
-      parsed.error.issues.map((i) => `--${i.path.join('.') || '?'}: ${i.message}`).join('\n'),
-    );
+    throw new CliUsageError(parsed.error.issues.map((i) => `--${i.path.join('.') || '?'}: ${i.message}`).join('\n'));
   }
   return cmd.run(parsed.data);
 }

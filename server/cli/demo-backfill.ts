@@ -19,7 +19,8 @@ function bar(fraction: number, width = 30): string {
 }
 
 export const demoBackfillCommand = defineCommand({
-  description: 'fill the last --days N (default 7) with simulated fleet data through the ingestion pipeline (validation, enrichment, writer; no HTTP)',
+  description:
+    'fill the last --days N (default 7) with simulated fleet data through the ingestion pipeline (validation, enrichment, writer; no HTTP)',
   args: z
     .object({
       days: z.coerce.number().positive().max(7).default(7),
@@ -33,7 +34,9 @@ export const demoBackfillCommand = defineCommand({
     // A second `npm run demo -- --backfill 7d` on the same store would double the history.
     const [old] = await query(ReportsOlderThanADaySql, {}, CountRow);
     if (old!.n > 0 && !force) {
-      return [`the store already holds ${old!.n.toLocaleString('en')} reports older than a day: backfill skipped (--force to add more)`];
+      return [
+        `the store already holds ${old!.n.toLocaleString('en')} reports older than a day: backfill skipped (--force to add more)`,
+      ];
     }
     const spanMs = Math.min(MAX_SPAN_MS, days * 86_400_000);
     const tty = process.stderr.isTTY;
@@ -57,13 +60,18 @@ export const demoBackfillCommand = defineCommand({
           valid.push(r.report);
           ipOf.set(r.report, ip);
         }
-        await ingestReports(valid, { keyId: 'demo-backfill', trustedRelay: false, geo: (r) => lookupIp(ipOf.get(r) ?? '') });
+        await ingestReports(valid, {
+          keyId: 'demo-backfill',
+          trustedRelay: false,
+          geo: (r) => lookupIp(ipOf.get(r) ?? ''),
+        });
         return { rejectedIds };
       },
       progress(f, t) {
         const pct = Math.floor(f * 100);
         if (tty) {
-          if (pct !== shown) process.stderr.write(`\rbackfill ${bar(f)} ${t.generated.reports.toLocaleString('en')} reports`);
+          if (pct !== shown)
+            process.stderr.write(`\rbackfill ${bar(f)} ${t.generated.reports.toLocaleString('en')} reports`);
         } else if (pct % 10 === 0 && pct !== shown) {
           process.stderr.write(`backfill ${bar(f)} ${t.generated.reports.toLocaleString('en')} reports\n`);
         }
@@ -88,7 +96,8 @@ const Totals = z.object({
 });
 
 export const simTotalsCommand = defineCommand({
-  description: 'stored telemetry totals as one JSON line (reports, distinct sessions, bytes per source, newest ts): what the simulator tally is compared with',
+  description:
+    'stored telemetry totals as one JSON line (reports, distinct sessions, bytes per source, newest ts): what the simulator tally is compared with',
   args: z.object({ since: z.coerce.number().int().min(0).default(0) }).loose(),
   async run({ since }) {
     const [t] = await query(ReceivedSinceSql, { since }, Totals);

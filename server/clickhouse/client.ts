@@ -73,7 +73,11 @@ async function loadChdbConnection(dir: string) {
 
 type ChdbConnection = Awaited<ReturnType<typeof loadChdbConnection>>;
 // chdb's Connection type comes from its own copy of @clickhouse/client-common; at run time it fits.
-type ChdbAsClientConnection = Parameters<typeof createClient>[0] extends infer O ? (O extends { connection?: infer C } ? C : never) : never;
+type ChdbAsClientConnection = Parameters<typeof createClient>[0] extends infer O
+  ? O extends { connection?: infer C }
+    ? C
+    : never
+  : never;
 
 async function applySessionSettings(connection: ChdbConnection): Promise<void> {
   for (const [name, value] of Object.entries(SETTINGS)) {
@@ -173,7 +177,13 @@ export interface StoreLane {
    * raw insert), never into an SQL string. No early timeout: a caller told "failed" while the rows still
    * commit would break exactly-once bookkeeping, so a slow insert is waited for.
    */
-  insertRaw(table: string, columns: readonly string[], format: RawInsertFormat, data: Buffer, settings?: Record<string, number>): Promise<void>;
+  insertRaw(
+    table: string,
+    columns: readonly string[],
+    format: RawInsertFormat,
+    data: Buffer,
+    settings?: Record<string, number>,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -184,7 +194,13 @@ export async function openLane(): Promise<StoreLane> {
       query: (sql, params, row) => query(sql, params, row),
       insertRaw: async (table, columns, format, data, settings) => {
         try {
-          await s.client.insert({ table, columns: [...columns] as [string, ...string[]], format, values: Readable.from([data]), clickhouse_settings: settings });
+          await s.client.insert({
+            table,
+            columns: [...columns] as [string, ...string[]],
+            format,
+            values: Readable.from([data]),
+            clickhouse_settings: settings,
+          });
         } catch (err) {
           throw mapError(err);
         }
@@ -204,12 +220,18 @@ export async function openLane(): Promise<StoreLane> {
     query: async (sql, params, row) => {
       let raw: unknown[];
       try {
-        raw = await (await client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: timeoutSignal() })).json();
+        raw = await (
+          await client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: timeoutSignal() })
+        ).json();
       } catch (err) {
         throw mapError(err);
       }
       const parsed = z.array(row).safeParse(raw);
-      if (!parsed.success) throw new StoreError('parse', `Unexpected row shape from ClickHouse: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        throw new StoreError(
+          'parse',
+          `Unexpected row shape from ClickHouse: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        );
       return parsed.data;
     },
     insertRaw: async (table, columns, format, data, settings) => {
@@ -268,11 +290,7 @@ function timeoutSignal(): AbortSignal {
 }
 
 /** Run a SELECT and parse every row with its zod schema. */
-export async function query<S extends z.ZodType>(
-  sql: string,
-  params: Params,
-  row: S,
-): Promise<z.infer<S>[]> {
+export async function query<S extends z.ZodType>(sql: string, params: Params, row: S): Promise<z.infer<S>[]> {
   const s = await store();
   let raw: unknown[];
   try {
@@ -288,7 +306,10 @@ export async function query<S extends z.ZodType>(
   }
   const parsed = z.array(row).safeParse(raw);
   if (!parsed.success) {
-    throw new StoreError('parse', `Unexpected row shape from ClickHouse: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    throw new StoreError(
+      'parse',
+      `Unexpected row shape from ClickHouse: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }

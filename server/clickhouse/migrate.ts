@@ -20,7 +20,10 @@ export function migrationsDir(): string {
 }
 
 export function readMigrations(dir = migrationsDir()): MigrationFile[] {
-  const files = fs.readdirSync(/*turbopackIgnore: true*/ dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(/*turbopackIgnore: true*/ dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const out: MigrationFile[] = [];
   const seen = new Map<number, string>();
   for (const file of files) {
@@ -68,7 +71,11 @@ async function ensureTable(): Promise<void> {
 
 export async function appliedMigrations(): Promise<Applied[]> {
   await ensureTable();
-  return query('SELECT version, file, toString(checksum) AS checksum FROM schema_migrations ORDER BY version', {}, Applied);
+  return query(
+    'SELECT version, file, toString(checksum) AS checksum FROM schema_migrations ORDER BY version',
+    {},
+    Applied,
+  );
 }
 
 export interface MigrationStatus {

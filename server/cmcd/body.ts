@@ -16,14 +16,20 @@ export function checkContentType(headers: Headers): { ok: true; gzip: boolean } 
   const [media, ...params] = ct.split(';');
   const type = (media ?? '').trim().toLowerCase();
   if (type !== 'application/cmcd' && type !== 'text/plain') {
-    return { ok: false, status: 415, error: `Unsupported Content-Type ${type || '(none)'}: use application/cmcd (one CMCD event per line)` };
+    return {
+      ok: false,
+      status: 415,
+      error: `Unsupported Content-Type ${type || '(none)'}: use application/cmcd (one CMCD event per line)`,
+    };
   }
   for (const p of params) {
     const [name, value] = p.split('=').map((s) => s.trim().replace(/^"|"$/g, '').toLowerCase());
-    if (name === 'charset' && value !== 'utf-8') return { ok: false, status: 415, error: `Unsupported charset ${value}: only utf-8` };
+    if (name === 'charset' && value !== 'utf-8')
+      return { ok: false, status: 415, error: `Unsupported charset ${value}: only utf-8` };
   }
   const enc = (headers.get('content-encoding') ?? '').trim().toLowerCase();
-  if (enc !== '' && enc !== 'identity' && enc !== 'gzip') return { ok: false, status: 415, error: `Unsupported Content-Encoding ${enc}: only gzip` };
+  if (enc !== '' && enc !== 'identity' && enc !== 'gzip')
+    return { ok: false, status: 415, error: `Unsupported Content-Encoding ${enc}: only gzip` };
   return { ok: true, gzip: enc === 'gzip' };
 }
 
@@ -36,7 +42,10 @@ export async function readLines(req: Request, gzip: boolean): Promise<{ ok: true
   let buf = read.bytes;
   if (gzip) {
     const out = await gunzipCapped(buf, MAX_BODY_BYTES);
-    if (!out.ok) return out.status === 413 ? { ok: false, status: 413, error: `Body larger than ${MAX_BODY_BYTES} bytes after decompression` } : out;
+    if (!out.ok)
+      return out.status === 413
+        ? { ok: false, status: 413, error: `Body larger than ${MAX_BODY_BYTES} bytes after decompression` }
+        : out;
     buf = out.bytes;
   }
   let text: string;
@@ -47,6 +56,7 @@ export async function readLines(req: Request, gzip: boolean): Promise<{ ok: true
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) return { ok: false, status: 400, error: 'No CMCD events in the body' };
-  if (lines.length > MAX_LINES) return { ok: false, status: 413, error: `More than ${MAX_LINES} events in one request` };
+  if (lines.length > MAX_LINES)
+    return { ok: false, status: 413, error: `More than ${MAX_LINES} events in one request` };
   return { ok: true, lines };
 }

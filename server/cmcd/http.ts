@@ -60,13 +60,21 @@ async function cmcdPost(req: Request): Promise<Response> {
   try {
     key = await verifyIngestKey(auth);
   } catch (err) {
-    if (err instanceof StoreError) return fail(503, 'Storage unavailable; nothing was stored', {}, { 'retry-after': '5' });
+    if (err instanceof StoreError)
+      return fail(503, 'Storage unavailable; nothing was stored', {}, { 'retry-after': '5' });
     throw err;
   }
-  if (!key) return fail(401, 'Missing, unknown or revoked ingest key (?key=<ingest key> in the event target URL, or Authorization: Bearer)');
+  if (!key)
+    return fail(
+      401,
+      'Missing, unknown or revoked ingest key (?key=<ingest key> in the event target URL, or Authorization: Bearer)',
+    );
   const origin = req.headers.get('origin');
   if (!originAllowed(key.origins, origin)) {
-    return fail(403, `origin ${origin!.slice(0, 200)} is not allowed for this key (an admin adds it under Settings → Ingest keys → allowed origins)`);
+    return fail(
+      403,
+      `origin ${origin!.slice(0, 200)} is not allowed for this key (an admin adds it under Settings → Ingest keys → allowed origins)`,
+    );
   }
 
   const target = TargetDefaults.safeParse(Object.fromEntries([...url.searchParams].filter(([k]) => k !== KEY_PARAM)));
@@ -102,9 +110,13 @@ async function cmcdPost(req: Request): Promise<Response> {
 
   try {
     const { accepted, duplicates } = await storeEvents(valid, key.id, lookupIp(addr));
-    return Response.json({ accepted, duplicates, rejected, errors, ignoredKeys: [...ignoredKeys].sort() }, { status: 200, headers: headers() });
+    return Response.json(
+      { accepted, duplicates, rejected, errors, ignoredKeys: [...ignoredKeys].sort() },
+      { status: 200, headers: headers() },
+    );
   } catch (err) {
-    if (err instanceof StoreError) return fail(503, 'Storage unavailable; nothing from this request was stored', {}, { 'retry-after': '5' });
+    if (err instanceof StoreError)
+      return fail(503, 'Storage unavailable; nothing from this request was stored', {}, { 'retry-after': '5' });
     throw err;
   }
 }

@@ -30,7 +30,27 @@ export type TargetDefaults = z.infer<typeof TargetDefaults>;
 
 /** Play states (`sta`) and event types (`e`) of CTA-5004-B. */
 export const PLAY_STATES = ['s', 'p', 'k', 'r', 'a', 'w', 'e', 'f', 'q', 'd'] as const;
-const EVENTS = ['abs', 'abe', 'ae', 'as', 'b', 'bc', 'c', 'ce', 'e', 'h', 'm', 'pc', 'pe', 'pr', 'ps', 'rr', 'sk', 't', 'um'] as const;
+const EVENTS = [
+  'abs',
+  'abe',
+  'ae',
+  'as',
+  'b',
+  'bc',
+  'c',
+  'ce',
+  'e',
+  'h',
+  'm',
+  'pc',
+  'pe',
+  'pr',
+  'ps',
+  'rr',
+  'sk',
+  't',
+  'um',
+] as const;
 const KNOWN = new Set<string>(CMCD_KEYS);
 
 /** Newest accepted event age and furthest future, as for telemetry reports. */
@@ -69,7 +89,8 @@ export interface LineIssue {
 export type LineResult = { ok: true; event: CmcdEvent; ignored: string[] } | { ok: false; issues: LineIssue[] };
 
 /** An SfItem's value, or the value itself. */
-const bare = (v: unknown): unknown => (v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in v ? (v as { value: unknown }).value : v);
+const bare = (v: unknown): unknown =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in v ? (v as { value: unknown }).value : v;
 
 function firstNumber(v: unknown): number | null | 'bad' {
   if (v === undefined) return null;
@@ -105,39 +126,54 @@ export function parseLine(line: string, defaults: TargetDefaults, now: number): 
   }
   const issues: LineIssue[] = [];
   const bad = (path: string, message: string) => issues.push({ path, message });
-  const ignored = Object.keys(d).filter((k) => !KNOWN.has(k) && !isCmcdCustomKey(k as Parameters<typeof isCmcdCustomKey>[0]));
+  const ignored = Object.keys(d).filter(
+    (k) => !KNOWN.has(k) && !isCmcdCustomKey(k as Parameters<typeof isCmcdCustomKey>[0]),
+  );
 
   if (d.v !== 2) bad('v', 'must be 2: event mode is CMCD version 2');
   const e = bare(d.e);
-  if (typeof e !== 'string' || !(EVENTS as readonly string[]).includes(e)) bad('e', 'required: an event type token (ps, e, t, …)');
+  if (typeof e !== 'string' || !(EVENTS as readonly string[]).includes(e))
+    bad('e', 'required: an event type token (ps, e, t, …)');
   const ts = bare(d.ts);
   if (typeof ts !== 'number' || !Number.isInteger(ts)) bad('ts', 'required: integer milliseconds since the epoch');
   else if (ts > now + MAX_FUTURE_MS) bad('ts', 'more than 5 minutes in the future');
   else if (ts < now - MAX_AGE_MS) bad('ts', 'more than 7 days in the past');
   const sid = str(d.sid, 64);
-  if (sid === null || sid === 'bad') bad('sid', 'required: the session id, 1–64 characters (add "sid" to the included keys)');
+  if (sid === null || sid === 'bad')
+    bad('sid', 'required: the session id, 1–64 characters (add "sid" to the included keys)');
   const sn = bare(d.sn);
-  if (typeof sn !== 'number' || !Number.isInteger(sn) || sn < 0 || sn > U32) bad('sn', 'required: the sequence number, an integer ≥ 0 (add "sn" to the included keys)');
+  if (typeof sn !== 'number' || !Number.isInteger(sn) || sn < 0 || sn > U32)
+    bad('sn', 'required: the sequence number, an integer ≥ 0 (add "sn" to the included keys)');
   const sta = d.sta === undefined ? '' : bare(d.sta);
-  if (sta !== '' && !(PLAY_STATES as readonly string[]).includes(sta as string)) bad('sta', `unknown play state (one of ${PLAY_STATES.join(', ')})`);
+  if (sta !== '' && !(PLAY_STATES as readonly string[]).includes(sta as string))
+    bad('sta', `unknown play state (one of ${PLAY_STATES.join(', ')})`);
   const cid = str(d.cid, 128);
   if (cid === 'bad') bad('cid', '1–128 characters');
 
-  const nums = { br: firstNumber(d.br), mtp: firstNumber(d.mtp), bl: firstNumber(d.bl), msd: firstNumber(d.msd), pt: firstNumber(d.pt) };
+  const nums = {
+    br: firstNumber(d.br),
+    mtp: firstNumber(d.mtp),
+    bl: firstNumber(d.bl),
+    msd: firstNumber(d.msd),
+    pt: firstNumber(d.pt),
+  };
   for (const [k, v] of Object.entries(nums)) if (v === 'bad') bad(k, 'must be a number ≥ 0');
   const bsd = numberList(d.bsd);
   if (bsd === 'bad') bad('bsd', 'must be a list of integer milliseconds');
   const ec = d.ec === undefined ? [] : Array.isArray(d.ec) ? d.ec.map(bare) : [bare(d.ec)];
-  if (!ec.every((x) => typeof x === 'string' && x.length <= 64)) bad('ec', 'must be a list of strings of at most 64 characters');
+  if (!ec.every((x) => typeof x === 'string' && x.length <= 64))
+    bad('ec', 'must be a list of strings of at most 64 characters');
 
   const did = str(d[CUSTOM_KEYS.deviceId], 64);
   if (did === 'bad') bad(CUSTOM_KEYS.deviceId, '1–64 characters');
   const cv = bare(d[CUSTOM_KEYS.configVersion]);
-  if (cv !== undefined && (typeof cv !== 'number' || !Number.isInteger(cv) || cv < 0 || cv > U32)) bad(CUSTOM_KEYS.configVersion, 'an integer ≥ 0');
+  if (cv !== undefined && (typeof cv !== 'number' || !Number.isInteger(cv) || cv < 0 || cv > U32))
+    bad(CUSTOM_KEYS.configVersion, 'an integer ≥ 0');
   const cohort = str(d[CUSTOM_KEYS.cohort], 32);
   if (cohort === 'bad') bad(CUSTOM_KEYS.cohort, '1–32 characters');
   const dc = bare(d[CUSTOM_KEYS.deviceClass]);
-  if (dc !== undefined && !DeviceClass.safeParse(dc).success) bad(CUSTOM_KEYS.deviceClass, 'a device class of the telemetry contract');
+  if (dc !== undefined && !DeviceClass.safeParse(dc).success)
+    bad(CUSTOM_KEYS.deviceClass, 'a device class of the telemetry contract');
   const ver = str(d[CUSTOM_KEYS.clientVersion], 32);
   if (ver === 'bad') bad(CUSTOM_KEYS.clientVersion, '1–32 characters');
   if (issues.length > 0) return { ok: false, issues };

@@ -83,7 +83,10 @@ export function storeEvents(events: readonly CmcdEvent[], keyId: string, geo: Ge
       fresh.push(e);
     }
     const now = Date.now();
-    await insert(EVENTS_TABLE, fresh.map((e) => row(e, keyId, geo, now)));
+    await insert(
+      EVENTS_TABLE,
+      fresh.map((e) => row(e, keyId, geo, now)),
+    );
     if (fresh.length > 0) noteStoredSpan(Math.min(...fresh.map((e) => e.ts)), Math.max(...fresh.map((e) => e.ts)));
     return { accepted: fresh.length, duplicates: events.length - fresh.length };
   });

@@ -10,7 +10,12 @@ import zlib from 'node:zlib';
 export type BodyTooLarge = { ok: false; status: 413; error: string; limit: number };
 export type CappedBody = { ok: true; bytes: Buffer } | BodyTooLarge;
 
-export const tooLarge = (limit: number, what = 'Body'): BodyTooLarge => ({ ok: false, status: 413, error: `${what} larger than ${limit} bytes`, limit });
+export const tooLarge = (limit: number, what = 'Body'): BodyTooLarge => ({
+  ok: false,
+  status: 413,
+  error: `${what} larger than ${limit} bytes`,
+  limit,
+});
 
 /** Read at most `limit` bytes of the request; more is a 413 without reading the rest. */
 export async function readCapped(req: Request, limit: number): Promise<CappedBody> {
@@ -34,11 +39,15 @@ export async function readCapped(req: Request, limit: number): Promise<CappedBod
 }
 
 /** Inflate gzip into at most `limit` bytes (zlib's maxOutputLength stops the inflater at the cap). */
-export function gunzipCapped(buf: Buffer, limit: number): Promise<CappedBody | { ok: false; status: 400; error: string }> {
+export function gunzipCapped(
+  buf: Buffer,
+  limit: number,
+): Promise<CappedBody | { ok: false; status: 400; error: string }> {
   return new Promise((resolve) => {
     zlib.gunzip(buf, { maxOutputLength: limit }, (err, out) => {
       if (!err) return resolve({ ok: true, bytes: out });
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return resolve(tooLarge(limit));
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError)
+        return resolve(tooLarge(limit));
       resolve({ ok: false, status: 400, error: 'Body is not valid gzip' });
     });
   });

@@ -4,7 +4,8 @@ import { resetEnvCache } from '../env';
 import { PEER_HEADER } from '../net/peer';
 import { clientAddress, parseTrustedProxies } from './client-address';
 
-const req = (peer: string, xff?: string) => new Headers({ [PEER_HEADER]: peer, ...(xff && { 'x-forwarded-for': xff }) });
+const req = (peer: string, xff?: string) =>
+  new Headers({ [PEER_HEADER]: peer, ...(xff && { 'x-forwarded-for': xff }) });
 
 describe('one client-address parser', () => {
   beforeAll(() => {

@@ -87,7 +87,10 @@ export function serviceErrorOf(err: unknown): ServiceError {
   if (err instanceof ServiceError) return err;
   if (err instanceof StoreError) {
     const kind = STORE_KIND[err.code];
-    return new ServiceError(kind, err.message, { cause: err, retryAfterSeconds: kind === 'unavailable' ? 5 : undefined });
+    return new ServiceError(kind, err.message, {
+      cause: err,
+      retryAfterSeconds: kind === 'unavailable' ? 5 : undefined,
+    });
   }
   return new ServiceError('internal', err instanceof Error ? err.message : String(err), { cause: err });
 }
@@ -102,7 +105,11 @@ function publicMessage(e: ServiceError): string {
 export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof TRPCError) return err;
   const e = serviceErrorOf(err);
-  return new TRPCError({ code: TRPC_CODE[e.kind], message: publicMessage(e), cause: err instanceof Error ? err : undefined });
+  return new TRPCError({
+    code: TRPC_CODE[e.kind],
+    message: publicMessage(e),
+    cause: err instanceof Error ? err : undefined,
+  });
 }
 
 /** The HTTP answer for a failure: status, `{error}` body, Retry-After where the caller should retry. */

@@ -3,7 +3,14 @@ import { FILTER_KEYS, pageFilters, type Filters } from '@/lib/filters';
 import { applicableFilters, type Family } from '../clickhouse/queries/dashboards';
 
 /** A value for every filter key, so applicableFilters reports each as applied or ignored. */
-const EVERY: Filters = { deviceClass: 'mobile', asn: 1, country: 'DE', contentId: 't', clientVersion: '1', cohort: 'p2p' };
+const EVERY: Filters = {
+  deviceClass: 'mobile',
+  asn: 1,
+  country: 'DE',
+  contentId: 't',
+  clientVersion: '1',
+  cohort: 'p2p',
+};
 const applied = (families: Family[]) =>
   FILTER_KEYS.filter((k) => families.every((f) => !applicableFilters(f, EVERY).ignored.includes(k)));
 

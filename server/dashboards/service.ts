@@ -80,7 +80,13 @@ interface Plan {
 }
 
 /** Pick the source for a family, align the window to its grain, build the filter clause and params. */
-function plan(family: Family, input: Input, extraDims: string[], aggs: Parameters<typeof pickSource>[3], opts: Opts): Plan {
+function plan(
+  family: Family,
+  input: Input,
+  extraDims: string[],
+  aggs: Parameters<typeof pickSource>[3],
+  opts: Opts,
+): Plan {
   const { applied, ignored } = applicableFilters(family, input.filters);
   const grain = grainFor(resolveRange(input.range, opts.now ?? Date.now()));
   const dims = [...new Set([...filterDims(applied), ...extraDims])];
@@ -120,11 +126,22 @@ function meta(p: Plan, step?: number) {
 
 // ------------------------------------------------------------------------------------------ overview
 
-export const OverviewInput = DashboardInput.extend({ costPerGb: z.number().min(0).max(1000).default(DEFAULT_COST_PER_GB) });
+export const OverviewInput = DashboardInput.extend({
+  costPerGb: z.number().min(0).max(1000).default(DEFAULT_COST_PER_GB),
+});
 export type OverviewInput = z.input<typeof OverviewInput>;
 
 function trafficFigures(r: TrafficRow | undefined, seconds: number) {
-  const z0 = { cdn: 0, p2p_down: 0, interval_ms: 0, peers: 0, play_p2p: 0, rebuffer_p2p: 0, play_control: 0, rebuffer_control: 0 };
+  const z0 = {
+    cdn: 0,
+    p2p_down: 0,
+    interval_ms: 0,
+    peers: 0,
+    play_p2p: 0,
+    rebuffer_p2p: 0,
+    play_control: 0,
+    rebuffer_control: 0,
+  };
   const x = r ?? { k: '', ...z0 };
   return {
     cdnBytes: x.cdn,
@@ -150,10 +167,19 @@ export async function overview(rawInput: OverviewInput, opts: Opts = {}) {
     query(trafficSql(p.source, 'step', p.where, p.stepIsGrain), params, TrafficRow),
   ]);
   const elapsed = (Math.min(p.win.hi, Math.max(p.win.now, p.win.lo)) - p.win.lo) / 1000;
-  const current = trafficFigures(periods.find((r) => r.k === 'current'), elapsed);
-  const previous = trafficFigures(periods.find((r) => r.k === 'previous'), (p.win.lo - p.win.prevLo) / 1000);
+  const current = trafficFigures(
+    periods.find((r) => r.k === 'current'),
+    elapsed,
+  );
+  const previous = trafficFigures(
+    periods.find((r) => r.k === 'previous'),
+    (p.win.lo - p.win.prevLo) / 1000,
+  );
   const byT = new Map(steps.map((r) => [Number(r.k), r]));
-  const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({ t: t * 1000, ...trafficFigures(byT.get(t), step) }));
+  const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({
+    t: t * 1000,
+    ...trafficFigures(byT.get(t), step),
+  }));
   const cost = (bytes: number) => (bytes / 1e9) * input.costPerGb;
   return {
     ...meta(p, step),
@@ -180,9 +206,19 @@ export async function offloadSeries(rawInput: DashboardInput, opts: Opts = {}) {
     cdn += r?.cdn ?? 0;
     p2p += r?.p2p_down ?? 0;
     up += r?.p2p_up ?? 0;
-    return { t: t * 1000, cdnBytes: r?.cdn ?? 0, p2pBytes: r?.p2p_down ?? 0, p2pUpBytes: r?.p2p_up ?? 0, offload: offload(r?.p2p_down ?? 0, r?.cdn ?? 0) };
+    return {
+      t: t * 1000,
+      cdnBytes: r?.cdn ?? 0,
+      p2pBytes: r?.p2p_down ?? 0,
+      p2pUpBytes: r?.p2p_up ?? 0,
+      offload: offload(r?.p2p_down ?? 0, r?.cdn ?? 0),
+    };
   });
-  return { ...meta(p, step), totals: { cdnBytes: cdn, p2pBytes: p2p, p2pUpBytes: up, offload: offload(p2p, cdn) }, series };
+  return {
+    ...meta(p, step),
+    totals: { cdnBytes: cdn, p2pBytes: p2p, p2pUpBytes: up, offload: offload(p2p, cdn) },
+    series,
+  };
 }
 
 export const BreakdownInput = DashboardInput.extend({ dimension: z.enum(DIMENSIONS as [Dimension, ...Dimension[]]) });
@@ -194,14 +230,24 @@ export async function breakdown(rawInput: BreakdownInput, opts: Opts = {}) {
   const p = plan('offload', input, [col], ['cdn', 'p2pDown', 'p2pUp'], opts);
   const rows = await query(dimOffloadSql(p.source, col, p.where, false), p.params, DimOffloadRow);
   const total = rows.reduce((s, r) => s + r.cdn + r.p2p_down, 0);
-  const names = input.dimension === 'asn' ? await ispNames(rows.map((r) => Number(r.key)), p, opts) : new Map<number, string>();
+  const names =
+    input.dimension === 'asn'
+      ? await ispNames(
+          rows.map((r) => Number(r.key)),
+          p,
+          opts,
+        )
+      : new Map<number, string>();
   return {
     ...meta(p),
     dimension: input.dimension,
     rows: rows
       .map((r) => ({
         key: r.key,
-        label: input.dimension === 'asn' ? `AS${r.key}${names.get(Number(r.key)) ? ` ${names.get(Number(r.key))}` : ''}` : r.key,
+        label:
+          input.dimension === 'asn'
+            ? `AS${r.key}${names.get(Number(r.key)) ? ` ${names.get(Number(r.key))}` : ''}`
+            : r.key,
         cdnBytes: r.cdn,
         p2pBytes: r.p2p_down,
         p2pUpBytes: r.p2p_up,
@@ -310,18 +356,28 @@ function swarmFigures(r: SwarmRow) {
  */
 export async function swarms(rawInput: SwarmsInput, opts: Opts = {}) {
   const input = SwarmsInput.parse(rawInput);
-  const p = plan('swarm', input, ['swarm_id'], ['peers', 'uploadingPeers', 'connected', 'attempts', 'failures', 'cdn', 'p2pDown', 'p2pUp', 'contentId', 'reports'], opts);
-  const rows = await query(swarmsSql(p.source, p.where, input.sort, input.desc), {
-    ...p.params,
-    offset: input.offset,
-    limit: input.limit,
-    troubleLimit: TROUBLE_LIST,
-    q: input.q,
-    tPeers: TROUBLE.minPeers,
-    tOffload: TROUBLE.minOffload,
-    tAttempts: TROUBLE.minAttempts,
-    tSuccess: TROUBLE.minSuccess,
-  }, SwarmPageRow);
+  const p = plan(
+    'swarm',
+    input,
+    ['swarm_id'],
+    ['peers', 'uploadingPeers', 'connected', 'attempts', 'failures', 'cdn', 'p2pDown', 'p2pUp', 'contentId', 'reports'],
+    opts,
+  );
+  const rows = await query(
+    swarmsSql(p.source, p.where, input.sort, input.desc),
+    {
+      ...p.params,
+      offset: input.offset,
+      limit: input.limit,
+      troubleLimit: TROUBLE_LIST,
+      q: input.q,
+      tPeers: TROUBLE.minPeers,
+      tOffload: TROUBLE.minOffload,
+      tAttempts: TROUBLE.minAttempts,
+      tSuccess: TROUBLE.minSuccess,
+    },
+    SwarmPageRow,
+  );
   const page = rows.filter((r) => r.rn > input.offset && r.rn <= input.offset + input.limit);
   const trouble = rows.filter((r) => r.in_trouble && r.trn <= TROUBLE_LIST).sort((x, y) => x.trn - y.trn);
   return {
@@ -338,7 +394,9 @@ export async function swarms(rawInput: SwarmsInput, opts: Opts = {}) {
   };
 }
 
-export const SwarmSeriesInput = DashboardInput.extend({ swarmIds: z.array(z.string().min(1).max(128)).max(10).optional() });
+export const SwarmSeriesInput = DashboardInput.extend({
+  swarmIds: z.array(z.string().min(1).max(128)).max(10).optional(),
+});
 export type SwarmSeriesInput = z.input<typeof SwarmSeriesInput>;
 
 /** Active peers per step for the given swarms (default: the five largest in the range). */
@@ -349,7 +407,11 @@ export async function swarmSizeSeries(rawInput: SwarmSeriesInput, opts: Opts = {
   let ids = input.swarmIds ?? [];
   let rows: SwarmStepRow[];
   if (ids.length) {
-    rows = await query(swarmSizeSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, swarms: ids }, SwarmStepRow);
+    rows = await query(
+      swarmSizeSeriesSql(p.source, p.where, p.stepIsGrain),
+      { ...p.params, swarms: ids },
+      SwarmStepRow,
+    );
   } else {
     const top = await query(swarmTopSizeSeriesSql(p.source, p.where, p.stepIsGrain), p.params, SwarmTopRow);
     ids = top.map((r) => r.swarm_id);
@@ -357,7 +419,10 @@ export async function swarmSizeSeries(rawInput: SwarmSeriesInput, opts: Opts = {
   }
   const byT = new Map<number, Record<string, number>>();
   for (const r of rows) byT.set(r.t, { ...(byT.get(r.t) ?? {}), [r.swarm_id]: r.peers });
-  const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({ t: t * 1000, peers: Object.fromEntries(ids.map((id) => [id, byT.get(t)?.[id] ?? 0])) }));
+  const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({
+    t: t * 1000,
+    peers: Object.fromEntries(ids.map((id) => [id, byT.get(t)?.[id] ?? 0])),
+  }));
   return { ...meta(p, step), swarmIds: ids, series };
 }
 
@@ -440,7 +505,9 @@ export async function ispSeries(rawInput: IspSeriesInput, opts: Opts = {}) {
     const top = await query(topAsnsSql(p.source, p.where), p.params, TopAsnRow);
     asns = top.map((r) => r.asn);
   }
-  const rows = asns.length ? await query(ispSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, asns }, IspStepRow) : [];
+  const rows = asns.length
+    ? await query(ispSeriesSql(p.source, p.where, p.stepIsGrain), { ...p.params, asns }, IspStepRow)
+    : [];
   const byKey = new Map(rows.map((r) => [`${r.t}:${r.asn}`, r]));
   const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({
     t: t * 1000,
@@ -449,7 +516,13 @@ export async function ispSeries(rawInput: IspSeriesInput, opts: Opts = {}) {
         const r = byKey.get(`${t}:${asn}`);
         return [
           asn,
-          { deliveredCdn: r?.cdn ?? 0, p2pIntra: r?.intra ?? 0, p2pIn: r?.p_in ?? 0, p2pOut: r?.p_out ?? 0, balance: r ? ratio(r.p_out, r.p_in) : null },
+          {
+            deliveredCdn: r?.cdn ?? 0,
+            p2pIntra: r?.intra ?? 0,
+            p2pIn: r?.p_in ?? 0,
+            p2pOut: r?.p_out ?? 0,
+            balance: r ? ratio(r.p_out, r.p_in) : null,
+          },
         ];
       }),
     ),
@@ -472,7 +545,10 @@ export async function ispFlows(rawInput: FlowsInput, opts: Opts = {}) {
     volume.set(r.asn, (volume.get(r.asn) ?? 0) + r.down + r.up);
     volume.set(r.peer_asn, (volume.get(r.peer_asn) ?? 0) + r.down + r.up);
   }
-  const top = [...volume.entries()].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, input.top).map(([a]) => a);
+  const top = [...volume.entries()]
+    .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+    .slice(0, input.top)
+    .map(([a]) => a);
   const inTop = new Set(top);
   const names = await ispNames(top, p, opts);
   return {
@@ -554,7 +630,9 @@ export async function qoe(rawInput: QoeInput, opts: Opts = {}) {
   const source = sdkOnly ? p.source : qoeSourceFor(p.source, input.source);
   const rows = await query(qoeSql(source, p.where, p.stepIsGrain), p.params, QoeRow);
   const steps = rows.filter((r) => r.g === QOE_STEP);
-  const table = rows.filter((r) => r.g === QOE_TABLE).sort((x, y) => byBytes(x.cohort, y.cohort) || byBytes(x.device_class, y.device_class));
+  const table = rows
+    .filter((r) => r.g === QOE_TABLE)
+    .sort((x, y) => byBytes(x.cohort, y.cohort) || byBytes(x.device_class, y.device_class));
   const cohorts = [...new Set(table.map((r) => r.cohort))].sort();
   const byKey = new Map(steps.map((r) => [`${r.t}:${r.cohort}`, r]));
   const series = stepStarts(p.win.lo, p.win.hi, step).map((t) => ({
@@ -576,4 +654,17 @@ export async function qoe(rawInput: QoeInput, opts: Opts = {}) {
 }
 
 /** Every procedure by name, for the benchmark and the rollup-vs-raw test. */
-export const FIGURES = { overview, offloadSeries, breakdown, movers, swarms, swarmSizeSeries, sizeCurve, isps, ispSeries, ispFlows, ispDetail, qoe } as const;
+export const FIGURES = {
+  overview,
+  offloadSeries,
+  breakdown,
+  movers,
+  swarms,
+  swarmSizeSeries,
+  sizeCurve,
+  isps,
+  ispSeries,
+  ispFlows,
+  ispDetail,
+  qoe,
+} as const;

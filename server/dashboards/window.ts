@@ -57,7 +57,8 @@ export function chTime(ms: number): string {
  * anything is allocated: a window needing more than MAX_SERIES_POINTS steps is refused, never built.
  */
 export function stepStarts(lo: number, hi: number, step: number): number[] {
-  if (!(step > 0) || !Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`no series for step ${step} over [${lo}, ${hi})`);
+  if (!(step > 0) || !Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new RangeError(`no series for step ${step} over [${lo}, ${hi})`);
   const s = step * 1000;
   const first = Math.floor(lo / s) * s;
   const count = Math.max(0, Math.ceil((hi - first) / s));

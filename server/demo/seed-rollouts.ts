@@ -17,7 +17,9 @@ import { defaultRule, DEVICE_CLASSES, type DeviceClass, type RolloutRule } from 
 export const DEMO_APPROVER_EMAIL = 'approver@swarmdeck.local';
 
 /** What the demo fleet starts with: a realistic mid-rollout, uploads only where the class may upload. */
-const DEMO_RULES: Partial<Record<DeviceClass, Pick<RolloutRule, 'mode' | 'percentage' | 'holdbackPercentage' | 'uploadCapKbps' | 'maxPeers'>>> = {
+const DEMO_RULES: Partial<
+  Record<DeviceClass, Pick<RolloutRule, 'mode' | 'percentage' | 'holdbackPercentage' | 'uploadCapKbps' | 'maxPeers'>>
+> = {
   smart_tv: { mode: 'full', percentage: 60, holdbackPercentage: 10, uploadCapKbps: 4_000, maxPeers: 16 },
   set_top_box: { mode: 'full', percentage: 70, holdbackPercentage: 10, uploadCapKbps: 4_000, maxPeers: 16 },
   game_console: { mode: 'full', percentage: 50, holdbackPercentage: 10, uploadCapKbps: 6_000, maxPeers: 24 },
@@ -60,13 +62,25 @@ export async function seedDemoRollouts(log: (line: string) => void): Promise<voi
     const plan = DEMO_RULES[cls];
     if (!plan) continue;
     const rule: RolloutRule = { ...defaultRule(cls), ...plan, state: 'enabled' };
-    const res = await proposeChange({ actor: author, deviceClass: cls, rule, baseVersion: snap.classes[cls].version, reason: 'demo: initial P2P rollout' });
+    const res = await proposeChange({
+      actor: author,
+      deviceClass: cls,
+      rule,
+      baseVersion: snap.classes[cls].version,
+      reason: 'demo: initial P2P rollout',
+    });
     if (res.outcome === 'requested') {
       await approveRequest({ actor: approving, id: res.requestId, comment: 'demo: approved for the simulated fleet' });
     }
   }
-  log(`demo rollout: P2P enabled for ${Object.keys(DEMO_RULES).length} device classes (proposed by ${admin.email}, approved by ${approver.email})`);
-  const plan = await createPlan({ actor: author, plan: DEMO_PLAN, reason: 'demo: guarded ramp of game consoles to 90 %' });
+  log(
+    `demo rollout: P2P enabled for ${Object.keys(DEMO_RULES).length} device classes (proposed by ${admin.email}, approved by ${approver.email})`,
+  );
+  const plan = await createPlan({
+    actor: author,
+    plan: DEMO_PLAN,
+    reason: 'demo: guarded ramp of game consoles to 90 %',
+  });
   await approveRequest({ actor: approving, id: plan.requestId, comment: 'demo: approved up to 90 %' });
   log(`demo plan: game_console ramps 50 → 60 → 70 → 80 → 90 % while its guardrails hold (watch it on /rollouts)`);
 }
@@ -95,7 +109,14 @@ let parsedFaults: { spec: string; faults: FleetFault[] } | undefined;
 /** `SWARMDECK_DEMO_FAULT` (set by `npm run demo -- --fault …`), anchored at the first feed. */
 function demoFaults(now: number): FleetFault[] {
   const spec = env().SWARMDECK_DEMO_FAULT ?? '';
-  if (parsedFaults?.spec !== spec) parsedFaults = { spec, faults: spec.split(',').filter(Boolean).map((s) => parseFault(s, now)) };
+  if (parsedFaults?.spec !== spec)
+    parsedFaults = {
+      spec,
+      faults: spec
+        .split(',')
+        .filter(Boolean)
+        .map((s) => parseFault(s, now)),
+    };
   return parsedFaults.faults;
 }
 
@@ -142,7 +163,10 @@ export async function feedDemoPlanFleet(now = Date.now()): Promise<number> {
       cohort: ev.cohort,
       config_version: st.version,
       play_ms: playMs,
-      rebuffer_ms: Math.min(60_000 - playMs, Math.round(playMs * 0.006 * (0.2 + 1.6 * habit) * (0.5 + rand()) * (p2p ? rebufferX : 1))),
+      rebuffer_ms: Math.min(
+        60_000 - playMs,
+        Math.round(playMs * 0.006 * (0.2 + 1.6 * habit) * (0.5 + rand()) * (p2p ? rebufferX : 1)),
+      ),
       rebuffer_count: 1,
       startup_ms: Math.round((1200 + 800 * habit + 200 * rand()) * (p2p ? startupX : 1)),
       bitrate_kbps: Math.round(5500 + 1000 * habit),

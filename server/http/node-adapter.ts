@@ -19,7 +19,11 @@ export function toWebRequest(req: IncomingMessage, base = 'http://127.0.0.1'): R
 }
 
 /** Write a web Response to a node:http response, with extra headers set first. */
-export async function sendWebResponse(res: ServerResponse, response: Response, extra: { key: string; value: string }[] = []): Promise<void> {
+export async function sendWebResponse(
+  res: ServerResponse,
+  response: Response,
+  extra: { key: string; value: string }[] = [],
+): Promise<void> {
   const out: Record<string, string | string[]> = {};
   for (const h of extra) out[h.key.toLowerCase()] = h.value;
   response.headers.forEach((v, k) => {

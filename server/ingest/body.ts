@@ -19,7 +19,12 @@ export function contentKind(headers: Headers): { ok: true; kind: Kind; gzip: boo
   const [media, ...params] = ct.split(';');
   const type = media!.trim().toLowerCase();
   const kind: Kind | null = type === 'application/json' ? 'json' : type === 'application/x-ndjson' ? 'ndjson' : null;
-  if (!kind) return { ok: false, status: 415, error: `Unsupported Content-Type ${type || '(empty)'}: use application/json or application/x-ndjson` };
+  if (!kind)
+    return {
+      ok: false,
+      status: 415,
+      error: `Unsupported Content-Type ${type || '(empty)'}: use application/json or application/x-ndjson`,
+    };
   for (const p of params) {
     const eq = p.indexOf('=');
     if (eq < 0) continue;
@@ -37,7 +42,11 @@ export function contentKind(headers: Headers): { ok: true; kind: Kind; gzip: boo
   return { ok: true, kind, gzip: enc === 'gzip' };
 }
 
-const tooLarge = (): BodyFailure => ({ ok: false, status: 413, error: `Body larger than ${MAX_BODY_BYTES} bytes (after decompression)` });
+const tooLarge = (): BodyFailure => ({
+  ok: false,
+  status: 413,
+  error: `Body larger than ${MAX_BODY_BYTES} bytes (after decompression)`,
+});
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -48,12 +57,18 @@ function parseJson(text: string): BodyResult {
   } catch {
     return { ok: false, status: 400, error: 'Body is not valid JSON' };
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Array.isArray((doc as { reports?: unknown }).reports)) {
+  if (
+    typeof doc !== 'object' ||
+    doc === null ||
+    Array.isArray(doc) ||
+    !Array.isArray((doc as { reports?: unknown }).reports)
+  ) {
     return { ok: false, status: 400, error: 'Body must be {"reports": [ … ]}' };
   }
   const reports = (doc as { reports: unknown[] }).reports;
   if (reports.length === 0) return { ok: false, status: 400, error: 'No reports' };
-  if (reports.length > MAX_REPORTS) return { ok: false, status: 413, error: `More than ${MAX_REPORTS} reports in one request` };
+  if (reports.length > MAX_REPORTS)
+    return { ok: false, status: 413, error: `More than ${MAX_REPORTS} reports in one request` };
   return { ok: true, items: reports.map((value) => ({ value })) };
 }
 
@@ -61,7 +76,8 @@ function parseNdjsonLines(lines: (string | null)[]): BodyResult {
   const items: BodyItem[] = [];
   for (const line of lines) {
     if (line !== null && line.trim() === '') continue;
-    if (items.length >= MAX_REPORTS) return { ok: false, status: 413, error: `More than ${MAX_REPORTS} reports in one request` };
+    if (items.length >= MAX_REPORTS)
+      return { ok: false, status: 413, error: `More than ${MAX_REPORTS} reports in one request` };
     if (line === null) {
       items.push({ lineError: 'line is not valid UTF-8' });
       continue;

@@ -45,9 +45,12 @@ export async function storeClientDrops(keyId: string, rows: readonly DropRow[], 
   );
 }
 
-
 /** Per ingest key: reports its clients dropped, as they told us over the last `days` days. */
 export async function clientDropTotals(days = 7): Promise<Map<string, ClientDropped>> {
-  const list = await query(ClientDropTotalsSql, { days: Math.min(90, Math.max(1, Math.trunc(days))) }, ClientDropTotalsRow);
+  const list = await query(
+    ClientDropTotalsSql,
+    { days: Math.min(90, Math.max(1, Math.trunc(days))) },
+    ClientDropTotalsRow,
+  );
   return new Map(list.map((r) => [r.key_id, { expired: r.expired, overflow: r.overflow }]));
 }

@@ -20,7 +20,8 @@ import {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const int = (v: unknown, min: number, max: number): v is number => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+const int = (v: unknown, min: number, max: number): v is number =>
+  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
 const AWKWARD = /[\u0000\ud800-\udfff]/;
 const text = (v: unknown, min: number, max: number): v is string =>
   typeof v === 'string' && v.length >= min && v.length <= max && !AWKWARD.test(v);
@@ -30,7 +31,28 @@ const MODES = new Set<string>(P2P_MODES);
 
 export function fastValidate(v: unknown, now = Date.now()): TelemetryReport | null {
   if (!isObj(v)) return null;
-  const { reportId, sessionId, deviceId, peerId, ts, intervalMs, deviceClass, clientVersion, contentId, swarmId, p2pMode, cohort, configVersion, optOut, bytes, flows, peers, qoe, storage, asn } = v;
+  const {
+    reportId,
+    sessionId,
+    deviceId,
+    peerId,
+    ts,
+    intervalMs,
+    deviceClass,
+    clientVersion,
+    contentId,
+    swarmId,
+    p2pMode,
+    cohort,
+    configVersion,
+    optOut,
+    bytes,
+    flows,
+    peers,
+    qoe,
+    storage,
+    asn,
+  } = v;
   if (typeof reportId !== 'string' || !REPORT_ID.test(reportId)) return null;
   if (!text(sessionId, 1, 64) || !text(deviceId, 1, 64) || !text(peerId, 1, 64)) return null;
   if (!int(ts, now - MAX_PAST_MS, now + MAX_FUTURE_MS)) return null;
@@ -41,12 +63,36 @@ export function fastValidate(v: unknown, now = Date.now()): TelemetryReport | nu
   if (!text(cohort, 1, 32) || !int(configVersion, 0, UINT32_MAX)) return null;
   if (optOut !== undefined && typeof optOut !== 'boolean') return null;
   if (asn !== undefined && !int(asn, 0, UINT32_MAX)) return null;
-  if (!isObj(bytes) || !int(bytes.cdn, 0, MAX_COUNTER_BYTES) || !int(bytes.p2pDown, 0, MAX_COUNTER_BYTES) || !int(bytes.p2pUp, 0, MAX_COUNTER_BYTES)) return null;
-  if (!isObj(peers) || !int(peers.connected, 0, 10_000) || !int(peers.swarmSize, 0, 100_000_000) || !int(peers.attempts, 0, 1_000_000) || !int(peers.failures, 0, 1_000_000)) return null;
-  if (!isObj(qoe) || !int(qoe.playMs, 0, 300_000) || !int(qoe.rebufferMs, 0, 300_000) || !int(qoe.rebufferCount, 0, UINT32_MAX) || !int(qoe.bitrateKbps, 0, UINT32_MAX)) return null;
+  if (
+    !isObj(bytes) ||
+    !int(bytes.cdn, 0, MAX_COUNTER_BYTES) ||
+    !int(bytes.p2pDown, 0, MAX_COUNTER_BYTES) ||
+    !int(bytes.p2pUp, 0, MAX_COUNTER_BYTES)
+  )
+    return null;
+  if (
+    !isObj(peers) ||
+    !int(peers.connected, 0, 10_000) ||
+    !int(peers.swarmSize, 0, 100_000_000) ||
+    !int(peers.attempts, 0, 1_000_000) ||
+    !int(peers.failures, 0, 1_000_000)
+  )
+    return null;
+  if (
+    !isObj(qoe) ||
+    !int(qoe.playMs, 0, 300_000) ||
+    !int(qoe.rebufferMs, 0, 300_000) ||
+    !int(qoe.rebufferCount, 0, UINT32_MAX) ||
+    !int(qoe.bitrateKbps, 0, UINT32_MAX)
+  )
+    return null;
   if (qoe.startupMs !== undefined && !int(qoe.startupMs, 0, 600_000)) return null;
   if (qoe.fatalError !== undefined && !text(qoe.fatalError, 1, 64)) return null;
-  if (storage !== undefined && (!isObj(storage) || (storage.cacheBytes !== undefined && !int(storage.cacheBytes, 0, 16 * TIB)))) return null;
+  if (
+    storage !== undefined &&
+    (!isObj(storage) || (storage.cacheBytes !== undefined && !int(storage.cacheBytes, 0, 16 * TIB)))
+  )
+    return null;
   let outFlows: TelemetryReport['flows'];
   let down = 0;
   let up = 0;
@@ -54,7 +100,13 @@ export function fastValidate(v: unknown, now = Date.now()): TelemetryReport | nu
     if (!Array.isArray(flows) || flows.length > MAX_FLOWS) return null;
     outFlows = [];
     for (const f of flows) {
-      if (!isObj(f) || !int(f.peerAsn, 0, UINT32_MAX) || !int(f.down, 0, MAX_COUNTER_BYTES) || !int(f.up, 0, MAX_COUNTER_BYTES)) return null;
+      if (
+        !isObj(f) ||
+        !int(f.peerAsn, 0, UINT32_MAX) ||
+        !int(f.down, 0, MAX_COUNTER_BYTES) ||
+        !int(f.up, 0, MAX_COUNTER_BYTES)
+      )
+        return null;
       down += f.down;
       up += f.up;
       outFlows.push({ peerAsn: f.peerAsn, down: f.down, up: f.up });
@@ -65,7 +117,8 @@ export function fastValidate(v: unknown, now = Date.now()): TelemetryReport | nu
   if (p2pMode !== 'full' && bytes.p2pUp !== 0) return null;
   if (down > (bytes.p2pDown as number) || up > (bytes.p2pUp as number)) return null;
   if ((peers.failures as number) > (peers.attempts as number)) return null;
-  if ((qoe.playMs as number) > intervalMs || (qoe.rebufferMs as number) > intervalMs - (qoe.playMs as number)) return null;
+  if ((qoe.playMs as number) > intervalMs || (qoe.rebufferMs as number) > intervalMs - (qoe.playMs as number))
+    return null;
 
   const out: TelemetryReport = {
     reportId,
@@ -82,14 +135,26 @@ export function fastValidate(v: unknown, now = Date.now()): TelemetryReport | nu
     cohort,
     configVersion,
     bytes: { cdn: bytes.cdn as number, p2pDown: bytes.p2pDown as number, p2pUp: bytes.p2pUp as number },
-    peers: { connected: peers.connected as number, swarmSize: peers.swarmSize as number, attempts: peers.attempts as number, failures: peers.failures as number },
-    qoe: { playMs: qoe.playMs as number, rebufferMs: qoe.rebufferMs as number, rebufferCount: qoe.rebufferCount as number, bitrateKbps: qoe.bitrateKbps as number },
+    peers: {
+      connected: peers.connected as number,
+      swarmSize: peers.swarmSize as number,
+      attempts: peers.attempts as number,
+      failures: peers.failures as number,
+    },
+    qoe: {
+      playMs: qoe.playMs as number,
+      rebufferMs: qoe.rebufferMs as number,
+      rebufferCount: qoe.rebufferCount as number,
+      bitrateKbps: qoe.bitrateKbps as number,
+    },
   };
   if (optOut !== undefined) out.optOut = optOut;
   if (outFlows !== undefined) out.flows = outFlows;
   if (qoe.startupMs !== undefined) out.qoe.startupMs = qoe.startupMs as number;
   if (qoe.fatalError !== undefined) out.qoe.fatalError = qoe.fatalError as string;
-  if (storage !== undefined) out.storage = (storage as Obj).cacheBytes !== undefined ? { cacheBytes: (storage as Obj).cacheBytes as number } : {};
+  if (storage !== undefined)
+    out.storage =
+      (storage as Obj).cacheBytes !== undefined ? { cacheBytes: (storage as Obj).cacheBytes as number } : {};
   if (asn !== undefined) out.asn = asn;
   return out;
 }

@@ -25,7 +25,19 @@ describe('geo', () => {
   });
 
   it('maps private, loopback and garbage to ASN 0 unknown', () => {
-    for (const ip of ['10.1.2.3', '192.168.0.1', '172.20.1.1', '100.64.1.1', 'fd00::5', '2001:db8::1', '127.0.0.1', '::1', 'fe80::1', 'not-an-ip', '']) {
+    for (const ip of [
+      '10.1.2.3',
+      '192.168.0.1',
+      '172.20.1.1',
+      '100.64.1.1',
+      'fd00::5',
+      '2001:db8::1',
+      '127.0.0.1',
+      '::1',
+      'fe80::1',
+      'not-an-ip',
+      '',
+    ]) {
       expect(lookupIp(ip)).toEqual({ asn: 0, isp: 'unknown', country: '' });
     }
   });

@@ -178,7 +178,17 @@ function load(): GeoDb {
   const c4 = loadV4(path.join(ccDir, 'geo-whois-asn-country-ipv4-num.csv'), 3, ccOf);
   const c6 = loadV6(path.join(ccDir, 'geo-whois-asn-country-ipv6-num.csv'), 3, ccOf);
   const strip = <T extends { rows: string[][] }>({ rows: _rows, ...rest }: T) => rest;
-  return { asn4: strip(a4), asn6: strip(a6), asnName4, asnName6, names, byAsn, cc4: strip(c4), cc6: strip(c6), countries };
+  return {
+    asn4: strip(a4),
+    asn6: strip(a6),
+    asnName4,
+    asnName6,
+    names,
+    byAsn,
+    cc4: strip(c4),
+    cc6: strip(c6),
+    countries,
+  };
 }
 
 /** Load the databases now (about a second); otherwise the first lookup does. */
@@ -228,13 +238,31 @@ export function isSpecialPurpose(ip: string): boolean {
   if (!special) {
     special = new net.BlockList();
     for (const [a, p] of [
-      ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-      ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-      ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-    ] as const) special.addSubnet(a, p, 'ipv4');
+      ['0.0.0.0', 8],
+      ['10.0.0.0', 8],
+      ['100.64.0.0', 10],
+      ['127.0.0.0', 8],
+      ['169.254.0.0', 16],
+      ['172.16.0.0', 12],
+      ['192.0.0.0', 24],
+      ['192.0.2.0', 24],
+      ['192.168.0.0', 16],
+      ['198.18.0.0', 15],
+      ['198.51.100.0', 24],
+      ['203.0.113.0', 24],
+      ['224.0.0.0', 4],
+      ['240.0.0.0', 4],
+    ] as const)
+      special.addSubnet(a, p, 'ipv4');
     for (const [a, p] of [
-      ['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32], ['100::', 64],
-    ] as const) special.addSubnet(a, p, 'ipv6');
+      ['::', 127],
+      ['fc00::', 7],
+      ['fe80::', 10],
+      ['ff00::', 8],
+      ['2001:db8::', 32],
+      ['100::', 64],
+    ] as const)
+      special.addSubnet(a, p, 'ipv6');
   }
   if (net.isIPv4(ip)) return special.check(ip, 'ipv4');
   if (net.isIPv6(ip)) return special.check(ip, 'ipv6');

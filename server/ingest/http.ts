@@ -24,7 +24,12 @@ export interface ReportError {
 const MAX_ERRORS = 100;
 const NO_STORE = { 'cache-control': 'no-store' };
 
-function fail(status: number, error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+function fail(
+  status: number,
+  error: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
   telemetryRefused(status);
   return Response.json({ error, ...extra }, { status, headers: { ...NO_STORE, ...headers } });
 }
@@ -51,13 +56,17 @@ async function telemetryPost(req: Request): Promise<Response> {
   try {
     key = await verifyIngestKey(req.headers);
   } catch (err) {
-    if (err instanceof StoreError) return fail(503, 'Storage unavailable; nothing was stored', {}, { 'retry-after': '5' });
+    if (err instanceof StoreError)
+      return fail(503, 'Storage unavailable; nothing was stored', {}, { 'retry-after': '5' });
     throw err;
   }
   if (!key) return fail(401, 'Missing, unknown or revoked ingest key (Authorization: Bearer <ingest key>)');
   const origin = req.headers.get('origin');
   if (!originAllowed(key.origins, origin)) {
-    return fail(403, `origin ${origin!.slice(0, 200)} is not allowed for this key (an admin adds it under Settings → Ingest keys → allowed origins)`);
+    return fail(
+      403,
+      `origin ${origin!.slice(0, 200)} is not allowed for this key (an admin adds it under Settings → Ingest keys → allowed origins)`,
+    );
   }
 
   const ct = contentKind(req.headers);
@@ -110,8 +119,10 @@ async function telemetryPost(req: Request): Promise<Response> {
     });
     return Response.json({ accepted, duplicates, rejected, errors }, { status: 200, headers: NO_STORE });
   } catch (err) {
-    if (err instanceof IngestOverloaded) return fail(503, err.message, {}, { 'retry-after': String(err.retryAfterSec) });
-    if (err instanceof StoreError) return fail(503, 'Storage unavailable; nothing from this request was stored', {}, { 'retry-after': '5' });
+    if (err instanceof IngestOverloaded)
+      return fail(503, err.message, {}, { 'retry-after': String(err.retryAfterSec) });
+    if (err instanceof StoreError)
+      return fail(503, 'Storage unavailable; nothing from this request was stored', {}, { 'retry-after': '5' });
     throw err;
   }
 }

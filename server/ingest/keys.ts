@@ -36,14 +36,20 @@ export const AllowedOrigin = z
   .transform((s, ctx) => {
     const o = normalizeOrigin(s);
     if (!o) {
-      ctx.addIssue({ code: 'custom', message: `"${s.slice(0, 60)}" is not an origin: use scheme://host[:port], e.g. https://player.example.com` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${s.slice(0, 60)}" is not an origin: use scheme://host[:port], e.g. https://player.example.com`,
+      });
       return z.NEVER;
     }
     return o;
   });
 
 /** `'*'`: any origin; otherwise 1–50 exact origins. */
-export const AllowedOrigins = z.union([z.literal('*'), z.array(AllowedOrigin).min(1, 'List at least one origin, or allow any origin').max(50)]);
+export const AllowedOrigins = z.union([
+  z.literal('*'),
+  z.array(AllowedOrigin).min(1, 'List at least one origin, or allow any origin').max(50),
+]);
 export type AllowedOrigins = z.output<typeof AllowedOrigins>;
 
 export const CreateIngestKeyInput = z.object({
@@ -130,7 +136,13 @@ export async function verifyIngestKey(headers: Headers): Promise<IngestKey | nul
   const hash = sha256(token);
   const boot = env().SWARMDECK_INGEST_KEY;
   if (boot && crypto.timingSafeEqual(Buffer.from(sha256(boot), 'hex'), Buffer.from(hash, 'hex'))) {
-    return { id: BOOTSTRAP_KEY_ID, name: 'Bootstrap key (SWARMDECK_INGEST_KEY)', rateLimitPerSec: ingestConfig().SWARMDECK_INGEST_KEY_RATE, trustedRelay: false, origins: ANY_ORIGIN };
+    return {
+      id: BOOTSTRAP_KEY_ID,
+      name: 'Bootstrap key (SWARMDECK_INGEST_KEY)',
+      rateLimitPerSec: ingestConfig().SWARMDECK_INGEST_KEY_RATE,
+      trustedRelay: false,
+      origins: ANY_ORIGIN,
+    };
   }
   const c = cache();
   const age = Date.now() - c.loadedAt;
@@ -193,7 +205,13 @@ export async function createIngestKey(
     actor,
     action: 'ingest_key.created',
     target: { type: 'ingest_key', id },
-    after: { name: i.name, prefix, rateLimitPerSec: i.rateLimitPerSec, trustedRelay: i.trustedRelay, allowedOrigins: i.allowedOrigins },
+    after: {
+      name: i.name,
+      prefix,
+      rateLimitPerSec: i.rateLimitPerSec,
+      trustedRelay: i.trustedRelay,
+      allowedOrigins: i.allowedOrigins,
+    },
   });
   cache().loadedAt = 0;
   return { id, key, prefix };
@@ -246,13 +264,21 @@ export const SetIngestKeyOriginsInput = z.object({ id: z.string().min(1).max(100
 export type SetIngestKeyOriginsInput = z.input<typeof SetIngestKeyOriginsInput>;
 
 /** Change which origins may use a key (browsers only; applies in this process at once, elsewhere within 5 s). */
-export async function setIngestKeyOrigins(input: SetIngestKeyOriginsInput, actor: AuditActor): Promise<IngestKeySummary> {
+export async function setIngestKeyOrigins(
+  input: SetIngestKeyOriginsInput,
+  actor: AuditActor,
+): Promise<IngestKeySummary> {
   const i = SetIngestKeyOriginsInput.parse(input);
   const row = (await rows()).find((r) => r.id === i.id);
   if (!row) throw new IngestKeyNotFound(`No ingest key ${i.id}`);
   const policy = policyOf(i.allowedOrigins);
   const now = Date.now();
-  const next: KeyRow = { ...row, any_origin: policy.anyOrigin ? 1 : 0, allowed_origins: [...policy.allowedOrigins], version: Math.max(now, row.version + 1) };
+  const next: KeyRow = {
+    ...row,
+    any_origin: policy.anyOrigin ? 1 : 0,
+    allowed_origins: [...policy.allowedOrigins],
+    version: Math.max(now, row.version + 1),
+  };
   await insert(KEYS_TABLE, [
     {
       id: row.id,

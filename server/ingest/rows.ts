@@ -17,7 +17,11 @@ export interface RowMeta {
  * Column order of a serialized row: telemetry_raw's, with received_at moved last, because the writer
  * learns it only when it takes the batch and appending a field is cheaper than searching for a mark.
  */
-export const ROW_COLUMNS: readonly [string, ...string[]] = [RAW_COLUMNS[0], ...RAW_COLUMNS.slice(1).filter((c) => c !== 'received_at'), 'received_at'];
+export const ROW_COLUMNS: readonly [string, ...string[]] = [
+  RAW_COLUMNS[0],
+  ...RAW_COLUMNS.slice(1).filter((c) => c !== 'received_at'),
+  'received_at',
+];
 
 /** A serialized row completed with its received_at (`dt64` text), ready for the INSERT. */
 export function withReceivedAt(line: string, receivedDt64: string): string {

@@ -40,12 +40,22 @@ async function lanes(): Promise<StoreLane[]> {
   return (await opening).lanes;
 }
 
-export async function writerQuery<S extends z.ZodType>(sql: string, params: Record<string, unknown>, row: S, slot = 0): Promise<z.infer<S>[]> {
+export async function writerQuery<S extends z.ZodType>(
+  sql: string,
+  params: Record<string, unknown>,
+  row: S,
+  slot = 0,
+): Promise<z.infer<S>[]> {
   return (await lanes())[slot % WRITER_SLOTS]!.query(sql, params, row);
 }
 
 /** Rows as JSONCompactEachRow bytes in `columns` order, into telemetry_raw (its views fill the rest). */
-export async function writerInsert(columns: readonly string[], data: Buffer, slot: number, threads: number): Promise<void> {
+export async function writerInsert(
+  columns: readonly string[],
+  data: Buffer,
+  slot: number,
+  threads: number,
+): Promise<void> {
   const n = Math.max(0, Math.trunc(threads));
   const settings = n > 0 ? { max_threads: n, max_insert_threads: n } : undefined;
   await (await lanes())[slot % WRITER_SLOTS]!.insertRaw(RAW_TABLE, columns, 'JSONCompactEachRow', data, settings);

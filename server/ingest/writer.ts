@@ -193,7 +193,12 @@ class Writer {
       const t = performance.now();
       const ask = [...unknown];
       for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
-        const rows = await writerQuery(SeenReportIdsUntilSql, { ids: ask.slice(i, i + LOOKUP_CHUNK), until: Math.floor(until / 1000) }, SeenRow, slot);
+        const rows = await writerQuery(
+          SeenReportIdsUntilSql,
+          { ids: ask.slice(i, i + LOOKUP_CHUNK), until: Math.floor(until / 1000) },
+          SeenRow,
+          slot,
+        );
         for (const r of rows) stored.add(r.report_id);
       }
       this.spans.lookups++;
@@ -227,7 +232,12 @@ class Writer {
       const t0 = performance.now();
       if (out.length > 0) {
         out.push('');
-        await writerInsert(ROW_COLUMNS, Buffer.from(out.join('\n')), slot, ingestConfig().SWARMDECK_INGEST_INSERT_THREADS);
+        await writerInsert(
+          ROW_COLUMNS,
+          Buffer.from(out.join('\n')),
+          slot,
+          ingestConfig().SWARMDECK_INGEST_INSERT_THREADS,
+        );
       }
       for (const id of taken) this.remember(id, now);
       this.commits++;
@@ -235,7 +245,11 @@ class Writer {
       this.spans.rows += rows;
       this.spans.insertMs += performance.now() - t0;
       const t1 = performance.now();
-      writerCommitted(rows, (t1 - t0) / 1000, batch.map((p, i) => ({ ...results[i]!, waitedSeconds: (t1 - p.at) / 1000 })));
+      writerCommitted(
+        rows,
+        (t1 - t0) / 1000,
+        batch.map((p, i) => ({ ...results[i]!, waitedSeconds: (t1 - p.at) / 1000 })),
+      );
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
       // the insert may have reached some tables (and ingest_report_ids) before it failed: let the

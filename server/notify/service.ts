@@ -100,7 +100,10 @@ function toWebhook(r: WebhookRow): Webhook {
 
 /** The HMAC key of a webhook: derived, never stored, so a copy of the store cannot forge deliveries. */
 export function signingSecret(id: string, salt: string): string {
-  return crypto.createHmac('sha256', sessionSecret()).update(`webhook-signing\u0000${id}\u0000${salt}`).digest('base64url');
+  return crypto
+    .createHmac('sha256', sessionSecret())
+    .update(`webhook-signing\u0000${id}\u0000${salt}`)
+    .digest('base64url');
 }
 
 /** `sha256=<hex>` of HMAC-SHA256(secret, `${timestamp}.${body}`), as the receiver recomputes it. */
@@ -129,28 +132,70 @@ async function writeWebhook(r: Omit<WebhookRow, 'ts'>): Promise<void> {
 type Who = { id: string; email: string };
 
 /** Register a webhook; the signing secret is returned this once. */
-export async function createWebhook(actor: Who, input: WebhookInput): Promise<{ webhook: Webhook; signingSecret: string }> {
+export async function createWebhook(
+  actor: Who,
+  input: WebhookInput,
+): Promise<{ webhook: Webhook; signingSecret: string }> {
   const w = WebhookInput.parse(input);
   const id = crypto.randomUUID();
   const salt = crypto.randomBytes(16).toString('base64url');
-  await writeWebhook({ id, revision: 1, name: w.name, url: w.url, format: w.format, kinds: w.kinds, salt, enabled: w.enabled ? 1 : 0, deleted: 0, actor_email: actor.email });
-  await audit({ actor: { kind: 'user', id: actor.id, email: actor.email }, action: 'notify.webhook_created', target: { type: 'webhook', id }, after: { name: w.name, format: w.format, kinds: w.kinds, url: maskUrl(w.url) } });
+  await writeWebhook({
+    id,
+    revision: 1,
+    name: w.name,
+    url: w.url,
+    format: w.format,
+    kinds: w.kinds,
+    salt,
+    enabled: w.enabled ? 1 : 0,
+    deleted: 0,
+    actor_email: actor.email,
+  });
+  await audit({
+    actor: { kind: 'user', id: actor.id, email: actor.email },
+    action: 'notify.webhook_created',
+    target: { type: 'webhook', id },
+    after: { name: w.name, format: w.format, kinds: w.kinds, url: maskUrl(w.url) },
+  });
   return { webhook: toWebhook(await row(id)), signingSecret: signingSecret(id, salt) };
 }
 
 /** Change a webhook; the URL stays unless a new one is given (it is never sent back to the browser). */
-export async function updateWebhook(actor: Who, id: string, input: Omit<WebhookInput, 'url'> & { url?: string }): Promise<Webhook> {
+export async function updateWebhook(
+  actor: Who,
+  id: string,
+  input: Omit<WebhookInput, 'url'> & { url?: string },
+): Promise<Webhook> {
   const cur = await row(id);
   const w = WebhookInput.parse({ ...input, url: input.url || cur.url });
-  await writeWebhook({ ...cur, revision: cur.revision + 1, name: w.name, url: w.url, format: w.format, kinds: w.kinds, enabled: w.enabled ? 1 : 0, actor_email: actor.email });
-  await audit({ actor: { kind: 'user', id: actor.id, email: actor.email }, action: 'notify.webhook_updated', target: { type: 'webhook', id }, after: { name: w.name, format: w.format, kinds: w.kinds, enabled: w.enabled } });
+  await writeWebhook({
+    ...cur,
+    revision: cur.revision + 1,
+    name: w.name,
+    url: w.url,
+    format: w.format,
+    kinds: w.kinds,
+    enabled: w.enabled ? 1 : 0,
+    actor_email: actor.email,
+  });
+  await audit({
+    actor: { kind: 'user', id: actor.id, email: actor.email },
+    action: 'notify.webhook_updated',
+    target: { type: 'webhook', id },
+    after: { name: w.name, format: w.format, kinds: w.kinds, enabled: w.enabled },
+  });
   return toWebhook(await row(id));
 }
 
 export async function deleteWebhook(actor: Who, id: string): Promise<void> {
   const cur = await row(id);
   await writeWebhook({ ...cur, revision: cur.revision + 1, deleted: 1, actor_email: actor.email });
-  await audit({ actor: { kind: 'user', id: actor.id, email: actor.email }, action: 'notify.webhook_deleted', target: { type: 'webhook', id }, before: { name: cur.name } });
+  await audit({
+    actor: { kind: 'user', id: actor.id, email: actor.email },
+    action: 'notify.webhook_deleted',
+    target: { type: 'webhook', id },
+    before: { name: cur.name },
+  });
 }
 
 export interface NotifyPayload {
@@ -166,8 +211,16 @@ interface EventRecord extends NotifyPayload {
 }
 
 function bodyFor(format: 'slack' | 'generic', e: EventRecord): string {
-  if (format === 'slack') return JSON.stringify({ text: `*Swarmdeck rollout — ${e.kind.replace('_', ' ')}*\n${e.text}` });
-  return JSON.stringify({ id: e.id, kind: e.kind, ts: e.ts, deviceClass: e.deviceClass, planId: e.planId ?? null, text: e.text });
+  if (format === 'slack')
+    return JSON.stringify({ text: `*Swarmdeck rollout — ${e.kind.replace('_', ' ')}*\n${e.text}` });
+  return JSON.stringify({
+    id: e.id,
+    kind: e.kind,
+    ts: e.ts,
+    deviceClass: e.deviceClass,
+    planId: e.planId ?? null,
+    text: e.text,
+  });
 }
 
 /** One POST; the response body is not read beyond the status (a receiver's answer is not our business). */
@@ -191,26 +244,66 @@ async function attemptOnce(r: WebhookRow, e: EventRecord): Promise<{ ok: boolean
       signal: AbortSignal.timeout(settings().SWARMDECK_WEBHOOK_TIMEOUT_MS),
     });
     await res.body?.cancel().catch(() => undefined);
-    return { ok: res.status >= 200 && res.status < 300, httpStatus: res.status, error: res.status >= 200 && res.status < 300 ? '' : `HTTP ${res.status}` };
+    return {
+      ok: res.status >= 200 && res.status < 300,
+      httpStatus: res.status,
+      error: res.status >= 200 && res.status < 300 ? '' : `HTTP ${res.status}`,
+    };
   } catch (err) {
     // Only the error's kind: a message could carry the URL, which is a credential.
     const e2 = err as Error & { cause?: { code?: string } };
-    return { ok: false, httpStatus: 0, error: e2.name === 'TimeoutError' ? 'timed out' : (e2.cause?.code ?? e2.name ?? 'network error') };
+    return {
+      ok: false,
+      httpStatus: 0,
+      error: e2.name === 'TimeoutError' ? 'timed out' : (e2.cause?.code ?? e2.name ?? 'network error'),
+    };
   }
 }
 
-async function record(e: EventRecord, hookId: string, attempt: number, status: string, httpStatus: number, error: string, nextAt: number | null) {
-  await insert(DELIVERIES_TABLE, [{ event_id: e.id, webhook_id: hookId, attempt, ts: Date.now(), kind: e.kind, status, http_status: httpStatus, error, next_at: nextAt }]);
+async function record(
+  e: EventRecord,
+  hookId: string,
+  attempt: number,
+  status: string,
+  httpStatus: number,
+  error: string,
+  nextAt: number | null,
+) {
+  await insert(DELIVERIES_TABLE, [
+    {
+      event_id: e.id,
+      webhook_id: hookId,
+      attempt,
+      ts: Date.now(),
+      kind: e.kind,
+      status,
+      http_status: httpStatus,
+      error,
+      next_at: nextAt,
+    },
+  ]);
 }
 
 /** Attempts with exponential backoff (base, 4×base, 16×base, …) until a 2xx or the attempts run out. */
-async function deliver(r: WebhookRow, e: EventRecord, attempts = settings().SWARMDECK_WEBHOOK_ATTEMPTS): Promise<{ ok: boolean; httpStatus: number; error: string; attempts: number }> {
+async function deliver(
+  r: WebhookRow,
+  e: EventRecord,
+  attempts = settings().SWARMDECK_WEBHOOK_ATTEMPTS,
+): Promise<{ ok: boolean; httpStatus: number; error: string; attempts: number }> {
   const base = settings().SWARMDECK_WEBHOOK_BACKOFF_MS;
   for (let a = 1; ; a++) {
     const res = await attemptOnce(r, e);
     const last = a >= attempts;
     const wait = base * 4 ** (a - 1);
-    await record(e, r.id, a, res.ok ? 'delivered' : last ? 'failed' : 'retrying', res.httpStatus, res.error, res.ok || last ? null : Date.now() + wait);
+    await record(
+      e,
+      r.id,
+      a,
+      res.ok ? 'delivered' : last ? 'failed' : 'retrying',
+      res.httpStatus,
+      res.error,
+      res.ok || last ? null : Date.now() + wait,
+    );
     if (res.ok || last) return { ...res, attempts: a };
     await new Promise((done) => setTimeout(done, wait).unref?.());
   }
@@ -225,7 +318,9 @@ const inflight = new Set<Promise<unknown>>();
 export function notify(kind: NotifyKind, payload: NotifyPayload): void {
   const e: EventRecord = { ...payload, id: crypto.randomUUID(), ts: new Date().toISOString(), kind };
   const p = (async () => {
-    await insert(EVENTS_TABLE, [{ id: e.id, ts: Date.parse(e.ts), kind, device_class: e.deviceClass, plan_id: e.planId ?? '', text: e.text }]);
+    await insert(EVENTS_TABLE, [
+      { id: e.id, ts: Date.parse(e.ts), kind, device_class: e.deviceClass, plan_id: e.planId ?? '', text: e.text },
+    ]);
     const hooks = (await rows()).filter((r) => r.enabled === 1 && r.kinds.includes(kind));
     await Promise.all(hooks.map((h) => deliver(h, e)));
   })().catch((err: Error) => console.error(`[notify] ${kind} notification failed: ${err.message}`));
@@ -241,7 +336,13 @@ export async function notifyIdle(): Promise<void> {
 /** Send a test delivery now (one attempt) and say how it went. */
 export async function testWebhook(actor: Who, id: string): Promise<{ ok: boolean; httpStatus: number; error: string }> {
   const r = await row(id);
-  const e: EventRecord = { id: crypto.randomUUID(), ts: new Date().toISOString(), kind: 'test', deviceClass: '', text: `Test delivery from Swarmdeck, sent by ${actor.email}.` };
+  const e: EventRecord = {
+    id: crypto.randomUUID(),
+    ts: new Date().toISOString(),
+    kind: 'test',
+    deviceClass: '',
+    text: `Test delivery from Swarmdeck, sent by ${actor.email}.`,
+  };
   const res = await deliver(r, e, 1);
   return { ok: res.ok, httpStatus: res.httpStatus, error: res.error };
 }

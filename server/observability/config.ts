@@ -12,7 +12,11 @@ export const ObservabilityEnv = z.object({
   /** where BACKUP writes (must be outside the data directory); default `<data dir>-backups` */
   SWARMDECK_BACKUP_DIR: z.string().min(1).optional(),
   /** scheduled backup every N hours (0 = none) */
-  SWARMDECK_BACKUP_EVERY_HOURS: z.coerce.number().min(0).max(24 * 30).default(0),
+  SWARMDECK_BACKUP_EVERY_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 30)
+    .default(0),
   /** backups kept by the schedule (older ones are deleted after a successful backup) */
   SWARMDECK_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
 });

@@ -54,11 +54,15 @@ export async function handleMetrics(req: Request): Promise<Response> {
   const access = metricsAccess(req.headers);
   if (access === 'missing') {
     return Response.json(
-      { error: 'Metrics need Authorization: Bearer <SWARMDECK_METRICS_TOKEN>, or a request from an address in SWARMDECK_METRICS_ALLOW.' },
+      {
+        error:
+          'Metrics need Authorization: Bearer <SWARMDECK_METRICS_TOKEN>, or a request from an address in SWARMDECK_METRICS_ALLOW.',
+      },
       { status: 401, headers: { ...NO_STORE, 'www-authenticate': 'Bearer realm="metrics"' } },
     );
   }
-  if (access === 'refused') return Response.json({ error: 'This token may not read metrics.' }, { status: 403, headers: NO_STORE });
+  if (access === 'refused')
+    return Response.json({ error: 'This token may not read metrics.' }, { status: 403, headers: NO_STORE });
   const { body, contentType } = await scrape();
   return new Response(body, { status: 200, headers: { ...NO_STORE, 'content-type': contentType } });
 }
@@ -68,7 +72,10 @@ export async function handleReady(req: Request): Promise<Response> {
   const r = await readiness();
   const body: Record<string, unknown> = { status: r.ready ? 'ready' : 'not_ready', checks: r.checks };
   if (await isAdmin(req.headers)) body.details = r.details;
-  return Response.json(body, { status: r.ready ? 200 : 503, headers: { ...NO_STORE, ...(r.ready ? {} : { 'retry-after': '5' }) } });
+  return Response.json(body, {
+    status: r.ready ? 200 : 503,
+    headers: { ...NO_STORE, ...(r.ready ? {} : { 'retry-after': '5' }) },
+  });
 }
 
 /** An admin's session (the only callers shown raw error text); false when the store cannot say. */
@@ -87,7 +94,11 @@ export async function isAdmin(headers: Headers): Promise<boolean> {
  * log line per request (debug, or warn/error for 4xx/5xx) with method, route template, status and
  * duration only — never the address, the query string, a header or a cookie.
  */
-export function observeRequest(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, serve: () => void): void {
+export function observeRequest(
+  req: import('node:http').IncomingMessage,
+  res: import('node:http').ServerResponse,
+  serve: () => void,
+): void {
   const reqId = requestIdFrom(req.headers['x-request-id']);
   req.headers['x-request-id'] = reqId;
   res.setHeader('x-request-id', reqId);

@@ -81,7 +81,9 @@ function escapeRe(s: string): string {
 
 /** Replaces every configured secret value (and its JSON-escaped form) in a serialized line. */
 function secretScrubber(): (line: string) => string {
-  const values = SECRET_VARS.map((k) => process.env[k]).filter((v): v is string => typeof v === 'string' && v.length >= 8);
+  const values = SECRET_VARS.map((k) => process.env[k]).filter(
+    (v): v is string => typeof v === 'string' && v.length >= 8,
+  );
   if (values.length === 0) return (s) => s;
   const forms = new Set<string>();
   for (const v of values) {
@@ -94,7 +96,9 @@ function secretScrubber(): (line: string) => string {
 
 function create(): Logger {
   const cfg = observabilityConfig();
-  const usePretty = (cfg.SWARMDECK_LOG_FORMAT ?? (process.env.NODE_ENV === 'development' || process.env.SWARMDECK_DEMO === '1' ? 'pretty' : 'json')) === 'pretty';
+  const usePretty =
+    (cfg.SWARMDECK_LOG_FORMAT ??
+      (process.env.NODE_ENV === 'development' || process.env.SWARMDECK_DEMO === '1' ? 'pretty' : 'json')) === 'pretty';
   const scrub = secretScrubber();
   const options: pino.LoggerOptions = {
     level: cfg.SWARMDECK_LOG_LEVEL,
@@ -110,7 +114,9 @@ function create(): Logger {
   };
   // pino-pretty as a stream in this thread: transports would start worker threads, which Next's bundles
   // and chdb's one-engine-per-process model are better without.
-  const stream = usePretty ? pretty({ sync: true, colorize: false, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' }) : pino.destination({ sync: true });
+  const stream = usePretty
+    ? pretty({ sync: true, colorize: false, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' })
+    : pino.destination({ sync: true });
   return pino(options, stream);
 }
 

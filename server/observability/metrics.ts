@@ -18,8 +18,16 @@ function create() {
 
   return {
     registry,
-    telemetryAccepted: new Counter({ name: 'swarmdeck_telemetry_reports_accepted_total', help: 'Reports stored (acknowledged with 200).', registers: r }),
-    telemetryDuplicates: new Counter({ name: 'swarmdeck_telemetry_reports_duplicate_total', help: 'Reports answered as duplicates (already stored in the last 24 h).', registers: r }),
+    telemetryAccepted: new Counter({
+      name: 'swarmdeck_telemetry_reports_accepted_total',
+      help: 'Reports stored (acknowledged with 200).',
+      registers: r,
+    }),
+    telemetryDuplicates: new Counter({
+      name: 'swarmdeck_telemetry_reports_duplicate_total',
+      help: 'Reports answered as duplicates (already stored in the last 24 h).',
+      registers: r,
+    }),
     telemetryRejected: new Counter({
       name: 'swarmdeck_telemetry_reports_rejected_total',
       help: 'Reports refused one by one, by reason (invalid: failed validation; whole refused requests are counted in swarmdeck_telemetry_requests_refused_total).',
@@ -43,15 +51,28 @@ function create() {
       help: 'Unix time of the last request that stored at least one report (0 before the first).',
       registers: r,
     }),
-    writerQueueRows: new Gauge({ name: 'swarmdeck_ingest_writer_queue_rows', help: 'Reports waiting for the ingestion writer.', registers: r }),
+    writerQueueRows: new Gauge({
+      name: 'swarmdeck_ingest_writer_queue_rows',
+      help: 'Reports waiting for the ingestion writer.',
+      registers: r,
+    }),
     writerBatchRows: new Histogram({
       name: 'swarmdeck_ingest_writer_batch_rows',
       help: 'Rows in one writer INSERT (group commit).',
       buckets: [1, 10, 100, 500, 1000, 5000, 10000, 25000, 50000],
       registers: r,
     }),
-    writerInsertSeconds: new Histogram({ name: 'swarmdeck_ingest_writer_insert_duration_seconds', help: 'Duration of one writer INSERT.', buckets: LATENCY_BUCKETS, registers: r }),
-    writerFailures: new Counter({ name: 'swarmdeck_ingest_writer_failures_total', help: 'Writer batches that failed (their requests answered 503, nothing stored).', registers: r }),
+    writerInsertSeconds: new Histogram({
+      name: 'swarmdeck_ingest_writer_insert_duration_seconds',
+      help: 'Duration of one writer INSERT.',
+      buckets: LATENCY_BUCKETS,
+      registers: r,
+    }),
+    writerFailures: new Counter({
+      name: 'swarmdeck_ingest_writer_failures_total',
+      help: 'Writer batches that failed (their requests answered 503, nothing stored).',
+      registers: r,
+    }),
     storeQuerySeconds: new Histogram({
       name: 'swarmdeck_store_query_duration_seconds',
       help: 'Duration of console (tRPC) procedures, which are store queries, by procedure and outcome.',
@@ -90,9 +111,21 @@ function create() {
       buckets: LATENCY_BUCKETS,
       registers: r,
     }),
-    backupLastSuccess: new Gauge({ name: 'swarmdeck_backup_last_success_timestamp_seconds', help: 'Unix time of the last successful backup made by this process (0: none yet).', registers: r }),
-    backupFailures: new Counter({ name: 'swarmdeck_backup_failures_total', help: 'Backups that failed.', registers: r }),
-    restoring: new Gauge({ name: 'swarmdeck_restore_in_progress', help: '1 while a restore runs (telemetry answers 503).', registers: r }),
+    backupLastSuccess: new Gauge({
+      name: 'swarmdeck_backup_last_success_timestamp_seconds',
+      help: 'Unix time of the last successful backup made by this process (0: none yet).',
+      registers: r,
+    }),
+    backupFailures: new Counter({
+      name: 'swarmdeck_backup_failures_total',
+      help: 'Backups that failed.',
+      registers: r,
+    }),
+    restoring: new Gauge({
+      name: 'swarmdeck_restore_in_progress',
+      help: '1 while a restore runs (telemetry answers 503).',
+      registers: r,
+    }),
   };
 }
 
@@ -145,7 +178,21 @@ const ROUTES: readonly [RegExp, string][] = [
   [/^\/invite\//, '/invite/:token'],
   [/^\/isps\/[^/]+$/, '/isps/:asn'],
 ];
-const PAGES = new Set(['/', '/sign-in', '/overview', '/swarms', '/offload', '/isps', '/qoe', '/rollouts', '/reports', '/audit', '/settings', '/system', '/favicon.ico']);
+const PAGES = new Set([
+  '/',
+  '/sign-in',
+  '/overview',
+  '/swarms',
+  '/offload',
+  '/isps',
+  '/qoe',
+  '/rollouts',
+  '/reports',
+  '/audit',
+  '/settings',
+  '/system',
+  '/favicon.ico',
+]);
 
 /** A bounded route label for a request path: a known template, a known page, or "other". */
 export function routeLabel(url: string | undefined): string {
@@ -176,7 +223,10 @@ export function telemetryRefused(status: number): void {
 }
 
 /** One telemetry request that reached the writer: its counts and how long the durable part took. */
-export function telemetryAnswered(r: { accepted: number; duplicates: number; rejected: number }, ackSeconds?: number): void {
+export function telemetryAnswered(
+  r: { accepted: number; duplicates: number; rejected: number },
+  ackSeconds?: number,
+): void {
   const m = metrics();
   if (r.accepted) {
     m.telemetryAccepted.inc(r.accepted);
@@ -188,7 +238,11 @@ export function telemetryAnswered(r: { accepted: number; duplicates: number; rej
 }
 
 /** The writer committed one batch: its size, its insert time, and per request what it stored and how long it waited. */
-export function writerCommitted(rows: number, insertSeconds: number, requests: { accepted: number; duplicates: number; waitedSeconds: number }[]): void {
+export function writerCommitted(
+  rows: number,
+  insertSeconds: number,
+  requests: { accepted: number; duplicates: number; waitedSeconds: number }[],
+): void {
   const m = metrics();
   if (rows > 0) {
     m.writerBatchRows.observe(rows);

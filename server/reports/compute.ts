@@ -83,7 +83,17 @@ export function startedBuckets(day: string, now: number): number {
   return Math.floor((now - start) / BUCKET_MS) + 1;
 }
 
-const ZERO: Figures = { cdn: 0n, p2pDown: 0n, intra: 0n, in: 0n, out: 0n, peakBucketBytes: 0n, sessions: 0n, playMs: 0n, rebufferMs: 0n };
+const ZERO: Figures = {
+  cdn: 0n,
+  p2pDown: 0n,
+  intra: 0n,
+  in: 0n,
+  out: 0n,
+  peakBucketBytes: 0n,
+  sessions: 0n,
+  playMs: 0n,
+  rebufferMs: 0n,
+};
 
 /** Formats exact figures as the CSV's cells (decimals rounded ties away from zero). */
 export function formatLine(date: string, asn: number, isp: string, f: Figures): ReportLine {
@@ -145,9 +155,19 @@ export async function buildReport(input: ReportInput): Promise<Report> {
   const bytesTotal = new Map(bytes.filter((r) => r.is_total).map((r) => [r.asn, r]));
   const qoeTotal = new Map(totalQoe.map((r) => [r.asn, r]));
 
-  const figures = (b: BytesRow | undefined, q: { play_ms: bigint; rebuffer_ms: bigint; sessions: bigint } | undefined): Figures => ({
+  const figures = (
+    b: BytesRow | undefined,
+    q: { play_ms: bigint; rebuffer_ms: bigint; sessions: bigint } | undefined,
+  ): Figures => ({
     ...ZERO,
-    ...(b && { cdn: b.cdn, p2pDown: b.p2p_down, intra: b.p2p_intra, in: b.p2p_in, out: b.p2p_out, peakBucketBytes: b.peak_bucket_bytes }),
+    ...(b && {
+      cdn: b.cdn,
+      p2pDown: b.p2p_down,
+      intra: b.p2p_intra,
+      in: b.p2p_in,
+      out: b.p2p_out,
+      peakBucketBytes: b.peak_bucket_bytes,
+    }),
     ...(q && { sessions: q.sessions, playMs: q.play_ms, rebufferMs: q.rebuffer_ms }),
   });
 
@@ -179,7 +199,13 @@ export function reportLines(r: Report): ReportLine[] {
   return r.isps.flatMap((i) => i.days.map((d) => d.line));
 }
 
-const BYTE_COLUMNS = new Set<CsvColumn>(['delivered_cdn_bytes', 'p2p_intra_bytes', 'p2p_in_bytes', 'p2p_out_bytes', 'sessions']);
+const BYTE_COLUMNS = new Set<CsvColumn>([
+  'delivered_cdn_bytes',
+  'p2p_intra_bytes',
+  'p2p_in_bytes',
+  'p2p_out_bytes',
+  'sessions',
+]);
 
 /** The JSON form of a line: numbers for numbers, null for an undefined ratio. */
 export function jsonLine(line: ReportLine, withDate = true): Record<string, string | number | null> {
@@ -194,7 +220,10 @@ export function jsonLine(line: ReportLine, withDate = true): Record<string, stri
   return out;
 }
 
-export function reportJson(r: Report): { rows: Record<string, string | number | null>[]; totals: Record<string, string | number | null>[] } {
+export function reportJson(r: Report): {
+  rows: Record<string, string | number | null>[];
+  totals: Record<string, string | number | null>[];
+} {
   return {
     rows: reportLines(r).map((l) => jsonLine(l)),
     totals: r.isps.map((i) => jsonLine(i.totals.line, false)),

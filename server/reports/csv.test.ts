@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, formatLine } from './compute';
 import { csvField, spreadsheetSafe, toCsv } from './csv';
 
-const zero = { cdn: 0n, p2pDown: 0n, intra: 0n, in: 0n, out: 0n, peakBucketBytes: 0n, sessions: 0n, playMs: 0n, rebufferMs: 0n };
+const zero = {
+  cdn: 0n,
+  p2pDown: 0n,
+  intra: 0n,
+  in: 0n,
+  out: 0n,
+  peakBucketBytes: 0n,
+  sessions: 0n,
+  playMs: 0n,
+  rebufferMs: 0n,
+};
 
 describe('CSV writer', () => {
   it('prefixes text cells a spreadsheet would run as a formula', () => {

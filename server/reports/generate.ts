@@ -31,7 +31,11 @@ const state: State = (holder[KEY] ??= { running: 0, waiting: [], cache: new Map(
 export async function generateReport(input: ReportInput): Promise<Report> {
   if (state.running >= MAX_RUNNING) {
     if (state.waiting.length >= MAX_WAITING) {
-      throw new ServiceError('unavailable', `Too many reports are being generated (${MAX_RUNNING} at once, ${MAX_WAITING} waiting); try again shortly.`, { retryAfterSeconds: 5 });
+      throw new ServiceError(
+        'unavailable',
+        `Too many reports are being generated (${MAX_RUNNING} at once, ${MAX_WAITING} waiting); try again shortly.`,
+        { retryAfterSeconds: 5 },
+      );
     }
     await new Promise<void>((resolve) => state.waiting.push(resolve));
   }

@@ -49,7 +49,10 @@ export async function handleReportRequest(req: Request): Promise<Response> {
     if (!access.ok) return error(access.status, { error: access.error });
     let params;
     try {
-      params = parseReportParams(sp, access.share ? { asns: access.share.asns, from: access.share.from, to: access.share.to } : undefined);
+      params = parseReportParams(
+        sp,
+        access.share ? { asns: access.share.asns, from: access.share.from, to: access.share.to } : undefined,
+      );
     } catch (e) {
       if (e instanceof ParamError) return error(400, { error: e.message, parameter: e.parameter });
       throw e;
@@ -57,8 +60,13 @@ export async function handleReportRequest(req: Request): Promise<Response> {
     if (access.share) {
       const s = access.share;
       const outside = params.asns.find((a) => !s.asns.includes(a));
-      if (outside !== undefined) return error(403, { error: `asn: AS${outside} is not part of this share link.`, parameter: 'asn' });
-      if (params.from < s.from || params.to > s.to) return error(403, { error: `from/to: this share link covers ${s.from} to ${s.to} only.`, parameter: params.from < s.from ? 'from' : 'to' });
+      if (outside !== undefined)
+        return error(403, { error: `asn: AS${outside} is not part of this share link.`, parameter: 'asn' });
+      if (params.from < s.from || params.to > s.to)
+        return error(403, {
+          error: `from/to: this share link covers ${s.from} to ${s.to} only.`,
+          parameter: params.from < s.from ? 'from' : 'to',
+        });
     }
     const report = access.share ? await sharedReport(access.share.id, params) : await generateReport(params);
     const body = await renderReport(report, params.format);
@@ -66,7 +74,14 @@ export async function handleReportRequest(req: Request): Promise<Response> {
       actor: access.actor,
       action: 'report.downloaded',
       target: { type: 'report', id: params.asns.join(',') },
-      details: { asns: params.asns, from: params.from, to: params.to, format: params.format, bytes: body.length, ...(access.share && { shareLinkId: access.share.id }) },
+      details: {
+        asns: params.asns,
+        from: params.from,
+        to: params.to,
+        format: params.format,
+        bytes: body.length,
+        ...(access.share && { shareLinkId: access.share.id }),
+      },
     });
     return new Response(new Uint8Array(body), {
       status: 200,

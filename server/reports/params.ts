@@ -47,7 +47,8 @@ export function parseAsns(values: readonly string[], name = 'asn'): number[] {
   const out: number[] = [];
   for (const v of values) {
     const t = v.trim().replace(/^AS/i, '');
-    if (!/^\d{1,10}$/.test(t) || Number(t) > 4_294_967_295) throw new ParamError(name, `"${v.slice(0, 40)}" is not an AS number (0 … 4294967295)`);
+    if (!/^\d{1,10}$/.test(t) || Number(t) > 4_294_967_295)
+      throw new ParamError(name, `"${v.slice(0, 40)}" is not an AS number (0 … 4294967295)`);
     if (!out.includes(Number(t))) out.push(Number(t));
   }
   if (out.length > MAX_ASNS) throw new ParamError(name, `at most ${MAX_ASNS} ISPs per report`);
@@ -60,19 +61,27 @@ export function parseRange(fromRaw: string, toRaw: string): { from: string; to: 
   const to = parseDay(toRaw);
   if (!to) throw new ParamError('to', `"${toRaw.slice(0, 40)}" is not a date written YYYY-MM-DD`);
   if (to < from) throw new ParamError('to', `must not be before from (${from})`);
-  if (daysBetween(from, to) > MAX_DAYS) throw new ParamError('to', `the range may span at most ${MAX_DAYS} days (from ${from} to ${to} is ${daysBetween(from, to)})`);
+  if (daysBetween(from, to) > MAX_DAYS)
+    throw new ParamError(
+      'to',
+      `the range may span at most ${MAX_DAYS} days (from ${from} to ${to} is ${daysBetween(from, to)})`,
+    );
   return { from, to };
 }
 
 export function parseFormat(v: string): ReportFormat {
-  if (!(REPORT_FORMATS as readonly string[]).includes(v)) throw new ParamError('format', `must be one of ${REPORT_FORMATS.join(', ')}`);
+  if (!(REPORT_FORMATS as readonly string[]).includes(v))
+    throw new ParamError('format', `must be one of ${REPORT_FORMATS.join(', ')}`);
   return v as ReportFormat;
 }
 
 /**
  * Parses the report query. With a share link the ASNs and dates default to the link's own.
  */
-export function parseReportParams(sp: URLSearchParams, defaults?: { asns: number[]; from: string; to: string }): ReportParams {
+export function parseReportParams(
+  sp: URLSearchParams,
+  defaults?: { asns: number[]; from: string; to: string },
+): ReportParams {
   const format = parseFormat(single(sp, 'format'));
   const asnValues = sp.getAll('asn');
   const asns = asnValues.length === 0 && defaults ? defaults.asns : parseAsns(asnValues);

@@ -10,7 +10,16 @@ import { DEFINITIONS } from './xlsx';
 
 const M = 50;
 const W = 595.28 - 2 * M;
-const COLORS = { cdn: '#2563eb', p2p: '#16a34a', intra: '#86efac', line: '#9333ea', grid: '#d4d4d8', text: '#18181b', muted: '#52525b', warn: '#dc2626' };
+const COLORS = {
+  cdn: '#2563eb',
+  p2p: '#16a34a',
+  intra: '#86efac',
+  line: '#9333ea',
+  grid: '#d4d4d8',
+  text: '#18181b',
+  muted: '#52525b',
+  warn: '#dc2626',
+};
 
 export function groupDigits(v: bigint | number | string): string {
   const s = String(v);
@@ -55,8 +64,14 @@ function frame(doc: Doc, y: number, h: number, max: number, unit: 'bytes' | 'rat
   doc.save().lineWidth(0.5).strokeColor(COLORS.grid);
   for (let i = 0; i <= 4; i++) {
     const gy = y + h - (h * i) / 4;
-    doc.moveTo(x0, gy).lineTo(x0 + w, gy).stroke();
-    doc.fillColor(COLORS.muted).fontSize(7).text(axisLabel((max * i) / 4, unit), M, gy - 4, { width: 52, align: 'right', lineBreak: false });
+    doc
+      .moveTo(x0, gy)
+      .lineTo(x0 + w, gy)
+      .stroke();
+    doc
+      .fillColor(COLORS.muted)
+      .fontSize(7)
+      .text(axisLabel((max * i) / 4, unit), M, gy - 4, { width: 52, align: 'right', lineBreak: false });
   }
   doc.restore();
   return { x0, w, y, h };
@@ -100,7 +115,10 @@ function trafficChart(doc: Doc, r: IspReport) {
     if (hp > 0) doc.rect(x, y + h - hc - hp, bw * 0.7, hp).fill(COLORS.p2p);
   });
   dayTicks(doc, r, box);
-  legend(doc, y + h + 16, [[COLORS.cdn, 'CDN (delivered_cdn_bytes)'], [COLORS.p2p, 'P2P received from peers (all peers)']]);
+  legend(doc, y + h + 16, [
+    [COLORS.cdn, 'CDN (delivered_cdn_bytes)'],
+    [COLORS.p2p, 'P2P received from peers (all peers)'],
+  ]);
   doc.x = M;
   doc.y = y + h + 30;
 }
@@ -115,7 +133,16 @@ function balanceChart(doc: Doc, r: IspReport) {
   const max = Math.max(2, ...defined) * 1.05;
   const box = frame(doc, y, h, max, 'ratio');
   const ly = y + h - (1 / max) * h;
-  doc.save().dash(3, { space: 3 }).strokeColor(COLORS.muted).lineWidth(0.7).moveTo(box.x0, ly).lineTo(box.x0 + box.w, ly).stroke().undash().restore();
+  doc
+    .save()
+    .dash(3, { space: 3 })
+    .strokeColor(COLORS.muted)
+    .lineWidth(0.7)
+    .moveTo(box.x0, ly)
+    .lineTo(box.x0 + box.w, ly)
+    .stroke()
+    .undash()
+    .restore();
   const n = vals.length;
   let started = false;
   doc.save().strokeColor(COLORS.line).lineWidth(1.5);
@@ -139,7 +166,12 @@ function balanceChart(doc: Doc, r: IspReport) {
   dayTicks(doc, r, box);
   doc.x = M;
   doc.y = y + h + 16;
-  doc.fontSize(8).fillColor(COLORS.muted).text('Days without cross-ISP traffic into the ISP (p2p_in = 0) have no balance and leave a gap.', M, doc.y, { width: W });
+  doc
+    .fontSize(8)
+    .fillColor(COLORS.muted)
+    .text('Days without cross-ISP traffic into the ISP (p2p_in = 0) have no balance and leave a gap.', M, doc.y, {
+      width: W,
+    });
 }
 
 function table(doc: Doc, headers: string[], rows: string[][], widths: number[], align: ('left' | 'right')[]) {
@@ -151,12 +183,28 @@ function table(doc: Doc, headers: string[], rows: string[][], widths: number[], 
     }
     const y = doc.y;
     let x = M;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8.5).fillColor(COLORS.text);
+    doc
+      .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+      .fontSize(8.5)
+      .fillColor(COLORS.text);
     cells.forEach((c, i) => {
-      doc.text(c, x + 2, y + 2, { width: widths[i]! - 4, height: rowH, align: align[i], lineBreak: false, ellipsis: true });
+      doc.text(c, x + 2, y + 2, {
+        width: widths[i]! - 4,
+        height: rowH,
+        align: align[i],
+        lineBreak: false,
+        ellipsis: true,
+      });
       x += widths[i]!;
     });
-    doc.save().lineWidth(0.4).strokeColor(COLORS.grid).moveTo(M, y + rowH).lineTo(M + widths.reduce((a, b) => a + b, 0), y + rowH).stroke().restore();
+    doc
+      .save()
+      .lineWidth(0.4)
+      .strokeColor(COLORS.grid)
+      .moveTo(M, y + rowH)
+      .lineTo(M + widths.reduce((a, b) => a + b, 0), y + rowH)
+      .stroke()
+      .restore();
     doc.x = M;
     doc.y = y + rowH;
   };
@@ -167,8 +215,19 @@ function table(doc: Doc, headers: string[], rows: string[][], widths: number[], 
 
 function section(doc: Doc, report: Report, r: IspReport) {
   const t = r.totals.line;
-  doc.font('Helvetica-Bold').fontSize(18).fillColor(COLORS.text).text(`${r.isp || 'Unknown ISP'} (AS${r.asn})`, M, M, { width: W });
-  doc.font('Helvetica').fontSize(10).fillColor(COLORS.muted).text(`Traffic report for ${report.from} to ${report.to} (UTC days, inclusive) · generated ${new Date(report.generatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC by Swarmdeck`, { width: W });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(18)
+    .fillColor(COLORS.text)
+    .text(`${r.isp || 'Unknown ISP'} (AS${r.asn})`, M, M, { width: W });
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .fillColor(COLORS.muted)
+    .text(
+      `Traffic report for ${report.from} to ${report.to} (UTC days, inclusive) · generated ${new Date(report.generatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC by Swarmdeck`,
+      { width: W },
+    );
 
   heading(doc, 'Headline figures for the period');
   const f = r.totals.figures;
@@ -178,16 +237,25 @@ function section(doc: Doc, report: Report, r: IspReport) {
     ['P2P into the ISP from other ISPs', `${humanBytes(f.in)} (${groupDigits(t.p2p_in_bytes)} bytes)`],
     ['P2P out of the ISP to other ISPs', `${humanBytes(f.out)} (${groupDigits(t.p2p_out_bytes)} bytes)`],
     ['Cross-ISP balance (out / in)', t.balance === '' ? 'n/a (no cross-ISP traffic in)' : t.balance],
-    ['Offload ratio (P2P share of video)', t.offload_ratio === '' ? 'n/a (no traffic)' : `${t.offload_ratio} (${pct(t.offload_ratio)})`],
+    [
+      'Offload ratio (P2P share of video)',
+      t.offload_ratio === '' ? 'n/a (no traffic)' : `${t.offload_ratio} (${pct(t.offload_ratio)})`,
+    ],
     ['Peak rate into the ISP, 95th percentile', `${t.peak_mbps_p95} Mbit/s`],
     ['Playback sessions', groupDigits(t.sessions)],
     ['Hours played', t.play_hours],
-    ['Rebuffer ratio', t.rebuffer_ratio === '' ? 'n/a (no playback)' : `${t.rebuffer_ratio} (${pct(t.rebuffer_ratio)})`],
+    [
+      'Rebuffer ratio',
+      t.rebuffer_ratio === '' ? 'n/a (no playback)' : `${t.rebuffer_ratio} (${pct(t.rebuffer_ratio)})`,
+    ],
   ];
   for (const [k, v] of headline) {
     const y = doc.y;
     doc.font('Helvetica').fontSize(10).fillColor(COLORS.muted).text(k, M, y, { width: 210, lineBreak: false });
-    doc.font('Helvetica-Bold').fillColor(COLORS.text).text(v, M + 215, y, { width: W - 215, lineBreak: false });
+    doc
+      .font('Helvetica-Bold')
+      .fillColor(COLORS.text)
+      .text(v, M + 215, y, { width: W - 215, lineBreak: false });
     doc.y = y + 14;
   }
   doc.font('Helvetica');
@@ -198,12 +266,21 @@ function section(doc: Doc, report: Report, r: IspReport) {
   ensureSpace(doc, 60);
   heading(doc, 'Top partner ISPs by cross-ISP P2P flow');
   if (r.partners.length === 0) {
-    doc.fontSize(9.5).fillColor(COLORS.muted).text('No cross-ISP P2P traffic with a known ISP in this period.', M, doc.y, { width: W });
+    doc
+      .fontSize(9.5)
+      .fillColor(COLORS.muted)
+      .text('No cross-ISP P2P traffic with a known ISP in this period.', M, doc.y, { width: W });
   } else {
     table(
       doc,
       ['partner ISP', 'ASN', 'received from it', 'sent to it', 'sent / received'],
-      r.partners.map((p) => [p.isp || 'unknown name', `AS${p.asn}`, humanBytes(p.down), humanBytes(p.up), p.down === 0n ? 'n/a' : (Number(p.up) / Number(p.down)).toFixed(3)]),
+      r.partners.map((p) => [
+        p.isp || 'unknown name',
+        `AS${p.asn}`,
+        humanBytes(p.down),
+        humanBytes(p.up),
+        p.down === 0n ? 'n/a' : (Number(p.up) / Number(p.down)).toFixed(3),
+      ]),
       [170, 70, 90, 80, W - 410],
       ['left', 'left', 'right', 'right', 'right'],
     );
@@ -214,14 +291,25 @@ function section(doc: Doc, report: Report, r: IspReport) {
   table(
     doc,
     ['date', 'sessions', 'hours played', 'rebuffer ratio', 'offload ratio', 'peak Mbit/s (p95)'],
-    r.days.map((d) => [d.date, groupDigits(d.line.sessions), d.line.play_hours, d.line.rebuffer_ratio || 'n/a', d.line.offload_ratio || 'n/a', d.line.peak_mbps_p95]),
+    r.days.map((d) => [
+      d.date,
+      groupDigits(d.line.sessions),
+      d.line.play_hours,
+      d.line.rebuffer_ratio || 'n/a',
+      d.line.offload_ratio || 'n/a',
+      d.line.peak_mbps_p95,
+    ]),
     [80, 70, 80, 85, 85, W - 400],
     ['left', 'right', 'right', 'right', 'right', 'right'],
   );
 }
 
 function appendix(doc: Doc, report: Report) {
-  doc.font('Helvetica-Bold').fontSize(16).fillColor(COLORS.text).text('Appendix: what every figure means', M, M, { width: W });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(16)
+    .fillColor(COLORS.text)
+    .text('Appendix: what every figure means', M, M, { width: W });
   doc.moveDown(0.5).font('Helvetica').fontSize(9.5).fillColor(COLORS.text);
   doc.text(
     `Swarmdeck's video players report, every few seconds to minutes, how many bytes they fetched from the CDN and from other viewers (peers), split by the peers' network (ISP, identified by its AS number), and how playback went. A viewer belongs to the ISP of its own address. Days are UTC calendar days; a report counts in the day and 5-minute bucket containing its timestamp. This report covers ${report.from} to ${report.to}.`,
@@ -230,11 +318,25 @@ function appendix(doc: Doc, report: Report) {
   for (const [k, v] of Object.entries(DEFINITIONS)) {
     doc.moveDown(0.5).font('Helvetica-Bold').text(k, { width: W }).font('Helvetica').text(v, { width: W });
   }
-  doc.moveDown(0.5).text('Ratios are rounded to 6 decimals, rates and hours to 3, ties away from zero. The same figures are available as CSV, JSON and XLSX.', { width: W });
+  doc
+    .moveDown(0.5)
+    .text(
+      'Ratios are rounded to 6 decimals, rates and hours to 3, ties away from zero. The same figures are available as CSV, JSON and XLSX.',
+      { width: W },
+    );
 }
 
 export async function toPdf(report: Report): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: M, autoFirstPage: false, info: { Title: `ISP traffic report ${report.from} to ${report.to}`, Author: 'Swarmdeck', CreationDate: new Date(report.generatedAt) } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: M,
+    autoFirstPage: false,
+    info: {
+      Title: `ISP traffic report ${report.from} to ${report.to}`,
+      Author: 'Swarmdeck',
+      CreationDate: new Date(report.generatedAt),
+    },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve, reject) => {

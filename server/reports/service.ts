@@ -20,7 +20,11 @@ export const PreviewInput = z
       parseAsns(v.asns.map(String));
       parseRange(v.from, v.to);
     } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message, path: [String((e as { parameter?: string }).parameter ?? 'from')] });
+      ctx.addIssue({
+        code: 'custom',
+        message: (e as Error).message,
+        path: [String((e as { parameter?: string }).parameter ?? 'from')],
+      });
     }
   });
 export type PreviewInput = z.infer<typeof PreviewInput>;
@@ -77,7 +81,14 @@ export async function recentDownloads(limit = 20): Promise<DownloadEntry[]> {
       /* an unreadable row still lists who and when */
     }
     const via = r.actor_kind as AuditActor['kind'];
-    const who = via === 'user' ? r.actor_email || r.actor_id : via === 'token' ? `API token ${r.actor_email || r.actor_id}` : via === 'share' ? `share link ${r.actor_id.slice(0, 8)}` : r.actor_id;
+    const who =
+      via === 'user'
+        ? r.actor_email || r.actor_id
+        : via === 'token'
+          ? `API token ${r.actor_email || r.actor_id}`
+          : via === 'share'
+            ? `share link ${r.actor_id.slice(0, 8)}`
+            : r.actor_id;
     return { at: r.ts, who, via, format: d.format ?? '', asns: d.asns ?? [], from: d.from ?? '', to: d.to ?? '' };
   });
 }

@@ -16,7 +16,11 @@ export const CreateShareLink = z
     from: z.string().refine((v) => parseDay(v) !== null, 'a date written YYYY-MM-DD'),
     to: z.string().refine((v) => parseDay(v) !== null, 'a date written YYYY-MM-DD'),
     /** how long the link works, in hours */
-    expiresInHours: z.number().int().min(1).max(MAX_SHARE_DAYS_VALID * 24),
+    expiresInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SHARE_DAYS_VALID * 24),
     label: z.string().trim().max(200).default(''),
   })
   .refine((v) => v.to >= v.from, { path: ['to'], message: 'must not be before from' })
@@ -75,7 +79,11 @@ function row(l: ShareLink, tokenHash: string, version: number): Record<string, u
 }
 
 /** Creates a link; the token is returned once and never stored. */
-export async function createShareLink(actor: AuditActor & { email?: string }, input: CreateShareLink, now = Date.now()): Promise<{ link: ShareLink; token: string }> {
+export async function createShareLink(
+  actor: AuditActor & { email?: string },
+  input: CreateShareLink,
+  now = Date.now(),
+): Promise<{ link: ShareLink; token: string }> {
   const v = CreateShareLink.parse(input);
   const token = randomBytes(32).toString('base64url');
   const link: ShareLink = {
@@ -96,7 +104,13 @@ export async function createShareLink(actor: AuditActor & { email?: string }, in
     actor,
     action: 'share_link.created',
     target: { type: 'share_link', id: link.id },
-    after: { asns: link.asns, from: link.from, to: link.to, expiresAt: new Date(link.expiresAt).toISOString(), label: link.label },
+    after: {
+      asns: link.asns,
+      from: link.from,
+      to: link.to,
+      expiresAt: new Date(link.expiresAt).toISOString(),
+      label: link.label,
+    },
   });
   return { link, token };
 }
@@ -105,13 +119,23 @@ export async function listShareLinks(limit = 200, now = Date.now()): Promise<Sha
   return (await query(ShareLinksListSql, { limit }, ShareLinkRow)).map((r) => toLink(r, now));
 }
 
-export async function revokeShareLink(actor: AuditActor & { email?: string }, id: string, now = Date.now()): Promise<ShareLink | null> {
+export async function revokeShareLink(
+  actor: AuditActor & { email?: string },
+  id: string,
+  now = Date.now(),
+): Promise<ShareLink | null> {
   const [r] = await query(ShareLinkByIdSql, { id }, ShareLinkRow);
   if (!r) return null;
   if (r.revoked_at !== null) return toLink(r, now);
   const link = { ...toLink(r, now), revokedAt: now, revokedBy: actor.email || actor.id };
   await insert(TABLE, [row(link, r.token_hash, Math.max(now, r.version + 1))]);
-  await audit({ actor, action: 'share_link.revoked', target: { type: 'share_link', id }, before: { status: toLink(r, now).status }, after: { status: 'revoked' } });
+  await audit({
+    actor,
+    action: 'share_link.revoked',
+    target: { type: 'share_link', id },
+    before: { status: toLink(r, now).status },
+    after: { status: 'revoked' },
+  });
   return toLink({ ...r, revoked_at: now, revoked_by: link.revokedBy }, now);
 }
 

@@ -9,7 +9,20 @@ export function safeCell(v: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-export const AUDIT_CSV_COLUMNS = ['ts', 'actor_kind', 'actor_id', 'actor_email', 'action', 'target_type', 'target_id', 'reason', 'before', 'after', 'details', 'id'] as const;
+export const AUDIT_CSV_COLUMNS = [
+  'ts',
+  'actor_kind',
+  'actor_id',
+  'actor_email',
+  'action',
+  'target_type',
+  'target_id',
+  'reason',
+  'before',
+  'after',
+  'details',
+  'id',
+] as const;
 
 export function auditCsv(rows: readonly AuditRow[]): string {
   const lines = [AUDIT_CSV_COLUMNS.join(',')];

@@ -22,11 +22,16 @@ export const rolloutStatusCommand = defineCommand({
 });
 
 export const rolloutKillCommand = defineCommand({
-  description: 'engage a kill switch at once: --class <device class | *> --reason <why> (lifting it needs an approved request in the console)',
+  description:
+    'engage a kill switch at once: --class <device class | *> --reason <why> (lifting it needs an approved request in the console)',
   args: z.object({ class: Target, reason: z.string().trim().min(3, 'a reason is required') }),
   async run(args) {
     try {
-      const r = await kill({ actor: { kind: 'system', id: 'cli', email: '' }, target: args.class, reason: args.reason });
+      const r = await kill({
+        actor: { kind: 'system', id: 'cli', email: '' },
+        target: args.class,
+        reason: args.reason,
+      });
       return [r.changed ? `killed ${args.class} (version ${r.version})` : `${args.class} was already killed`];
     } catch (err) {
       if (err instanceof RolloutError) throw new CliUsageError(err.message);

@@ -83,14 +83,17 @@ async function parseRequest(req: Request): Promise<Parsed> {
   } catch {
     throw new OfrepFailure(400, 'PARSE_ERROR', 'The request body is not valid JSON.');
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new OfrepFailure(400, 'PARSE_ERROR', 'The request body must be a JSON object.');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new OfrepFailure(400, 'PARSE_ERROR', 'The request body must be a JSON object.');
   const context = (body as { context?: unknown }).context ?? {};
-  if (!context || typeof context !== 'object' || Array.isArray(context)) throw new OfrepFailure(400, 'PARSE_ERROR', '"context" must be an object.');
+  if (!context || typeof context !== 'object' || Array.isArray(context))
+    throw new OfrepFailure(400, 'PARSE_ERROR', '"context" must be an object.');
   const c = context as Record<string, unknown>;
   if (typeof c.targetingKey !== 'string' || c.targetingKey.trim() === '') {
     throw new OfrepFailure(400, 'TARGETING_KEY_MISSING', 'context.targetingKey (the device id) is required.');
   }
-  if (c.targetingKey.length > 128) throw new OfrepFailure(400, 'INVALID_CONTEXT', 'context.targetingKey is longer than 128 characters.');
+  if (c.targetingKey.length > 128)
+    throw new OfrepFailure(400, 'INVALID_CONTEXT', 'context.targetingKey is longer than 128 characters.');
   const cls = DeviceClass.safeParse(c.deviceClass);
   if (!cls.success) {
     throw new OfrepFailure(
@@ -104,17 +107,20 @@ async function parseRequest(req: Request): Promise<Parsed> {
   let asn: number | null = null;
   if (c.asn !== undefined && c.asn !== null) {
     const n = typeof c.asn === 'string' && /^\d+$/.test(c.asn) ? Number(c.asn) : c.asn;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 4_294_967_295) throw new OfrepFailure(400, 'INVALID_CONTEXT', 'context.asn must be an integer ASN.');
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 4_294_967_295)
+      throw new OfrepFailure(400, 'INVALID_CONTEXT', 'context.asn must be an integer ASN.');
     asn = n;
   }
   let country: string | null = null;
   if (c.country !== undefined && c.country !== null) {
-    if (typeof c.country !== 'string' || !/^[A-Za-z]{2}$/.test(c.country)) throw new OfrepFailure(400, 'INVALID_CONTEXT', 'context.country must be an ISO 3166-1 alpha-2 code.');
+    if (typeof c.country !== 'string' || !/^[A-Za-z]{2}$/.test(c.country))
+      throw new OfrepFailure(400, 'INVALID_CONTEXT', 'context.country must be an ISO 3166-1 alpha-2 code.');
     country = c.country.toUpperCase();
   }
   let clientVersion: string | null = null;
   if (c.clientVersion !== undefined && c.clientVersion !== null) {
-    if (typeof c.clientVersion !== 'string' || c.clientVersion.length > 64) throw new OfrepFailure(400, 'INVALID_CONTEXT', 'context.clientVersion must be a version string.');
+    if (typeof c.clientVersion !== 'string' || c.clientVersion.length > 64)
+      throw new OfrepFailure(400, 'INVALID_CONTEXT', 'context.clientVersion must be a version string.');
     clientVersion = c.clientVersion;
   }
   // The server's own view of the client address wins; context values only fill what it cannot derive.
@@ -145,11 +151,19 @@ function evaluateFor(snap: Snapshot, p: Parsed): { ev: Evaluation; version: numb
   return { ev: evaluate(st.rule, st.killed || snap.global.killed, p.ctx), version: st.version };
 }
 
-async function guard(req: Request, onError: (f: OfrepFailure) => Response, run: () => Promise<Response>): Promise<Response> {
+async function guard(
+  req: Request,
+  onError: (f: OfrepFailure) => Response,
+  run: () => Promise<Response>,
+): Promise<Response> {
   return withCors(await guarded(req, onError, run));
 }
 
-async function guarded(req: Request, onError: (f: OfrepFailure) => Response, run: () => Promise<Response>): Promise<Response> {
+async function guarded(
+  req: Request,
+  onError: (f: OfrepFailure) => Response,
+  run: () => Promise<Response>,
+): Promise<Response> {
   const key = await verifyOfrepKey(req.headers).catch(() => null);
   if (!key) return new Response(null, { status: 401 });
   // Browsers: the key's allowed origins, checked on the request (the preflight carries no key); no `Origin`, no check.
@@ -170,7 +184,11 @@ async function guarded(req: Request, onError: (f: OfrepFailure) => Response, run
 export async function evaluateOne(req: Request, key: string): Promise<Response> {
   return guard(
     req,
-    (f) => Response.json({ key, errorCode: f.errorCode, errorDetails: f.details }, { status: f.status, headers: JSON_HEADERS }),
+    (f) =>
+      Response.json(
+        { key, errorCode: f.errorCode, errorDetails: f.details },
+        { status: f.status, headers: JSON_HEADERS },
+      ),
     async () => {
       const flag = FlagKey.safeParse(key);
       if (!flag.success) {
@@ -197,7 +215,8 @@ function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
 export async function evaluateAll(req: Request): Promise<Response> {
   return guard(
     req,
-    (f) => Response.json({ errorCode: f.errorCode, errorDetails: f.details }, { status: f.status, headers: JSON_HEADERS }),
+    (f) =>
+      Response.json({ errorCode: f.errorCode, errorDetails: f.details }, { status: f.status, headers: JSON_HEADERS }),
     async () => {
       const p = await parseRequest(req);
       const { ev, version } = evaluateFor(await snapshot(), p);

@@ -86,7 +86,14 @@ function toPlan(r: PlanRow): PlanState {
 }
 
 async function writePlan(p: PlanState, actor: Actor, reason: string, decision: Decision | null): Promise<PlanState> {
-  const next: PlanState = { ...p, revision: p.revision + 1, actor: { kind: actor.kind, id: actor.id, email: actor.email }, reason, decision, updatedAt: new Date().toISOString() };
+  const next: PlanState = {
+    ...p,
+    revision: p.revision + 1,
+    actor: { kind: actor.kind, id: actor.id, email: actor.email },
+    reason,
+    decision,
+    updatedAt: new Date().toISOString(),
+  };
   await insert(PLANS_TABLE, [
     {
       id: next.id,
@@ -110,7 +117,11 @@ async function writePlan(p: PlanState, actor: Actor, reason: string, decision: D
 }
 
 export async function listPlans(filter: { deviceClass?: DeviceClass; limit?: number } = {}): Promise<PlanState[]> {
-  const rows = await query(LatestPlansSql, { id: '', cls: filter.deviceClass ?? '', requestId: '', limit: filter.limit ?? 100 }, PlanRow);
+  const rows = await query(
+    LatestPlansSql,
+    { id: '', cls: filter.deviceClass ?? '', requestId: '', limit: filter.limit ?? 100 },
+    PlanRow,
+  );
   return rows.map(toPlan);
 }
 
@@ -132,7 +143,10 @@ export async function planLooks(id: string, limit = 2000): Promise<PlanLookRow[]
 export function parsePlan(input: unknown, snap: Snapshot): PlanInput {
   const parsed = PlanInput.safeParse(input);
   if (!parsed.success) {
-    throw new RolloutError('BAD_REQUEST', parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`).join('; '));
+    throw new RolloutError(
+      'BAD_REQUEST',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`).join('; '),
+    );
   }
   const issues = planIssues(parsed.data, snap.classes[parsed.data.deviceClass].capabilities);
   if (issues.length) throw new RolloutError('BAD_REQUEST', issues.map((i) => `${i.path}: ${i.message}`).join('; '));
@@ -156,7 +170,14 @@ function ceilingRequest(p: PlanInput, snap: Snapshot, actor: Actor, reason: stri
   const cur = snap.classes[p.deviceClass];
   const rule = stageRule(cur.rule, p, p.stages.length - 1);
   checkCapabilities(p.deviceClass, rule, cur);
-  return newRequest({ deviceClass: p.deviceClass, kind: 'plan', baseVersion: cur.version, rule, author: actor, reason });
+  return newRequest({
+    deviceClass: p.deviceClass,
+    kind: 'plan',
+    baseVersion: cur.version,
+    rule,
+    author: actor,
+    reason,
+  });
 }
 
 /** A new plan: validated, one open plan per class, and a change request for its ceiling. */
@@ -166,15 +187,37 @@ export async function createPlan(input: { actor: Actor; plan: unknown; reason: s
     const snap = await readSnapshot();
     const plan = parsePlan(input.plan, snap);
     const open = (await listPlans({ deviceClass: plan.deviceClass })).find((p) => OPEN.includes(p.status));
-    if (open) throw new RolloutError('CONFLICT', `${plan.deviceClass} already has an open plan (${open.id}, ${open.status}); edit or cancel it first.`);
+    if (open)
+      throw new RolloutError(
+        'CONFLICT',
+        `${plan.deviceClass} already has an open plan (${open.id}, ${open.status}); edit or cancel it first.`,
+      );
     const req = ceilingRequest(plan, snap, input.actor, reason);
     await writeRequest(req);
     const now = new Date().toISOString();
     const created = await writePlan(
-      { id: randomUUID(), revision: 0, deviceClass: plan.deviceClass, plan, status: 'pending_approval', stageIndex: 0, stageStartedAt: now, requestId: req.id, approved: false, updatedAt: now, actor: input.actor, reason, decision: null },
+      {
+        id: randomUUID(),
+        revision: 0,
+        deviceClass: plan.deviceClass,
+        plan,
+        status: 'pending_approval',
+        stageIndex: 0,
+        stageStartedAt: now,
+        requestId: req.id,
+        approved: false,
+        updatedAt: now,
+        actor: input.actor,
+        reason,
+        decision: null,
+      },
       input.actor,
       reason,
-      { ts: now, action: 'requested', words: `Waiting for a different approver to approve the ceiling of ${plan.stages.at(-1)!.percentage} %.` },
+      {
+        ts: now,
+        action: 'requested',
+        words: `Waiting for a different approver to approve the ceiling of ${plan.stages.at(-1)!.percentage} %.`,
+      },
     );
     await audit({
       actor: auditActor(input.actor),
@@ -193,16 +236,25 @@ export async function applyPlanRequest(req: ChangeRequest, approver: Actor, snap
   const [row] = await query(LatestPlansSql, { id: '', cls: '', requestId: req.id, limit: 1 }, PlanRow);
   if (!row) throw new RolloutError('NOT_FOUND', `No rollout plan waits for change request ${req.id}.`);
   const p = toPlan(row);
-  if (p.status !== 'pending_approval') throw new RolloutError('CONFLICT', `Plan ${p.id} is ${p.status}, not waiting for approval.`);
+  if (p.status !== 'pending_approval')
+    throw new RolloutError('CONFLICT', `Plan ${p.id} is ${p.status}, not waiting for approval.`);
   const cur = snap.classes[p.deviceClass];
-  if (cur.killed || snap.global.killed) throw new RolloutError('CONFLICT', `${p.deviceClass} is killed: lift the kill switch before starting a plan.`);
+  if (cur.killed || snap.global.killed)
+    throw new RolloutError('CONFLICT', `${p.deviceClass} is killed: lift the kill switch before starting a plan.`);
   const stage = Math.max(0, Math.min(p.stageIndex, p.plan.stages.length - 1));
   const rule = stageRule(cur.rule, p.plan, stage);
   checkCapabilities(p.deviceClass, rule, cur);
-  const fresh = await appendEvents(snap, [classEvent(p.deviceClass, { ...cur, rule }, 'change', approver, req.reason, req.id)]);
+  const fresh = await appendEvents(snap, [
+    classEvent(p.deviceClass, { ...cur, rule }, 'change', approver, req.reason, req.id),
+  ]);
   const now = new Date().toISOString();
   const words = `Approved by ${approver.email}; stage ${stage + 1} of ${p.plan.stages.length} (${rule.percentage} %) is running.`;
-  await writePlan({ ...p, status: 'running', approved: true, stageIndex: stage, stageStartedAt: now }, approver, req.reason, { ts: now, action: 'approved', words });
+  await writePlan(
+    { ...p, status: 'running', approved: true, stageIndex: stage, stageStartedAt: now },
+    approver,
+    req.reason,
+    { ts: now, action: 'approved', words },
+  );
   await audit({
     actor: auditActor(approver),
     action: 'rollout.plan_approved',
@@ -226,12 +278,25 @@ export async function editPlan(input: { actor: Actor; id: string; plan: unknown;
   requireOpen(p, OPEN, 'edit it (create a new plan)');
   const snap = await readSnapshot();
   const plan = parsePlan(input.plan, snap);
-  if (plan.deviceClass !== p.deviceClass) throw new RolloutError('BAD_REQUEST', 'deviceClass: a plan cannot move to another class.');
+  if (plan.deviceClass !== p.deviceClass)
+    throw new RolloutError('BAD_REQUEST', 'deviceClass: a plan cannot move to another class.');
   if (p.status === 'pending_approval') {
     const req = await getRequest(p.requestId);
     if (req.status === 'pending') {
-      await editRequest({ actor: input.actor, id: req.id, rule: stageRule(snap.classes[p.deviceClass].rule, plan, plan.stages.length - 1), baseVersion: snap.classes[p.deviceClass].version, reason });
-      return withWriteLock(() => writePlan({ ...p, plan }, input.actor, reason, { ts: new Date().toISOString(), action: 'edited', words: 'Edited; earlier approvals were voided.' }));
+      await editRequest({
+        actor: input.actor,
+        id: req.id,
+        rule: stageRule(snap.classes[p.deviceClass].rule, plan, plan.stages.length - 1),
+        baseVersion: snap.classes[p.deviceClass].version,
+        reason,
+      });
+      return withWriteLock(() =>
+        writePlan({ ...p, plan }, input.actor, reason, {
+          ts: new Date().toISOString(),
+          action: 'edited',
+          words: 'Edited; earlier approvals were voided.',
+        }),
+      );
     }
   }
   return withWriteLock(async () => {
@@ -239,11 +304,16 @@ export async function editPlan(input: { actor: Actor; id: string; plan: unknown;
     const req = ceilingRequest(plan, fresh, input.actor, reason);
     await writeRequest(req);
     const stage = Math.min(p.stageIndex, plan.stages.length - 1);
-    const next = await writePlan({ ...p, plan, status: 'pending_approval', approved: false, requestId: req.id, stageIndex: stage }, input.actor, reason, {
-      ts: new Date().toISOString(),
-      action: 'edited',
-      words: 'Edited after approval: it does not advance until a different approver approves it again.',
-    });
+    const next = await writePlan(
+      { ...p, plan, status: 'pending_approval', approved: false, requestId: req.id, stageIndex: stage },
+      input.actor,
+      reason,
+      {
+        ts: new Date().toISOString(),
+        action: 'edited',
+        words: 'Edited after approval: it does not advance until a different approver approves it again.',
+      },
+    );
     await audit({
       actor: auditActor(input.actor),
       action: 'rollout.plan_edited',
@@ -263,8 +333,18 @@ export async function pausePlan(input: { actor: Actor; id: string; reason: strin
   return withWriteLock(async () => {
     const p = await getPlan(input.id);
     requireOpen(p, ['running'], 'pause it');
-    const next = await writePlan({ ...p, status: 'paused' }, input.actor, reason, { ts: new Date().toISOString(), action: 'paused', words: `Paused by ${input.actor.email}: ${reason}` });
-    await audit({ actor: auditActor(input.actor), action: 'rollout.plan_paused', target: { type: 'device_class', id: p.deviceClass }, reason, details: { planId: p.id, stage: p.stageIndex + 1 } });
+    const next = await writePlan({ ...p, status: 'paused' }, input.actor, reason, {
+      ts: new Date().toISOString(),
+      action: 'paused',
+      words: `Paused by ${input.actor.email}: ${reason}`,
+    });
+    await audit({
+      actor: auditActor(input.actor),
+      action: 'rollout.plan_paused',
+      target: { type: 'device_class', id: p.deviceClass },
+      reason,
+      details: { planId: p.id, stage: p.stageIndex + 1 },
+    });
     return next;
   });
 }
@@ -281,43 +361,84 @@ export async function resumePlan(input: { actor: Actor; id: string; reason: stri
     const snap = await readSnapshot();
     if (p.status === 'paused') {
       const now = new Date().toISOString();
-      const next = await writePlan({ ...p, status: 'running', stageStartedAt: now }, input.actor, reason, { ts: now, action: 'resumed', words: `Resumed by ${input.actor.email}.` });
-      await audit({ actor: auditActor(input.actor), action: 'rollout.plan_resumed', target: { type: 'device_class', id: p.deviceClass }, reason, details: { planId: p.id } });
+      const next = await writePlan({ ...p, status: 'running', stageStartedAt: now }, input.actor, reason, {
+        ts: now,
+        action: 'resumed',
+        words: `Resumed by ${input.actor.email}.`,
+      });
+      await audit({
+        actor: auditActor(input.actor),
+        action: 'rollout.plan_resumed',
+        target: { type: 'device_class', id: p.deviceClass },
+        reason,
+        details: { planId: p.id },
+      });
       return next;
     }
     const req = ceilingRequest(p.plan, snap, input.actor, reason);
     await writeRequest(req);
-    const next = await writePlan({ ...p, status: 'pending_approval', approved: false, requestId: req.id, stageIndex: Math.max(0, p.stageIndex) }, input.actor, reason, {
-      ts: new Date().toISOString(),
-      action: 'resume_requested',
-      words: `Resuming after ${p.status.replace('_', ' ')} needs a different approver (change request ${req.id}).`,
+    const next = await writePlan(
+      { ...p, status: 'pending_approval', approved: false, requestId: req.id, stageIndex: Math.max(0, p.stageIndex) },
+      input.actor,
+      reason,
+      {
+        ts: new Date().toISOString(),
+        action: 'resume_requested',
+        words: `Resuming after ${p.status.replace('_', ' ')} needs a different approver (change request ${req.id}).`,
+      },
+    );
+    await audit({
+      actor: auditActor(input.actor),
+      action: 'rollout.plan_resume_requested',
+      target: { type: 'device_class', id: p.deviceClass },
+      reason,
+      details: { planId: p.id, requestId: req.id },
     });
-    await audit({ actor: auditActor(input.actor), action: 'rollout.plan_resume_requested', target: { type: 'device_class', id: p.deviceClass }, reason, details: { planId: p.id, requestId: req.id } });
     return next;
   });
 }
 
 /** Lowering or rolling back applies at once: to an earlier stage, or to 0 % (toStage null). */
-export async function rollbackPlan(input: { actor: Actor; id: string; toStage: number | null; reason: string }): Promise<PlanState> {
+export async function rollbackPlan(input: {
+  actor: Actor;
+  id: string;
+  toStage: number | null;
+  reason: string;
+}): Promise<PlanState> {
   const reason = requireReason(input.reason);
   return withWriteLock(async () => {
     const p = await getPlan(input.id);
     requireOpen(p, ['running', 'paused', 'held', 'rolled_back'], 'roll it back');
     if (input.toStage !== null && (input.toStage < 0 || input.toStage >= Math.max(0, p.stageIndex))) {
-      throw new RolloutError('BAD_REQUEST', `toStage: roll back to an earlier stage than the current one (stage ${p.stageIndex + 1}), or to 0 %.`);
+      throw new RolloutError(
+        'BAD_REQUEST',
+        `toStage: roll back to an earlier stage than the current one (stage ${p.stageIndex + 1}), or to 0 %.`,
+      );
     }
     return applyRollback(p, input.toStage, input.actor, reason, null);
   });
 }
 
-async function applyRollback(p: PlanState, toStage: number | null, actor: Actor, reason: string, evidence: Evidence | null): Promise<PlanState> {
+async function applyRollback(
+  p: PlanState,
+  toStage: number | null,
+  actor: Actor,
+  reason: string,
+  evidence: Evidence | null,
+): Promise<PlanState> {
   const snap = await readSnapshot();
   const cur = snap.classes[p.deviceClass];
   const rule = stageRule(cur.rule, p.plan, toStage);
-  if (rule.percentage < cur.rule.percentage) await appendEvents(snap, [classEvent(p.deviceClass, { ...cur, rule }, 'change', actor, reason)]);
+  if (rule.percentage < cur.rule.percentage)
+    await appendEvents(snap, [classEvent(p.deviceClass, { ...cur, rule }, 'change', actor, reason)]);
   const now = new Date().toISOString();
   const words = `Rolled back to ${toStage === null ? '0 %' : `stage ${toStage + 1} (${rule.percentage} %)`}: ${reason}`;
-  const next = await writePlan({ ...p, status: 'rolled_back', stageIndex: toStage ?? -1, stageStartedAt: now }, actor, reason, { ts: now, action: 'rolled_back', words });
+  const next = await writePlan(
+    { ...p, status: 'rolled_back', stageIndex: toStage ?? -1, stageStartedAt: now },
+    actor,
+    reason,
+    { ts: now, action: 'rolled_back', words },
+  );
   await audit({
     actor: auditActor(actor),
     action: 'rollout.plan_rolled_back',
@@ -341,23 +462,49 @@ export async function cancelPlan(input: { actor: Actor; id: string; reason: stri
     if (req.status === 'pending') await cancelRequest({ actor: input.actor, id: req.id, reason });
   }
   return withWriteLock(async () => {
-    const next = await writePlan({ ...p, status: 'cancelled' }, input.actor, reason, { ts: new Date().toISOString(), action: 'cancelled', words: `Cancelled by ${input.actor.email}; exposure stays where it is.` });
-    await audit({ actor: auditActor(input.actor), action: 'rollout.plan_cancelled', target: { type: 'device_class', id: p.deviceClass }, reason, details: { planId: p.id } });
+    const next = await writePlan({ ...p, status: 'cancelled' }, input.actor, reason, {
+      ts: new Date().toISOString(),
+      action: 'cancelled',
+      words: `Cancelled by ${input.actor.email}; exposure stays where it is.`,
+    });
+    await audit({
+      actor: auditActor(input.actor),
+      action: 'rollout.plan_cancelled',
+      target: { type: 'device_class', id: p.deviceClass },
+      reason,
+      details: { planId: p.id },
+    });
     return next;
   });
 }
 
 /** A kill switch stops every open plan of the class (or of every class): lifting the kill does not resume them. */
 export async function stopPlansOnKill(target: Target, reason: string): Promise<void> {
-  const plans = (await listPlans({ deviceClass: target === GLOBAL ? undefined : target, limit: 1000 })).filter((p) => ['running', 'paused', 'pending_approval', 'held'].includes(p.status));
+  const plans = (await listPlans({ deviceClass: target === GLOBAL ? undefined : target, limit: 1000 })).filter((p) =>
+    ['running', 'paused', 'pending_approval', 'held'].includes(p.status),
+  );
   for (const p of plans) await stopPlan(p, `Kill switch: ${reason}`);
-  if (plans.length || target !== GLOBAL) notify('kill', { deviceClass: target, text: `${target === GLOBAL ? 'Every device class' : target} killed: ${reason}` });
+  if (plans.length || target !== GLOBAL)
+    notify('kill', {
+      deviceClass: target,
+      text: `${target === GLOBAL ? 'Every device class' : target} killed: ${reason}`,
+    });
 }
 
 async function stopPlan(p: PlanState, why: string): Promise<void> {
   await withWriteLock(async () => {
-    await writePlan({ ...p, status: 'stopped' }, SYSTEM, why, { ts: new Date().toISOString(), action: 'stopped', words: `${why}. Stopped for good: lifting the kill does not resume it; resuming needs approval.` });
-    await audit({ actor: auditActor(SYSTEM), action: 'rollout.plan_stopped', target: { type: 'device_class', id: p.deviceClass }, reason: why, details: { planId: p.id, stage: p.stageIndex + 1 } });
+    await writePlan({ ...p, status: 'stopped' }, SYSTEM, why, {
+      ts: new Date().toISOString(),
+      action: 'stopped',
+      words: `${why}. Stopped for good: lifting the kill does not resume it; resuming needs approval.`,
+    });
+    await audit({
+      actor: auditActor(SYSTEM),
+      action: 'rollout.plan_stopped',
+      target: { type: 'device_class', id: p.deviceClass },
+      reason: why,
+      details: { planId: p.id, stage: p.stageIndex + 1 },
+    });
   });
 }
 
@@ -375,17 +522,40 @@ interface ServerView {
  * cohort disagrees is counted and left out; reports under a rule with another split (the previous
  * stage, before the device refreshed) are left out so the split matches the stage's.
  */
-export async function serverView(cls: DeviceClass, fromMs: number, split: { percentage: number; holdbackPercentage: number }): Promise<ServerView> {
+export async function serverView(
+  cls: DeviceClass,
+  fromMs: number,
+  split: { percentage: number; holdbackPercentage: number },
+): Promise<ServerView> {
   const [rows, versions] = await Promise.all([
     query(DevicePlaybackSql, { cls, fromMs, limit: 2_000_000 }, DevicePlaybackRow),
     query(ClassVersionsSql, { cls }, ClassVersionRow),
   ]);
-  const rules = new Map(versions.map((v) => [v.class_version, { rule: v.rule ? RolloutRule.safeParse(JSON.parse(v.rule)) : null, killed: v.killed === 1 }]));
+  const rules = new Map(
+    versions.map((v) => [
+      v.class_version,
+      { rule: v.rule ? RolloutRule.safeParse(JSON.parse(v.rule)) : null, killed: v.killed === 1 },
+    ]),
+  );
   const devices = new Map<string, { agg: DeviceAgg; cohort: 'p2p' | 'control' | null; bad: boolean }>();
   for (const r of rows) {
     let d = devices.get(r.device_id);
     if (!d) {
-      d = { agg: { playMs: 0, rebufferMs: 0, startupSumMs: 0, startupCount: 0, sessions: 0, failedSessions: 0, bitrateKbpsMs: 0, bytesCdn: 0, bytesP2p: 0 }, cohort: null, bad: false };
+      d = {
+        agg: {
+          playMs: 0,
+          rebufferMs: 0,
+          startupSumMs: 0,
+          startupCount: 0,
+          sessions: 0,
+          failedSessions: 0,
+          bitrateKbpsMs: 0,
+          bytesCdn: 0,
+          bytesP2p: 0,
+        },
+        cohort: null,
+        bad: false,
+      };
       devices.set(r.device_id, d);
     }
     const v = rules.get(r.config_version);
@@ -394,12 +564,22 @@ export async function serverView(cls: DeviceClass, fromMs: number, split: { perc
       continue;
     }
     const rule = v.rule.data;
-    const cohort = evaluate(rule, v.killed, { targetingKey: r.device_id, asn: r.asn || null, country: r.country || null, clientVersion: r.client_version || null }).cohort;
+    const cohort = evaluate(rule, v.killed, {
+      targetingKey: r.device_id,
+      asn: r.asn || null,
+      country: r.country || null,
+      clientVersion: r.client_version || null,
+    }).cohort;
     if (cohort !== r.cohort) {
       d.bad = true;
       continue;
     }
-    if (cohort === 'off' || rule.percentage !== split.percentage || rule.holdbackPercentage !== split.holdbackPercentage) continue;
+    if (
+      cohort === 'off' ||
+      rule.percentage !== split.percentage ||
+      rule.holdbackPercentage !== split.holdbackPercentage
+    )
+      continue;
     if (d.cohort && d.cohort !== cohort) d.bad = true;
     d.cohort = cohort;
     const a = d.agg;
@@ -425,7 +605,13 @@ export async function serverView(cls: DeviceClass, fromMs: number, split: { perc
 function evidenceDetails(e: Evidence) {
   return {
     verdict: e.verdict.kind,
-    srm: { chi2: e.srm.chi2, p: e.srm.p, treatmentDevices: e.srm.treatmentDevices, controlDevices: e.srm.controlDevices, expectedShare: e.srm.expectedShare },
+    srm: {
+      chi2: e.srm.chi2,
+      p: e.srm.p,
+      treatmentDevices: e.srm.treatmentDevices,
+      controlDevices: e.srm.controlDevices,
+      expectedShare: e.srm.expectedShare,
+    },
     offload: e.offload,
     guardrails: e.metrics.map((m) => ({
       metric: m.metric,
@@ -460,17 +646,38 @@ export async function evaluatePlan(p: PlanState, now = Date.now()): Promise<Plan
     return { ...base, action: 'stopped', words: 'The kill switch stopped the plan.' };
   }
   const expected = stageRule(st.rule, p.plan, p.stageIndex);
-  if (st.rule.state !== 'enabled' || st.rule.percentage !== expected.percentage || st.rule.holdbackPercentage !== expected.holdbackPercentage || st.rule.mode !== expected.mode) {
+  if (
+    st.rule.state !== 'enabled' ||
+    st.rule.percentage !== expected.percentage ||
+    st.rule.holdbackPercentage !== expected.holdbackPercentage ||
+    st.rule.mode !== expected.mode
+  ) {
     const why = `The ${p.deviceClass} rule was changed outside the plan (now ${st.rule.state}, ${st.rule.percentage} %); paused so it does not fight the change.`;
     await withWriteLock(async () => {
-      await writePlan({ ...p, status: 'paused' }, SYSTEM, why, { ts: new Date(now).toISOString(), action: 'paused', words: why });
-      await audit({ actor: auditActor(SYSTEM), action: 'rollout.plan_paused', target: { type: 'device_class', id: p.deviceClass }, reason: why, details: { planId: p.id } });
+      await writePlan({ ...p, status: 'paused' }, SYSTEM, why, {
+        ts: new Date(now).toISOString(),
+        action: 'paused',
+        words: why,
+      });
+      await audit({
+        actor: auditActor(SYSTEM),
+        action: 'rollout.plan_paused',
+        target: { type: 'device_class', id: p.deviceClass },
+        reason: why,
+        details: { planId: p.id },
+      });
     });
     return { ...base, action: 'paused', words: why };
   }
   const stageFrom = Date.parse(p.stageStartedAt);
   const view = await serverView(p.deviceClass, stageFrom, expected);
-  const evidence = evaluateGuardrails({ plan: p.plan, treatment: view.treatment, control: view.control, treatmentPct: expected.percentage, holdbackPct: expected.holdbackPercentage });
+  const evidence = evaluateGuardrails({
+    plan: p.plan,
+    treatment: view.treatment,
+    control: view.control,
+    treatmentPct: expected.percentage,
+    holdbackPct: expected.holdbackPercentage,
+  });
   const step = nextStep(p.plan, p.stageIndex, (now - stageFrom) / 60_000, evidence.verdict);
   const words = describe(p, step, evidence, view.mismatches);
   await insert(
@@ -495,7 +702,14 @@ export async function evaluatePlan(p: PlanState, now = Date.now()): Promise<Plan
       why: words,
     })),
   );
-  const look: PlanLook = { planId: p.id, deviceClass: p.deviceClass, action: step.kind, words, evidence, mismatches: view.mismatches };
+  const look: PlanLook = {
+    planId: p.id,
+    deviceClass: p.deviceClass,
+    action: step.kind,
+    words,
+    evidence,
+    mismatches: view.mismatches,
+  };
   if (step.kind === 'wait') return look;
   const details = { planId: p.id, stage: p.stageIndex + 1, mismatches: view.mismatches, ...evidenceDetails(evidence) };
   // The next stage starts at the wall clock even when a look is judged at another `now` (tests, replays).
@@ -509,17 +723,45 @@ export async function evaluatePlan(p: PlanState, now = Date.now()): Promise<Plan
       const cs = fresh.classes[p.deviceClass];
       const rule = stageRule(cs.rule, p.plan, step.toStage);
       await appendEvents(fresh, [classEvent(p.deviceClass, { ...cs, rule }, 'change', SYSTEM, words)]);
-      await writePlan({ ...cur, stageIndex: step.toStage, stageStartedAt: ts }, SYSTEM, words, { ts, action: 'advanced', words });
-      await audit({ actor: auditActor(SYSTEM), action: 'rollout.plan_advanced', target: { type: 'device_class', id: p.deviceClass }, before: { percentage: cs.rule.percentage }, after: { percentage: rule.percentage }, reason: words, details });
+      await writePlan({ ...cur, stageIndex: step.toStage, stageStartedAt: ts }, SYSTEM, words, {
+        ts,
+        action: 'advanced',
+        words,
+      });
+      await audit({
+        actor: auditActor(SYSTEM),
+        action: 'rollout.plan_advanced',
+        target: { type: 'device_class', id: p.deviceClass },
+        before: { percentage: cs.rule.percentage },
+        after: { percentage: rule.percentage },
+        reason: words,
+        details,
+      });
       notify('advanced', { deviceClass: p.deviceClass, planId: p.id, text: `${p.deviceClass}: ${words}` });
     } else if (step.kind === 'complete') {
       await writePlan({ ...cur, status: 'completed' }, SYSTEM, words, { ts, action: 'completed', words });
-      await audit({ actor: auditActor(SYSTEM), action: 'rollout.plan_completed', target: { type: 'device_class', id: p.deviceClass }, reason: words, details });
+      await audit({
+        actor: auditActor(SYSTEM),
+        action: 'rollout.plan_completed',
+        target: { type: 'device_class', id: p.deviceClass },
+        reason: words,
+        details,
+      });
       notify('advanced', { deviceClass: p.deviceClass, planId: p.id, text: `${p.deviceClass}: ${words}` });
     } else if (step.kind === 'hold') {
       await writePlan({ ...cur, status: 'held' }, SYSTEM, words, { ts, action: 'held', words });
-      await audit({ actor: auditActor(SYSTEM), action: 'rollout.plan_held', target: { type: 'device_class', id: p.deviceClass }, reason: words, details });
-      notify(evidence.verdict.kind === 'srm' ? 'srm' : 'held', { deviceClass: p.deviceClass, planId: p.id, text: `${p.deviceClass}: ${words}` });
+      await audit({
+        actor: auditActor(SYSTEM),
+        action: 'rollout.plan_held',
+        target: { type: 'device_class', id: p.deviceClass },
+        reason: words,
+        details,
+      });
+      notify(evidence.verdict.kind === 'srm' ? 'srm' : 'held', {
+        deviceClass: p.deviceClass,
+        planId: p.id,
+        text: `${p.deviceClass}: ${words}`,
+      });
     } else if (step.kind === 'rollback') {
       await applyRollback(cur, step.toStage, SYSTEM, words, evidence);
     }

@@ -17,7 +17,15 @@ import {
 } from '../clickhouse/queries/rollouts';
 import { exposureDelta, type ExposureDelta } from '@/lib/rollout/evaluate';
 import { Capabilities, DeviceClass, RolloutRule, capabilityViolations } from '@/lib/rollout/rule';
-import { GLOBAL, readMaxSeq, readSnapshot, setSnapshot, withWriteLock, type ClassState, type Snapshot } from './snapshot';
+import {
+  GLOBAL,
+  readMaxSeq,
+  readSnapshot,
+  setSnapshot,
+  withWriteLock,
+  type ClassState,
+  type Snapshot,
+} from './snapshot';
 import { rolloutSettings } from './settings';
 import { applyPlanRequest, stopPlansOnKill } from './plans';
 import { rolloutDecisions } from '../observability/metrics';
@@ -160,15 +168,31 @@ export async function appendEvents(snap: Snapshot, events: EventInput[]): Promis
   const [written] = await query(SeqCollisionsSql, { fromSeq: rows[0]!.seq, toSeq: seq }, CountRow);
   if ((written?.n ?? 0) > rows.length) {
     // Another process appended the same seq at the same moment: several writers without a lock.
-    logger({ area: 'rollouts' }).error(`seq collision at ${rows[0]!.seq}…${seq}: more than one process writes rollout config; run a single writer (README).`);
+    logger({ area: 'rollouts' }).error(
+      `seq collision at ${rows[0]!.seq}…${seq}: more than one process writes rollout config; run a single writer (README).`,
+    );
   }
   const fresh = await readSnapshot();
   setSnapshot(fresh);
   return fresh;
 }
 
-export function classEvent(cls: DeviceClass, state: ClassState, kind: string, actor: Actor, reason: string, requestId?: string): EventInput {
-  return { cls, kind, state: { rule: state.rule, killed: state.killed, capabilities: state.capabilities }, actor, reason, requestId };
+export function classEvent(
+  cls: DeviceClass,
+  state: ClassState,
+  kind: string,
+  actor: Actor,
+  reason: string,
+  requestId?: string,
+): EventInput {
+  return {
+    cls,
+    kind,
+    state: { rule: state.rule, killed: state.killed, capabilities: state.capabilities },
+    actor,
+    reason,
+    requestId,
+  };
 }
 
 // ---------- requests (append-only revisions) ----------
@@ -199,9 +223,15 @@ export async function writeRequest(req: ChangeRequest): Promise<void> {
   ]);
 }
 
-export async function listRequests(filter: { status?: RequestStatus; id?: string; limit?: number } = {}): Promise<ChangeRequest[]> {
+export async function listRequests(
+  filter: { status?: RequestStatus; id?: string; limit?: number } = {},
+): Promise<ChangeRequest[]> {
   await expireRequests();
-  const rows = await query(LatestRequestsSql, { id: filter.id ?? '', status: filter.status ?? '', limit: filter.limit ?? 200 }, RequestRow);
+  const rows = await query(
+    LatestRequestsSql,
+    { id: filter.id ?? '', status: filter.status ?? '', limit: filter.limit ?? 200 },
+    RequestRow,
+  );
   return rows.map(toRequest);
 }
 
@@ -216,8 +246,10 @@ export async function requestRevisions(id: string): Promise<ChangeRequest[]> {
 }
 
 function requirePending(req: ChangeRequest): void {
-  if (req.status !== 'pending') throw new RolloutError('CONFLICT', `Change request ${req.id} is ${req.status}, not pending.`);
-  if (Date.parse(req.expiresAt) <= Date.now()) throw new RolloutError('CONFLICT', `Change request ${req.id} has expired.`);
+  if (req.status !== 'pending')
+    throw new RolloutError('CONFLICT', `Change request ${req.id} is ${req.status}, not pending.`);
+  if (Date.parse(req.expiresAt) <= Date.now())
+    throw new RolloutError('CONFLICT', `Change request ${req.id} has expired.`);
 }
 
 function requireRevision(req: ChangeRequest, revision: number | undefined): void {
@@ -238,7 +270,12 @@ export async function expireRequests(now = Date.now()): Promise<number> {
     for (const r of due) {
       const cur = await getRequest(r.id);
       if (cur.status !== 'pending' || Date.parse(cur.expiresAt) > now) continue;
-      await writeRequest({ ...cur, revision: cur.revision + 1, status: 'expired', comment: 'expired without approval' });
+      await writeRequest({
+        ...cur,
+        revision: cur.revision + 1,
+        status: 'expired',
+        comment: 'expired without approval',
+      });
       await audit({
         actor: { kind: 'system', id: 'rollout-expiry' },
         action: 'rollout.change_request_expired',
@@ -260,7 +297,9 @@ export type ProposeResult =
   | { outcome: 'requested'; requestId: string; delta: ExposureDelta };
 
 /** A fresh pending request (revision 1) that expires after the configured time. */
-export function newRequest(input: Pick<ChangeRequest, 'deviceClass' | 'kind' | 'baseVersion' | 'rule' | 'reason'> & { author: Actor }): ChangeRequest {
+export function newRequest(
+  input: Pick<ChangeRequest, 'deviceClass' | 'kind' | 'baseVersion' | 'rule' | 'reason'> & { author: Actor },
+): ChangeRequest {
   const now = new Date();
   return {
     id: randomUUID(),
@@ -277,7 +316,9 @@ export function newRequest(input: Pick<ChangeRequest, 'deviceClass' | 'kind' | '
     decidedBy: null,
     comment: '',
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + rolloutSettings().SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS * 3_600_000).toISOString(),
+    expiresAt: new Date(
+      now.getTime() + rolloutSettings().SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS * 3_600_000,
+    ).toISOString(),
     updatedAt: now.toISOString(),
     appliedSeq: 0,
   };
@@ -300,7 +341,8 @@ export async function proposeChange(input: {
     const snap = await readSnapshot();
     const cls = input.deviceClass;
     const cur = snap.classes[cls];
-    if (cur.version !== input.baseVersion) throw new RolloutError('CONFLICT', staleMessage(cls, input.baseVersion, cur.version));
+    if (cur.version !== input.baseVersion)
+      throw new RolloutError('CONFLICT', staleMessage(cls, input.baseVersion, cur.version));
     checkCapabilities(cls, rule, cur);
     const delta = exposureDelta({ rule: cur.rule, killed: cur.killed }, { rule, killed: cur.killed });
     if (delta.raises.length === 0) {
@@ -318,7 +360,14 @@ export async function proposeChange(input: {
       });
       return { outcome: 'applied', version: fresh.classes[cls].version, delta };
     }
-    const req = newRequest({ deviceClass: cls, kind: 'change', baseVersion: cur.version, rule, author: input.actor, reason });
+    const req = newRequest({
+      deviceClass: cls,
+      kind: 'change',
+      baseVersion: cur.version,
+      rule,
+      author: input.actor,
+      reason,
+    });
     await writeRequest(req);
     await audit({
       actor: auditActor(input.actor),
@@ -349,14 +398,26 @@ export async function editRequest(input: {
     requireRevision(req, input.revision);
     const snap = await readSnapshot();
     const now = versionOf(snap, req.deviceClass);
-    if (input.baseVersion !== now) throw new RolloutError('CONFLICT', staleMessage(req.deviceClass, input.baseVersion, now));
+    if (input.baseVersion !== now)
+      throw new RolloutError('CONFLICT', staleMessage(req.deviceClass, input.baseVersion, now));
     let rule = req.rule;
     if (req.kind === 'change') {
       rule = RolloutRule.parse(input.rule ?? req.rule);
       checkCapabilities(req.deviceClass as DeviceClass, rule, snap.classes[req.deviceClass as DeviceClass]);
     }
-    const editors = req.editors.some((e) => e.id === input.actor.id) || req.author.id === input.actor.id ? req.editors : [...req.editors, { id: input.actor.id, email: input.actor.email }];
-    const next: ChangeRequest = { ...req, revision: req.revision + 1, rule, baseVersion: input.baseVersion, approvals: [], editors, reason };
+    const editors =
+      req.editors.some((e) => e.id === input.actor.id) || req.author.id === input.actor.id
+        ? req.editors
+        : [...req.editors, { id: input.actor.id, email: input.actor.email }];
+    const next: ChangeRequest = {
+      ...req,
+      revision: req.revision + 1,
+      rule,
+      baseVersion: input.baseVersion,
+      approvals: [],
+      editors,
+      reason,
+    };
     await writeRequest(next);
     await audit({
       actor: auditActor(input.actor),
@@ -375,31 +436,54 @@ export async function editRequest(input: {
 async function applyRequest(req: ChangeRequest, approver: Actor, snap: Snapshot): Promise<Snapshot> {
   if (req.deviceClass === GLOBAL) {
     return appendEvents(snap, [
-      { cls: GLOBAL, kind: 'global_unkill', state: { rule: null, killed: false, capabilities: null }, actor: approver, reason: req.reason, requestId: req.id },
+      {
+        cls: GLOBAL,
+        kind: 'global_unkill',
+        state: { rule: null, killed: false, capabilities: null },
+        actor: approver,
+        reason: req.reason,
+        requestId: req.id,
+      },
     ]);
   }
   const cls = req.deviceClass;
   const cur = snap.classes[cls];
   if (req.kind === 'plan') return applyPlanRequest(req, approver, snap);
-  if (req.kind === 'unkill') return appendEvents(snap, [classEvent(cls, { ...cur, killed: false }, 'unkill', approver, req.reason, req.id)]);
+  if (req.kind === 'unkill')
+    return appendEvents(snap, [classEvent(cls, { ...cur, killed: false }, 'unkill', approver, req.reason, req.id)]);
   checkCapabilities(cls, req.rule!, cur);
   const kind = req.rule!.salt !== cur.rule.salt ? 'reshuffle' : 'change';
   return appendEvents(snap, [classEvent(cls, { ...cur, rule: req.rule! }, kind, approver, req.reason, req.id)]);
 }
 
-export async function approveRequest(input: { actor: Actor; id: string; revision?: number; comment?: string }): Promise<ChangeRequest> {
+export async function approveRequest(input: {
+  actor: Actor;
+  id: string;
+  revision?: number;
+  comment?: string;
+}): Promise<ChangeRequest> {
   return withWriteLock(async () => {
     const req = await getRequest(input.id);
-    if (req.author.id === input.actor.id) throw new RolloutError('FORBIDDEN', 'You cannot approve your own change request: another approver must.');
-    if (req.editors.some((e) => e.id === input.actor.id)) throw new RolloutError('FORBIDDEN', 'You edited this change request, so you cannot approve it: another approver must.');
+    if (req.author.id === input.actor.id)
+      throw new RolloutError('FORBIDDEN', 'You cannot approve your own change request: another approver must.');
+    if (req.editors.some((e) => e.id === input.actor.id))
+      throw new RolloutError(
+        'FORBIDDEN',
+        'You edited this change request, so you cannot approve it: another approver must.',
+      );
     requirePending(req);
     requireRevision(req, input.revision);
-    if (req.approvals.some((a) => a.id === input.actor.id)) throw new RolloutError('CONFLICT', 'You have already approved this request.');
+    if (req.approvals.some((a) => a.id === input.actor.id))
+      throw new RolloutError('CONFLICT', 'You have already approved this request.');
     const snap = await readSnapshot();
     const now = versionOf(snap, req.deviceClass);
-    if (req.baseVersion !== now) throw new RolloutError('CONFLICT', staleMessage(req.deviceClass, req.baseVersion, now));
+    if (req.baseVersion !== now)
+      throw new RolloutError('CONFLICT', staleMessage(req.deviceClass, req.baseVersion, now));
     const comment = (input.comment ?? '').trim();
-    const approvals = [...req.approvals, { id: input.actor.id, email: input.actor.email, comment, ts: new Date().toISOString() }];
+    const approvals = [
+      ...req.approvals,
+      { id: input.actor.id, email: input.actor.email, comment, ts: new Date().toISOString() },
+    ];
     const enough = approvals.length >= rolloutSettings().SWARMDECK_ROLLOUT_APPROVALS;
     let next: ChangeRequest = { ...req, revision: req.revision + 1, approvals, comment };
     const approved = () =>
@@ -419,18 +503,33 @@ export async function approveRequest(input: { actor: Actor; id: string; revision
     }
     const before = req.deviceClass === GLOBAL ? snap.global : snap.classes[req.deviceClass];
     const fresh = await applyRequest(req, input.actor, snap);
-    next = { ...next, status: 'applied', decidedBy: { id: input.actor.id, email: input.actor.email }, appliedSeq: fresh.seq };
+    next = {
+      ...next,
+      status: 'applied',
+      decidedBy: { id: input.actor.id, email: input.actor.email },
+      appliedSeq: fresh.seq,
+    };
     await writeRequest(next);
     await approved();
     const after = req.deviceClass === GLOBAL ? fresh.global : fresh.classes[req.deviceClass];
     await audit({
       actor: auditActor(input.actor),
-      action: req.kind === 'unkill' ? 'rollout.unkilled' : req.kind === 'plan' ? 'rollout.plan_stage_applied' : 'rollout.change_applied',
+      action:
+        req.kind === 'unkill'
+          ? 'rollout.unkilled'
+          : req.kind === 'plan'
+            ? 'rollout.plan_stage_applied'
+            : 'rollout.change_applied',
       target: { type: 'device_class', id: req.deviceClass },
       before: 'rule' in before ? { rule: before.rule, killed: before.killed } : before,
       after: 'rule' in after ? { rule: after.rule, killed: after.killed } : after,
       reason: req.reason,
-      details: { requestId: req.id, author: req.author.email, approvers: approvals.map((a) => a.email), version: versionOf(fresh, req.deviceClass) },
+      details: {
+        requestId: req.id,
+        author: req.author.email,
+        approvers: approvals.map((a) => a.email),
+        version: versionOf(fresh, req.deviceClass),
+      },
     });
     return next;
   });
@@ -440,9 +539,16 @@ export async function rejectRequest(input: { actor: Actor; id: string; comment: 
   const comment = requireReason(input.comment);
   return withWriteLock(async () => {
     const req = await getRequest(input.id);
-    if (req.author.id === input.actor.id) throw new RolloutError('FORBIDDEN', 'You cannot reject your own change request; cancel it instead.');
+    if (req.author.id === input.actor.id)
+      throw new RolloutError('FORBIDDEN', 'You cannot reject your own change request; cancel it instead.');
     requirePending(req);
-    const next: ChangeRequest = { ...req, revision: req.revision + 1, status: 'rejected', comment, decidedBy: { id: input.actor.id, email: input.actor.email } };
+    const next: ChangeRequest = {
+      ...req,
+      revision: req.revision + 1,
+      status: 'rejected',
+      comment,
+      decidedBy: { id: input.actor.id, email: input.actor.email },
+    };
     await writeRequest(next);
     await audit({
       actor: auditActor(input.actor),
@@ -462,7 +568,13 @@ export async function cancelRequest(input: { actor: Actor; id: string; reason: s
   return withWriteLock(async () => {
     const req = await getRequest(input.id);
     requirePending(req);
-    const next: ChangeRequest = { ...req, revision: req.revision + 1, status: 'voided', comment: reason, decidedBy: { id: input.actor.id, email: input.actor.email } };
+    const next: ChangeRequest = {
+      ...req,
+      revision: req.revision + 1,
+      status: 'voided',
+      comment: reason,
+      decidedBy: { id: input.actor.id, email: input.actor.email },
+    };
     await writeRequest(next);
     await audit({
       actor: auditActor(input.actor),
@@ -478,7 +590,13 @@ export async function cancelRequest(input: { actor: Actor; id: string; reason: s
 }
 
 /** Engage a kill switch (one class or '*' for all): immediate, no approval, reason required. */
-export async function kill(input: { actor: Actor; target: Target; reason: string; action?: string; details?: Record<string, unknown> }): Promise<{ version: number; changed: boolean }> {
+export async function kill(input: {
+  actor: Actor;
+  target: Target;
+  reason: string;
+  action?: string;
+  details?: Record<string, unknown>;
+}): Promise<{ version: number; changed: boolean }> {
   const reason = requireReason(input.reason);
   return withWriteLock(async () => {
     const snap = await readSnapshot();
@@ -487,7 +605,13 @@ export async function kill(input: { actor: Actor; target: Target; reason: string
     if (already) return { version: versionOf(snap, t), changed: false };
     const ev: EventInput =
       t === GLOBAL
-        ? { cls: GLOBAL, kind: 'global_kill', state: { rule: null, killed: true, capabilities: null }, actor: input.actor, reason }
+        ? {
+            cls: GLOBAL,
+            kind: 'global_kill',
+            state: { rule: null, killed: true, capabilities: null },
+            actor: input.actor,
+            reason,
+          }
         : classEvent(t, { ...snap.classes[t], killed: true }, 'kill', input.actor, reason);
     const fresh = await appendEvents(snap, [ev]);
     await audit({
@@ -509,14 +633,25 @@ export async function kill(input: { actor: Actor; target: Target; reason: string
 }
 
 /** Lifting a kill switch raises exposure: it becomes a change request. */
-export async function requestUnkill(input: { actor: Actor; target: Target; reason: string }): Promise<{ requestId: string }> {
+export async function requestUnkill(input: {
+  actor: Actor;
+  target: Target;
+  reason: string;
+}): Promise<{ requestId: string }> {
   const reason = requireReason(input.reason);
   return withWriteLock(async () => {
     const snap = await readSnapshot();
     const t = input.target;
     const killed = t === GLOBAL ? snap.global.killed : snap.classes[t].killed;
     if (!killed) throw new RolloutError('BAD_REQUEST', `${targetLabel(t)} is not killed.`);
-    const req = newRequest({ deviceClass: t, kind: 'unkill', baseVersion: versionOf(snap, t), rule: null, author: input.actor, reason });
+    const req = newRequest({
+      deviceClass: t,
+      kind: 'unkill',
+      baseVersion: versionOf(snap, t),
+      rule: null,
+      author: input.actor,
+      reason,
+    });
     await writeRequest(req);
     await audit({
       actor: auditActor(input.actor),
@@ -532,7 +667,12 @@ export async function requestUnkill(input: { actor: Actor; target: Target; reaso
 }
 
 /** Admin setting: what a class can take. Refused when the class's current rule would exceed it. */
-export async function setCapabilities(input: { actor: Actor; deviceClass: DeviceClass; capabilities: Capabilities; reason: string }): Promise<{ version: number }> {
+export async function setCapabilities(input: {
+  actor: Actor;
+  deviceClass: DeviceClass;
+  capabilities: Capabilities;
+  reason: string;
+}): Promise<{ version: number }> {
   const reason = requireReason(input.reason);
   const caps = Capabilities.parse(input.capabilities);
   return withWriteLock(async () => {
@@ -540,8 +680,14 @@ export async function setCapabilities(input: { actor: Actor; deviceClass: Device
     const cls = input.deviceClass;
     const cur = snap.classes[cls];
     const v = capabilityViolations(cls, cur.rule, caps);
-    if (v.length) throw new RolloutError('BAD_REQUEST', `The current rule for ${cls} would exceed these capabilities (${v.join('; ')}); lower the rule first.`);
-    const fresh = await appendEvents(snap, [classEvent(cls, { ...cur, capabilities: caps }, 'capabilities', input.actor, reason)]);
+    if (v.length)
+      throw new RolloutError(
+        'BAD_REQUEST',
+        `The current rule for ${cls} would exceed these capabilities (${v.join('; ')}); lower the rule first.`,
+      );
+    const fresh = await appendEvents(snap, [
+      classEvent(cls, { ...cur, capabilities: caps }, 'capabilities', input.actor, reason),
+    ]);
     await audit({
       actor: auditActor(input.actor),
       action: 'rollout.capabilities_changed',
@@ -573,12 +719,19 @@ function label(e: EventRow): string {
   if (e.kind === 'unkill' || e.kind === 'global_unkill') return `${cls} kill lifted`;
   if (e.kind === 'capabilities') return `${cls} capabilities`;
   const r = e.rule ? RolloutRule.safeParse(JSON.parse(e.rule)) : null;
-  if (r?.success) return `${cls} ${r.data.state === 'enabled' ? `${r.data.percentage}% ${r.data.mode}` : 'disabled'}${e.kind === 'reshuffle' ? ' (reshuffled)' : ''}`;
+  if (r?.success)
+    return `${cls} ${r.data.state === 'enabled' ? `${r.data.percentage}% ${r.data.mode}` : 'disabled'}${e.kind === 'reshuffle' ? ' (reshuffled)' : ''}`;
   return `${cls} ${e.kind}`;
 }
 
 /** Config changes in a time range, for the dashboards' time-series annotations. */
 export async function annotations(from: Date, to: Date): Promise<Annotation[]> {
   const rows = await query(EventsInRangeSql, { fromMs: from.getTime(), toMs: to.getTime() }, EventRow);
-  return rows.map((e) => ({ ts: e.ts, deviceClass: e.device_class, kind: e.kind, version: e.class_version, label: label(e) }));
+  return rows.map((e) => ({
+    ts: e.ts,
+    deviceClass: e.device_class,
+    kind: e.kind,
+    version: e.class_version,
+    label: label(e),
+  }));
 }

@@ -30,7 +30,10 @@ export const GLOBAL = '*';
 
 export function freshSnapshot(): Snapshot {
   const classes = Object.fromEntries(
-    DEVICE_CLASSES.map((c) => [c, { rule: defaultRule(c), killed: false, capabilities: defaultCapabilities(c), version: 0 }]),
+    DEVICE_CLASSES.map((c) => [
+      c,
+      { rule: defaultRule(c), killed: false, capabilities: defaultCapabilities(c), version: 0 },
+    ]),
   ) as Record<DeviceClass, ClassState>;
   return { seq: 0, classes, global: { killed: false, version: 0 }, loadedAt: Date.now() };
 }
@@ -154,4 +157,3 @@ export function withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
   h.writeChain = run.catch(() => undefined);
   return run;
 }
-

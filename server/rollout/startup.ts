@@ -25,7 +25,8 @@ export const rolloutStartup: StartupTask = {
         void (async () => {
           try {
             await expireRequests();
-            for (const l of await evaluatePlans()) if (l.action !== 'wait') log(`plan ${l.planId} (${l.deviceClass}): ${l.action}`);
+            for (const l of await evaluatePlans())
+              if (l.action !== 'wait') log(`plan ${l.planId} (${l.deviceClass}): ${l.action}`);
           } catch (err) {
             log(`periodic check failed: ${(err as Error).message}`);
           } finally {

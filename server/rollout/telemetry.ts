@@ -19,7 +19,9 @@ export interface ClassLive {
 /** Per class over the last `minutes`: the share of sessions reporting each cohort, and offload. */
 export async function liveCohorts(minutes = 15): Promise<Record<DeviceClass, ClassLive>> {
   const rows = await query(CohortStatsSql, { minutes }, CohortStatsRow);
-  const out = Object.fromEntries(DEVICE_CLASSES.map((c): [DeviceClass, ClassLive] => [c, { sessions: 0, cohorts: [], offload: null }])) as Record<DeviceClass, ClassLive>;
+  const out = Object.fromEntries(
+    DEVICE_CLASSES.map((c): [DeviceClass, ClassLive] => [c, { sessions: 0, cohorts: [], offload: null }]),
+  ) as Record<DeviceClass, ClassLive>;
   for (const cls of DEVICE_CLASSES) {
     const mine = rows.filter((r) => r.device_class === cls);
     // A session that switched cohort mid-window counts once per cohort; shares are of the summed counts.

@@ -4,7 +4,15 @@ import { z } from 'zod';
 import { createClient } from '@clickhouse/client';
 import { command, dataDir, mapError, query, store, storeMode, StoreError } from '../clickhouse/client';
 import { migrate } from '../clickhouse/migrate';
-import { backupDatabaseSql, CountStoreTablesRow, CountStoreTablesSql, dropTableSql, restoreDatabaseSql, StoreTablesRow, StoreTablesSql } from '../clickhouse/queries/store';
+import {
+  backupDatabaseSql,
+  CountStoreTablesRow,
+  CountStoreTablesSql,
+  dropTableSql,
+  restoreDatabaseSql,
+  StoreTablesRow,
+  StoreTablesSql,
+} from '../clickhouse/queries/store';
 import { defineCommand } from '../cli/commands';
 import { ingestWriter } from '../ingest/writer';
 import { observabilityConfig } from '../observability/config';
@@ -43,7 +51,9 @@ async function onOwnConnection(sql: string): Promise<void> {
   const main = await store();
   const mod = (await import('chdb/connection')) as typeof import('chdb/connection');
   const client = createClient({
-    connection: mod.createChdbConnection({ path: main.dataDir! }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+    connection: mod.createChdbConnection({ path: main.dataDir! }) as unknown as NonNullable<
+      Parameters<typeof createClient>[0]
+    >['connection'],
   });
   try {
     await client.command({ query: sql });
@@ -94,7 +104,10 @@ export function listBackups(): BackupInfo[] {
 
 let running: Promise<unknown> | undefined;
 function exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  if (running) return Promise.reject(new StoreError('unavailable', `Another backup or restore is running; try again when it ends (${what} refused).`));
+  if (running)
+    return Promise.reject(
+      new StoreError('unavailable', `Another backup or restore is running; try again when it ends (${what} refused).`),
+    );
   const p = fn().finally(() => (running = undefined));
   running = p;
   return p;
@@ -133,7 +146,6 @@ export function pruneBackups(keep: number): string[] {
   return removed;
 }
 
-
 async function waitForWriter(maxMs: number): Promise<void> {
   const until = Date.now() + maxMs;
   // Requests already handed to the writer finish (and are answered) before the tables go.
@@ -149,9 +161,14 @@ async function waitForWriter(maxMs: number): Promise<void> {
 export function restoreBackup(name: string): Promise<{ name: string; tables: number }> {
   return exclusive('restore', async () => {
     requireEmbedded();
-    if (!BACKUP_NAME.test(name)) throw new StoreError('query', `"${name}" is not a backup name (swarmdeck-YYYYMMDDTHHMMSSZ); npm run backup -- --list shows them.`);
+    if (!BACKUP_NAME.test(name))
+      throw new StoreError(
+        'query',
+        `"${name}" is not a backup name (swarmdeck-YYYYMMDDTHHMMSSZ); npm run backup -- --list shows them.`,
+      );
     const where = path.join(backupDir(), name);
-    if (!fs.existsSync(path.join(where, '.backup'))) throw new StoreError('query', `No backup ${name} in ${backupDir()}.`);
+    if (!fs.existsSync(path.join(where, '.backup')))
+      throw new StoreError('query', `No backup ${name} in ${backupDir()}.`);
     setRestoring(true);
     metrics().restoring.set(1);
     const log = logger();
@@ -197,7 +214,9 @@ export function startBackupSchedule(): void {
       .catch((err) => log.error({ err: (err as Error).message }, 'scheduled backup failed'));
   }, cfg.SWARMDECK_BACKUP_EVERY_HOURS * 3_600_000);
   g[KEY].unref();
-  log.info(`scheduled backups every ${cfg.SWARMDECK_BACKUP_EVERY_HOURS} h into ${backupDir()}, keeping ${cfg.SWARMDECK_BACKUP_KEEP}`);
+  log.info(
+    `scheduled backups every ${cfg.SWARMDECK_BACKUP_EVERY_HOURS} h into ${backupDir()}, keeping ${cfg.SWARMDECK_BACKUP_KEEP}`,
+  );
 }
 
 export function stopBackupSchedule(): void {
@@ -208,12 +227,15 @@ export function stopBackupSchedule(): void {
 const flag = z.union([z.literal(true), z.enum(['true', '1'])]).optional();
 
 export const backupCommand = defineCommand({
-  description: 'back up the embedded store (online) into SWARMDECK_BACKUP_DIR; --list shows the backups, --keep N deletes older ones',
+  description:
+    'back up the embedded store (online) into SWARMDECK_BACKUP_DIR; --list shows the backups, --keep N deletes older ones',
   args: z.object({ list: flag, keep: z.coerce.number().int().min(1).optional() }).loose(),
   async run(args) {
     if (args.list) {
       const all = listBackups();
-      return all.length ? all.map((b) => `${b.name}  ${b.createdAt}  ${(b.bytes / 1048576).toFixed(1)} MiB`) : [`no backups in ${backupDir()}`];
+      return all.length
+        ? all.map((b) => `${b.name}  ${b.createdAt}  ${(b.bytes / 1048576).toFixed(1)} MiB`)
+        : [`no backups in ${backupDir()}`];
     }
     const b = await createBackup();
     const lines = [`backup ${b.name} created in ${backupDir()} (${(b.bytes / 1048576).toFixed(1)} MiB)`];
@@ -227,8 +249,15 @@ export const restoreCommand = defineCommand({
   args: z.object({ name: z.string().optional(), latest: flag }).loose(),
   async run(args) {
     const name = args.name ?? (args.latest ? listBackups()[0]?.name : undefined);
-    if (!name) throw new StoreError('query', 'Name the backup: --name swarmdeck-… or --latest (npm run backup -- --list shows them).');
+    if (!name)
+      throw new StoreError(
+        'query',
+        'Name the backup: --name swarmdeck-… or --latest (npm run backup -- --list shows them).',
+      );
     const r = await restoreBackup(name);
-    return [`restored ${r.name}: ${r.tables} tables and views`, 'everything written after this backup was taken is gone'];
+    return [
+      `restored ${r.name}: ${r.tables} tables and views`,
+      'everything written after this backup was taken is gone',
+    ];
   },
 });

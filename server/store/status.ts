@@ -40,7 +40,9 @@ interface HistogramValue {
 }
 
 /** Count, mean and an upper bound of the 95th percentile (its bucket's edge) of a histogram since start. */
-async function summarize(h: { get(): Promise<{ values: HistogramValue[] }> | { values: HistogramValue[] } }): Promise<{ count: number; meanMs: number | null; p95Ms: number | null }> {
+async function summarize(h: {
+  get(): Promise<{ values: HistogramValue[] }> | { values: HistogramValue[] };
+}): Promise<{ count: number; meanMs: number | null; p95Ms: number | null }> {
   const { values } = await h.get();
   let count = 0;
   let sum = 0;
@@ -62,7 +64,9 @@ let version: string | undefined;
 function appVersion(): string {
   if (version) return version;
   try {
-    version = (JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+    version =
+      (JSON.parse(fs.readFileSync(path.join(process.cwd(), 'package.json'), 'utf8')) as { version?: string }).version ??
+      'unknown';
   } catch {
     version = 'unknown';
   }
@@ -112,8 +116,18 @@ export async function systemStatus(now = Date.now()) {
     writer: { queueRows: writer.pendingRows, batches: writer.commits, insert: inserts },
     store: { mode: storeMode(), engine, probeMs, procedures },
     tables,
-    migrations: { applied: migrations.applied, pending: migrations.pending, pendingFiles: migrations.pendingFiles, latest },
-    process: { version: appVersion(), node: process.version, uptimeSec: Math.round(process.uptime()), rssBytes: process.memoryUsage().rss },
+    migrations: {
+      applied: migrations.applied,
+      pending: migrations.pending,
+      pendingFiles: migrations.pendingFiles,
+      latest,
+    },
+    process: {
+      version: appVersion(),
+      node: process.version,
+      uptimeSec: Math.round(process.uptime()),
+      rssBytes: process.memoryUsage().rss,
+    },
     backups: {
       dir: storeMode() === 'embedded' ? backupDir() : null,
       everyHours: cfg.SWARMDECK_BACKUP_EVERY_HOURS,

@@ -106,7 +106,9 @@ describe('roles in Chromium', () => {
     await expect(page.locator('[data-testid=users-panel]').count()).resolves.toBe(0);
     expect(await callMutation(page, 'users.deactivate', { id: viewer.id })).toEqual({ status: 403, code: 'FORBIDDEN' });
     // The only console errors are the browser's notes on the two refused calls made above.
-    expect(errors).toEqual(Array(2).fill('Failed to load resource: the server responded with a status of 403 (Forbidden)'));
+    expect(errors).toEqual(
+      Array(2).fill('Failed to load resource: the server responded with a status of 403 (Forbidden)'),
+    );
     // Any role may end all of its own sessions.
     const second = await freshPage();
     await signInPage(second.page, app.url, viewer.email, viewer.password);
@@ -122,7 +124,9 @@ describe('roles in Chromium', () => {
     await signInPage(page, app.url, operator.email, operator.password);
     await page.goto(`${app.url}/rollouts`, { waitUntil: 'networkidle' });
     await page.locator('[data-testid=global-kill]').waitFor();
-    await expect(page.locator('[data-testid=kill-button], button:text-matches("kill", "i")').count()).resolves.toBeGreaterThan(0);
+    await expect(
+      page.locator('[data-testid=kill-button], button:text-matches("kill", "i")').count(),
+    ).resolves.toBeGreaterThan(0);
     const res = await callMutation(page, 'rollouts.kill', { deviceClass: 'no-such-class' });
     expect(res.status).toBe(400);
     await page.context().close();
@@ -199,7 +203,11 @@ describe('ingest keys in Settings', () => {
     expect(await row.textContent()).toContain('50/s');
     expect(await row.textContent()).not.toContain(key);
     const post = (k: string) =>
-      fetch(`${app.url}/api/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json' }, body: '{}' });
+      fetch(`${app.url}/api/v1/telemetry`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
     expect((await post(key)).status).not.toBe(401);
     await row.locator('button:has-text("Revoke")').click();
     await page.locator('[data-testid="ingest-key-row-browser-app"]:has-text("revoked")').waitFor();
@@ -212,12 +220,18 @@ describe('ingest keys in Settings', () => {
 describe('single sign-on button', () => {
   it('appears only when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set', async () => {
     const sso = await startApp({
-      env: { OIDC_ISSUER: 'https://idp.invalid/realms/x', OIDC_CLIENT_ID: 'swarmdeck', OIDC_CLIENT_SECRET: 'not-a-real-secret' },
+      env: {
+        OIDC_ISSUER: 'https://idp.invalid/realms/x',
+        OIDC_CLIENT_ID: 'swarmdeck',
+        OIDC_CLIENT_SECRET: 'not-a-real-secret',
+      },
     });
     try {
       const { page } = await freshPage();
       await page.goto(`${sso.url}/sign-in`);
-      await expect(page.locator('[data-testid=sso-sign-in]').getAttribute('href')).resolves.toBe('/api/auth/oidc/start?next=%2Foverview');
+      await expect(page.locator('[data-testid=sso-sign-in]').getAttribute('href')).resolves.toBe(
+        '/api/auth/oidc/start?next=%2Foverview',
+      );
       await page.context().close();
     } finally {
       await sso.stop();

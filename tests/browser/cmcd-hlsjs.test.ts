@@ -48,7 +48,9 @@ async function trpc<T>(proc: string, input: unknown, method: 'GET' | 'POST' = 'G
   const headers = { cookie, 'content-type': 'application/json', 'x-swarmdeck-csrf': '1' };
   const res =
     method === 'GET'
-      ? await fetch(`${app.url}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers })
+      ? await fetch(`${app.url}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
+          headers,
+        })
       : await fetch(`${app.url}/api/trpc/${proc}`, { method, headers, body: JSON.stringify({ json: input }) });
   const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
   if (!body.result) throw new Error(`${proc}: ${res.status} ${JSON.stringify(body.error)}`);
@@ -59,12 +61,15 @@ beforeAll(async () => {
   app = await startApp({ env: { ...ADMIN_ENV, SWARMDECK_INGEST_IP_RATE: '0', SWARMDECK_LOG_LEVEL: 'debug' } });
   cookie = await cookieFor(app.url, ADMIN_EMAIL, ADMIN_PASSWORD);
   // An issued key (not the bootstrap one, which the logger scrubs anyway), so the log check below can fail.
-  ingestKey = (await trpc<{ key: string }>('ingestKeys.create', { name: 'hls.js players', rateLimitPerSec: 1000 }, 'POST')).key;
+  ingestKey = (
+    await trpc<{ key: string }>('ingestKeys.create', { name: 'hls.js players', rateLimitPerSec: 1000 }, 'POST')
+  ).key;
   player = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
     if (u.pathname === '/player.html') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
     if (u.pathname === '/favicon.ico') return void res.writeHead(204).end();
-    if (u.pathname === '/hls.min.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(fs.readFileSync(HLS_JS));
+    if (u.pathname === '/hls.min.js')
+      return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(fs.readFileSync(HLS_JS));
     const file = path.join(FIXTURE, path.basename(u.pathname));
     if (u.pathname.startsWith('/media/') && fs.existsSync(file)) {
       const type = file.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t';
@@ -85,11 +90,21 @@ afterAll(async () => {
 });
 
 type Line = Record<string, string | true>;
-const parse = (l: string): Line => Object.fromEntries(l.split(',').map((kv) => (kv.includes('=') ? [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] : [kv, true])));
+const parse = (l: string): Line =>
+  Object.fromEntries(
+    l
+      .split(',')
+      .map((kv) => (kv.includes('=') ? [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] : [kv, true])),
+  );
 
 /** The figures a viewer of these events saw, by the README's rules, computed here from the raw lines. */
 function figures(lines: Line[]) {
-  const ev = lines.map((l) => ({ ts: Number(l.ts), sn: Number(l.sn), sta: typeof l.sta === 'string' ? l.sta : '', br: typeof l.br === 'string' ? Number(l.br.replace(/[()]/g, '').split(';')[0]) : null }));
+  const ev = lines.map((l) => ({
+    ts: Number(l.ts),
+    sn: Number(l.sn),
+    sta: typeof l.sta === 'string' ? l.sta : '',
+    br: typeof l.br === 'string' ? Number(l.br.replace(/[()]/g, '').split(';')[0]) : null,
+  }));
   ev.sort((a, b) => a.ts - b.ts || a.sn - b.sn);
   let state = '';
   let br = 0;
@@ -131,7 +146,8 @@ describe('hls.js with CMCD v2 event mode → Swarmdeck', () => {
   it('plays the fixture and every event batch is accepted cross-origin', async () => {
     const page = await browser.newPage();
     const errors = watchPage(page);
-    const isReport = (r: import('playwright-core').Request) => r.url().includes('/api/v1/cmcd') && r.method() === 'POST';
+    const isReport = (r: import('playwright-core').Request) =>
+      r.url().includes('/api/v1/cmcd') && r.method() === 'POST';
     page.on('request', (req) => {
       if (isReport(req)) for (const l of (req.postData() ?? '').split('\n').filter(Boolean)) lines.push(parse(l));
     });
@@ -161,15 +177,30 @@ describe('hls.js with CMCD v2 event mode → Swarmdeck', () => {
     // 8 s of media played at normal speed: the playing time must be about that.
     expect(want.play).toBeGreaterThan(6_000);
     expect(want.play).toBeLessThan(12_000);
-    const got = await trpc<{ byCohortDevice: QoeRow[] }>('dashboards.qoe', { range: { preset: '1h' }, filters: {}, source: 'cmcd' });
+    const got = await trpc<{ byCohortDevice: QoeRow[] }>('dashboards.qoe', {
+      range: { preset: '1h' },
+      filters: {},
+      source: 'cmcd',
+    });
     expect(got.byCohortDevice).toHaveLength(1);
     const row = got.byCohortDevice[0]!;
-    expect(row).toMatchObject({ cohort: 'control', deviceClass: 'desktop', sessions: 1, failedSessions: 0, playMs: want.play, rebufferMs: want.rebuf });
+    expect(row).toMatchObject({
+      cohort: 'control',
+      deviceClass: 'desktop',
+      sessions: 1,
+      failedSessions: 0,
+      playMs: want.play,
+      rebufferMs: want.rebuf,
+    });
     expect(row.startupP50).toBe(want.startup);
     expect(row.avgBitrateKbps).toBeCloseTo(want.bitratePlay / want.play, 6);
     // the manifest's BANDWIDTH (280 kbps) is what hls.js reports as `br`
     expect(row.avgBitrateKbps).toBeCloseTo(280, 6);
-    const sdk = await trpc<{ byCohortDevice: QoeRow[] }>('dashboards.qoe', { range: { preset: '1h' }, filters: {}, source: 'sdk' });
+    const sdk = await trpc<{ byCohortDevice: QoeRow[] }>('dashboards.qoe', {
+      range: { preset: '1h' },
+      filters: {},
+      source: 'sdk',
+    });
     expect(sdk.byCohortDevice).toEqual([]);
   });
 

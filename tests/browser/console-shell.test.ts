@@ -96,11 +96,17 @@ describe('console shell in Chromium', () => {
     const { page, errors } = await openWatched('/swarms?range=7d&country=DE');
     await expect(page.locator('[data-testid=time-range]').inputValue()).resolves.toBe('7d');
     // Swarm figures are kept per swarm and title: only the title filter is offered, the rest are named as ignored.
-    expect(await page.locator('select[aria-label="Filter by"] option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['contentId']);
+    expect(
+      await page
+        .locator('select[aria-label="Filter by"] option')
+        .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value)),
+    ).toEqual(['contentId']);
     await expect(page.locator('[data-testid=page-ignores-filters]').textContent()).resolves.toBe(
       'This page ignores: Device class, ISP (ASN), Country, Client version, Cohort',
     );
-    await expect(page.locator('[data-testid=filter-chips] [data-ignored]').textContent()).resolves.toContain('Country: DE');
+    await expect(page.locator('[data-testid=filter-chips] [data-ignored]').textContent()).resolves.toContain(
+      'Country: DE',
+    );
     await page.click('nav >> text=Overview');
     await page.waitForURL(/\/overview\?/);
     expect(await page.locator('select[aria-label="Filter by"] option').count()).toBe(6);

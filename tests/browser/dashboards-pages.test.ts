@@ -62,7 +62,9 @@ describe('dashboard pages in Chromium', () => {
     await page.click('[data-testid=breakdown-table] tr[data-row="mobile"]');
     await page.waitForURL(/deviceClass=mobile/);
     const mobile = last24.filter((r) => r.deviceClass === 'mobile');
-    await expect.poll(() => subtitle.textContent(), { timeout: 15_000 }).toContain(`CDN ${formatBytes(sum(mobile, (r) => r.bytes.cdn))}`);
+    await expect
+      .poll(() => subtitle.textContent(), { timeout: 15_000 })
+      .toContain(`CDN ${formatBytes(sum(mobile, (r) => r.bytes.cdn))}`);
     await expect(page.locator('[data-testid=filter-chips]').textContent()).resolves.toContain('mobile');
     expect(errors).toEqual([]);
     await page.close();
@@ -73,7 +75,13 @@ describe('dashboard pages in Chromium', () => {
     await page.locator('[data-testid=swarms-table] tr[data-row="title-b/720p"]').click();
     await page.waitForURL(/contentId=title-b/);
     await expect
-      .poll(async () => (await page.locator('[data-testid=swarms-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')))).sort())
+      .poll(async () =>
+        (
+          await page
+            .locator('[data-testid=swarms-table] tbody tr')
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')))
+        ).sort(),
+      )
       .toEqual(['title-b/1080p', 'title-b/720p']);
     expect(errors).toEqual([]);
     await page.close();
@@ -83,9 +91,13 @@ describe('dashboard pages in Chromium', () => {
     const { page, errors } = await open('/isps?range=24h');
     await page.locator('[data-testid=isps-table] tr[data-row="15169"]').click();
     await page.waitForURL(/\/isps\/15169\?range=24h/);
-    await expect.poll(() => page.locator('[data-testid=isp-name]').textContent(), { timeout: 15_000 }).toContain('Google LLC');
+    await expect
+      .poll(() => page.locator('[data-testid=isp-name]').textContent(), { timeout: 15_000 })
+      .toContain('Google LLC');
     const last24 = within(reports, now - 86_400_000, now + 1).filter((r) => r._asn === 15169);
-    await expect.poll(() => page.locator('[data-testid=isp-cdn]').textContent()).toContain(formatBytes(sum(last24, (r) => r.bytes.cdn)));
+    await expect
+      .poll(() => page.locator('[data-testid=isp-cdn]').textContent())
+      .toContain(formatBytes(sum(last24, (r) => r.bytes.cdn)));
     await expectCharts(page, ['isp-traffic']);
     expect(errors).toEqual([]);
     await page.close();
@@ -95,7 +107,9 @@ describe('dashboard pages in Chromium', () => {
     await cli(app.dataDir, ['rollout:kill', '--class', 'tablet', '--reason', 'dashboards browser test']);
     const { page, errors } = await open('/overview?range=24h');
     await expect
-      .poll(() => page.locator('[data-testid=overview-offload] [data-testid=chart-annotations]').textContent(), { timeout: 15_000 })
+      .poll(() => page.locator('[data-testid=overview-offload] [data-testid=chart-annotations]').textContent(), {
+        timeout: 15_000,
+      })
       .toContain('tablet killed');
     expect(errors).toEqual([]);
     await page.close();

@@ -33,7 +33,11 @@ beforeAll(async () => {
     peers: { connected: 1, swarmSize: 10, attempts: 1, failures: 0 },
     qoe: { playMs: 30_000, rebufferMs: 0, rebufferCount: 0, bitrateKbps: 4500 },
   }));
-  const res = await fetch(`${app.url}/api/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${INGEST_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ reports }) });
+  const res = await fetch(`${app.url}/api/v1/telemetry`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${INGEST_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reports }),
+  });
   expect(res.status).toBe(200);
 });
 afterAll(async () => {
@@ -72,8 +76,12 @@ describe('Reports page and share links', () => {
     await anon.getByTestId('report-totals').waitFor();
     expect(await anon.getByTestId('share-downloads').innerText()).toContain('Download CSV');
     expect(await anon.locator('nav[aria-label="Console"], aside').count()).toBe(0);
-    const csv = await anon.evaluate(async () => (await fetch((document.querySelector('[data-testid=share-downloads] a') as HTMLAnchorElement).href)).text());
-    expect(csv.split('\r\n')[0]).toBe('date,asn,isp,delivered_cdn_bytes,p2p_intra_bytes,p2p_in_bytes,p2p_out_bytes,balance,offload_ratio,peak_mbps_p95,sessions,play_hours,rebuffer_ratio');
+    const csv = await anon.evaluate(async () =>
+      (await fetch((document.querySelector('[data-testid=share-downloads] a') as HTMLAnchorElement).href)).text(),
+    );
+    expect(csv.split('\r\n')[0]).toBe(
+      'date,asn,isp,delivered_cdn_bytes,p2p_intra_bytes,p2p_in_bytes,p2p_out_bytes,balance,offload_ratio,peak_mbps_p95,sessions,play_hours,rebuffer_ratio',
+    );
 
     // revoke: the link answers 404
     await page.getByTestId('share-links').getByRole('button', { name: 'Revoke' }).first().click();

@@ -13,7 +13,14 @@ let approver: TestUser;
 
 beforeAll(async () => {
   // The periodic evaluator is off: the test decides when a look happens.
-  app = await startApp({ env: { ...ADMIN_ENV, SWARMDECK_INGEST_KEY: KEY, SWARMDECK_GUARDRAIL_INTERVAL_SECONDS: '0', SWARMDECK_INGEST_IP_RATE: '0' } });
+  app = await startApp({
+    env: {
+      ...ADMIN_ENV,
+      SWARMDECK_INGEST_KEY: KEY,
+      SWARMDECK_GUARDRAIL_INTERVAL_SECONDS: '0',
+      SWARMDECK_INGEST_IP_RATE: '0',
+    },
+  });
   browser = await launchBrowser();
   operator = await addUser(app, 'operator');
   approver = await addUser(app, 'approver');
@@ -36,7 +43,9 @@ async function trpc<T>(cookie: string, proc: string, input: unknown, method: 'GE
   const headers = { cookie, 'content-type': 'application/json', 'x-swarmdeck-csrf': '1' };
   const res =
     method === 'GET'
-      ? await fetch(`${app.url}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers })
+      ? await fetch(`${app.url}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
+          headers,
+        })
       : await fetch(`${app.url}/api/trpc/${proc}`, { method, headers, body: JSON.stringify({ json: input }) });
   const body = (await res.json()) as { result?: { data: { json: T } }; error?: unknown };
   if (!body.result) throw new Error(`${proc}: ${res.status} ${JSON.stringify(body.error)}`);
@@ -63,22 +72,35 @@ describe('guarded rollout plan on the Rollouts page', () => {
     await dialog.getByLabel('Minimum devices per cohort per stage').fill('50');
     await dialog.getByLabel('Reason').fill('ramp TVs');
     await dialog.getByRole('button', { name: 'Request approval' }).click();
-    await expect.poll(() => dialog.getByRole('alert').textContent()).toMatch(/holdbackPercentage: A holdback above 0 %/);
+    await expect
+      .poll(() => dialog.getByRole('alert').textContent())
+      .toMatch(/holdbackPercentage: A holdback above 0 %/);
     // That refusal is the one expected failed request (its 400 and the browser's console line about it).
     const refused = op.errors.splice(0);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((e) => /400/.test(e))).toBe(true);
     await dialog.getByLabel('Holdback (%)').fill('20');
     await dialog.getByRole('button', { name: 'Request approval' }).click();
-    await expect.poll(() => op.page.getByTestId('plan-smart_tv').getByTestId('plan-status').textContent()).toBe('pending approval');
+    await expect
+      .poll(() => op.page.getByTestId('plan-smart_tv').getByTestId('plan-status').textContent())
+      .toBe('pending approval');
 
     const ap = await pageAs(approver);
     await ap.page.getByTestId('request').getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(async () => (await ap.page.getByTestId('plan-smart_tv').getByTestId('plan-status').textContent()) ?? '', { timeout: 20_000 }).toBe('running');
+    await expect
+      .poll(async () => (await ap.page.getByTestId('plan-smart_tv').getByTestId('plan-status').textContent()) ?? '', {
+        timeout: 20_000,
+      })
+      .toBe('running');
 
     // Playback from 60 treatment and 60 holdback TVs, through the real ingestion API.
     const cookie = await cookieFor(app.url, operator.email, operator.password);
-    const list = await trpc<{ classes: { deviceClass: string; version: number }[] }>(cookie, 'rollouts.list', { liveMinutes: 15 }, 'GET');
+    const list = await trpc<{ classes: { deviceClass: string; version: number }[] }>(
+      cookie,
+      'rollouts.list',
+      { liveMinutes: 15 },
+      'GET',
+    );
     const version = list.classes.find((c) => c.deviceClass === 'smart_tv')!.version;
     let play = 0;
     let rebuffer = 0;
@@ -110,7 +132,11 @@ describe('guarded rollout plan on the Rollouts page', () => {
         };
       }),
     );
-    const res = await fetch(`${app.url}/api/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ reports }) });
+    const res = await fetch(`${app.url}/api/v1/telemetry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reports }),
+    });
     expect(await res.json()).toMatchObject({ accepted: 120, rejected: 0 });
     for (let i = 0; i < 2; i++) {
       const looks = await trpc<{ action: string }[]>(cookie, 'rolloutPlans.evaluate', undefined, 'POST');
@@ -119,7 +145,11 @@ describe('guarded rollout plan on the Rollouts page', () => {
 
     await op.page.reload({ waitUntil: 'networkidle' });
     const plan = op.page.getByTestId('plan-smart_tv');
-    await expect.poll(() => plan.getByTestId('plan-decision').textContent()).toMatch(/Staying at stage 1 of 2 \(20 %\): stage 1 has run 0 of 1 min \(60 p2p \/ 60 holdback devices\)\. Every guardrail holds so far\./);
+    await expect
+      .poll(() => plan.getByTestId('plan-decision').textContent())
+      .toMatch(
+        /Staying at stage 1 of 2 \(20 %\): stage 1 has run 0 of 1 min \(60 p2p \/ 60 holdback devices\)\. Every guardrail holds so far\./,
+      );
     expect(await plan.getByTestId('stage-timeline').locator('li[data-state=current]').textContent()).toMatch(/^▶ 20 %/);
     expect(await plan.getByTestId('srm-status').textContent()).toContain('ok, p = 1.000');
     expect(await plan.getByTestId('plan-samples').textContent()).toContain('Devices: 60 p2p / 60 holdback');

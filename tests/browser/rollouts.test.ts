@@ -98,7 +98,11 @@ describe('rollouts page in Chromium', () => {
   it('the built app answers OFREP CORS preflights from a player origin', async () => {
     const pre = await fetch(`${app.url}/ofrep/v1/evaluate/flags`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://player.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'https://player.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
@@ -119,12 +123,20 @@ describe('rollouts page in Chromium', () => {
     await signInPage(page, app.url, viewer.email, viewer.password);
     await page.goto(`${app.url}/audit?action=rollout.`, { waitUntil: 'networkidle' });
     const text = await page.getByTestId('audit-table').textContent();
-    for (const a of ['rollout.change_requested', 'rollout.change_request_approved', 'rollout.change_applied', 'rollout.killed']) expect(text).toContain(a);
+    for (const a of [
+      'rollout.change_requested',
+      'rollout.change_request_approved',
+      'rollout.change_applied',
+      'rollout.killed',
+    ])
+      expect(text).toContain(a);
     expect(text).toContain('incident 7');
     expect(text).not.toContain('auth.sign_in');
     const href = await page.getByTestId('audit-export').getAttribute('href');
     expect(href).toBe('/audit/export?action=rollout.');
-    const csv = await fetch(`${app.url}${href}`, { headers: { cookie: await cookieFor(app.url, viewer.email, viewer.password) } });
+    const csv = await fetch(`${app.url}${href}`, {
+      headers: { cookie: await cookieFor(app.url, viewer.email, viewer.password) },
+    });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trimEnd().split('\r\n');
     expect(lines[0]).toMatch(/^ts,actor_kind,actor_id,actor_email,action,/);

@@ -17,7 +17,11 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const stamp = Date.now().toString(36);
   const reports = Array.from({ length: SENT }, (_, i) => exampleReport({ reportId: `system-page-${stamp}-${i}` }));
-  const res = await fetch(`${app.url}/api/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${INGEST_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ reports }) });
+  const res = await fetch(`${app.url}/api/v1/telemetry`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${INGEST_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ reports }),
+  });
   expect(res.status).toBe(200);
 });
 afterAll(async () => {
@@ -37,15 +41,23 @@ describe('System page', () => {
     await hour.waitFor();
     expect(await hour.innerText()).toContain(`${SENT} reports`);
     expect(await page.getByTestId('ingest-last-report').innerText()).toMatch(/s ago|min ago/);
-    const raw = page.getByTestId('store-status').getByRole('row').filter({ has: page.getByRole('cell', { name: 'telemetry_raw', exact: true }) });
+    const raw = page
+      .getByTestId('store-status')
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'telemetry_raw', exact: true }) });
     expect((await raw.getByRole('cell').allInnerTexts()).slice(0, 2)).toEqual(['telemetry_raw', String(SENT)]);
-    const files = fs.readdirSync(path.join(process.cwd(), 'migrations')).filter((f) => /^\d{4}_.*\.sql$/.test(f)).length;
+    const files = fs
+      .readdirSync(path.join(process.cwd(), 'migrations'))
+      .filter((f) => /^\d{4}_.*\.sql$/.test(f)).length;
     expect(await page.getByTestId('migrations').innerText()).toBe(`${files} applied, none pending`);
     expect(await page.getByTestId('writer-queue').innerText()).toBe('0 reports');
 
     await page.getByTestId('backups-empty').waitFor();
     await page.getByRole('button', { name: 'Back up now' }).click();
-    const row = page.getByTestId('system-backups').getByRole('row').filter({ hasText: /swarmdeck-\d{8}T/ });
+    const row = page
+      .getByTestId('system-backups')
+      .getByRole('row')
+      .filter({ hasText: /swarmdeck-\d{8}T/ });
     await row.first().waitFor();
     const name = /swarmdeck-\d{8}T\d{9}Z/.exec(await row.first().innerText())![0];
     expect(fs.existsSync(path.join(`${app.dataDir}-backups`, name, '.backup'))).toBe(true);

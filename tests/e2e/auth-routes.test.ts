@@ -39,15 +39,21 @@ describe('first run and the CLI', () => {
   });
 
   it('user:add refuses a duplicate email and an unknown role', async () => {
-    await expect(cli(app.dataDir, ['user:add', '--email', ADMIN_EMAIL, '--role', 'viewer'])).rejects.toMatchObject({ stderr: expect.stringContaining('already exists') });
-    await expect(cli(app.dataDir, ['user:add', '--email', 'x@test.local', '--role', 'root'])).rejects.toMatchObject({ stderr: expect.stringContaining('--role') });
+    await expect(cli(app.dataDir, ['user:add', '--email', ADMIN_EMAIL, '--role', 'viewer'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('already exists'),
+    });
+    await expect(cli(app.dataDir, ['user:add', '--email', 'x@test.local', '--role', 'root'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('--role'),
+    });
   });
 
   it('token:add prints a reports token once that the reports API accepts', async () => {
     const out = await cli(app.dataDir, ['token:add', '--scope', 'reports', '--name', 'e2e', '--expires-days', '7']);
     const token = /token \(shown once\): (\S+)/.exec(out)?.[1];
     expect(token).toMatch(/^sdk_reports_/);
-    const res = await fetch(`${app.url}/api/v1/reports/isp?asn=64500&from=2026-01-01&to=2026-01-01&format=json`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${app.url}/api/v1/reports/isp?asn=64500&from=2026-01-01&to=2026-01-01&format=json`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect([401, 403]).not.toContain(res.status);
   });
 });
@@ -71,7 +77,10 @@ describe('every console route × every role', () => {
   for (const item of NAV) {
     it(`${item.href}: each role gets the page exactly when it holds ${item.permission}`, async () => {
       for (const role of ROLES) {
-        const res = await fetch(`${app.url}${item.href}`, { redirect: 'manual', headers: { cookie: cookies.get(role)! } });
+        const res = await fetch(`${app.url}${item.href}`, {
+          redirect: 'manual',
+          headers: { cookie: cookies.get(role)! },
+        });
         expect({ role, status: res.status }).toEqual({ role, status: can(role, item.permission) ? 200 : 404 });
       }
     });

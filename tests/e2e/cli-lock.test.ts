@@ -32,6 +32,8 @@ describe('command-line tools and the embedded store lock', () => {
   });
 
   it('names unknown commands and lists the known ones', async () => {
-    await expect(cli(['no-such-command'], app.dataDir)).rejects.toMatchObject({ stderr: expect.stringMatching(/Unknown command no-such-command\. Known: .*migrate/) });
+    await expect(cli(['no-such-command'], app.dataDir)).rejects.toMatchObject({
+      stderr: expect.stringMatching(/Unknown command no-such-command\. Known: .*migrate/),
+    });
   });
 });

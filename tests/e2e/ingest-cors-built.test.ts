@@ -15,7 +15,11 @@ describe('CORS on the built server', () => {
   it('answers the telemetry preflight and puts the origin on the answer', async () => {
     const pre = await fetch(`${app.url}/api/v1/telemetry`, {
       method: 'OPTIONS',
-      headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, content-encoding' },
+      headers: {
+        origin: ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, content-encoding',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe(ORIGIN);
@@ -29,13 +33,20 @@ describe('CORS on the built server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect(res.headers.get('access-control-expose-headers')).toMatch(/Retry-After/);
-    const bad = await fetch(`${app.url}/api/v1/telemetry`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: '{}' });
+    const bad = await fetch(`${app.url}/api/v1/telemetry`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(bad.status).toBe(401);
     expect(bad.headers.get('access-control-allow-origin')).toBe(ORIGIN);
   });
 
   it('answers OFREP from another origin on the fast path', async () => {
-    const pre = await fetch(`${app.url}/ofrep/v1/evaluate/flags`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'POST' } });
+    const pre = await fetch(`${app.url}/ofrep/v1/evaluate/flags`, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBeTruthy();
     const res = await fetch(`${app.url}/ofrep/v1/evaluate/flags`, {

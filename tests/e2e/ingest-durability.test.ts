@@ -25,10 +25,13 @@ describe('a 200 is durable', () => {
     const app = await startApp({ env });
     const stamp = Date.now().toString(36);
     const batches = Array.from({ length: 4 }, (_, b) =>
-      Array.from({ length: 1000 }, (_, i) => exampleReport({ reportId: `kill9-${stamp}-${b}-${i}`, bytes: { cdn: 7, p2pDown: 500, p2pUp: 200 } })),
+      Array.from({ length: 1000 }, (_, i) =>
+        exampleReport({ reportId: `kill9-${stamp}-${b}-${i}`, bytes: { cdn: 7, p2pDown: 500, p2pUp: 200 } }),
+      ),
     );
     const results = await Promise.all(batches.map((b) => post(app.url, b)));
-    for (const r of results) expect(r).toEqual({ status: 200, body: expect.objectContaining({ accepted: 1000, duplicates: 0 }) });
+    for (const r of results)
+      expect(r).toEqual({ status: 200, body: expect.objectContaining({ accepted: 1000, duplicates: 0 }) });
     await app.kill9();
 
     const again = await startApp({ env, dataDir: app.dataDir });
@@ -45,9 +48,17 @@ describe('a 200 is durable', () => {
     resetEnvCache();
     try {
       const N = z.object({ n: z.coerce.number(), cdn: z.coerce.number() });
-      const [raw] = await query("SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE startsWith(report_id, 'kill9-')", {}, N);
+      const [raw] = await query(
+        "SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE startsWith(report_id, 'kill9-')",
+        {},
+        N,
+      );
       expect(raw).toEqual({ n: 4000, cdn: 4000 * 7 });
-      const [flows] = await query("SELECT count() AS n, 0 AS cdn FROM telemetry_flows WHERE startsWith(report_id, 'kill9-')", {}, N);
+      const [flows] = await query(
+        "SELECT count() AS n, 0 AS cdn FROM telemetry_flows WHERE startsWith(report_id, 'kill9-')",
+        {},
+        N,
+      );
       expect(flows!.n).toBe(8000);
     } finally {
       await closeStore();
@@ -56,7 +67,9 @@ describe('a 200 is durable', () => {
 });
 
 async function writerStats(url: string, dataDir: string): Promise<string> {
-  const { token } = JSON.parse(fs.readFileSync(path.join(dataDir, '.swarmdeck-server.json'), 'utf8')) as { token: string };
+  const { token } = JSON.parse(fs.readFileSync(path.join(dataDir, '.swarmdeck-server.json'), 'utf8')) as {
+    token: string;
+  };
   const res = await fetch(`${url}/_admin/cli`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -73,7 +86,9 @@ describe('a 200 from the fastest path is durable', () => {
     const app = await startApp({ env });
     const stamp = Date.now().toString(36);
     const batches = Array.from({ length: 3 }, (_, b) =>
-      Array.from({ length: 800 }, (_, i) => exampleReport({ reportId: `fast-${stamp}-${b}-${i}`, bytes: { cdn: 11, p2pDown: 500, p2pUp: 200 } })),
+      Array.from({ length: 800 }, (_, i) =>
+        exampleReport({ reportId: `fast-${stamp}-${b}-${i}`, bytes: { cdn: 11, p2pDown: 500, p2pUp: 200 } }),
+      ),
     );
     // a fresh store: the writer knows every id from memory, so it decides without reading the index
     for (const r of await Promise.all(batches.map((b) => post(app.url, b)))) {
@@ -99,11 +114,23 @@ describe('a 200 from the fastest path is durable', () => {
     resetEnvCache();
     try {
       const N = z.object({ n: z.coerce.number(), cdn: z.coerce.number() });
-      const [raw] = await query("SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE startsWith(report_id, 'fast-')", {}, N);
+      const [raw] = await query(
+        "SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE startsWith(report_id, 'fast-')",
+        {},
+        N,
+      );
       expect(raw).toEqual({ n: 2400, cdn: 2400 * 11 });
-      const [flows] = await query("SELECT count() AS n, 0 AS cdn FROM telemetry_flows WHERE startsWith(report_id, 'fast-')", {}, N);
+      const [flows] = await query(
+        "SELECT count() AS n, 0 AS cdn FROM telemetry_flows WHERE startsWith(report_id, 'fast-')",
+        {},
+        N,
+      );
       expect(flows!.n).toBe(2400 * 2);
-      const [ids] = await query("SELECT uniqExact(report_id) AS n, 0 AS cdn FROM ingest_report_ids WHERE startsWith(report_id, 'fast-')", {}, N);
+      const [ids] = await query(
+        "SELECT uniqExact(report_id) AS n, 0 AS cdn FROM ingest_report_ids WHERE startsWith(report_id, 'fast-')",
+        {},
+        N,
+      );
       expect(ids!.n).toBe(2400);
     } finally {
       await closeStore();

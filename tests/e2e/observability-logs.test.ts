@@ -39,29 +39,53 @@ describe('structured logs of a real run', () => {
       expect(wrong.status).toBe(401);
       const tel = await fetch(`${app.url}/api/v1/telemetry`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${SECRETS.SWARMDECK_INGEST_KEY}`, 'content-type': 'application/json', 'x-request-id': 'logtest-req-0001', ...fwd(CLIENT_V4) },
-        body: JSON.stringify({ reports: [exampleReport({ reportId: `logtest-${Date.now()}` }), { reportId: 'broken' }] }),
+        headers: {
+          authorization: `Bearer ${SECRETS.SWARMDECK_INGEST_KEY}`,
+          'content-type': 'application/json',
+          'x-request-id': 'logtest-req-0001',
+          ...fwd(CLIENT_V4),
+        },
+        body: JSON.stringify({
+          reports: [exampleReport({ reportId: `logtest-${Date.now()}` }), { reportId: 'broken' }],
+        }),
       });
       expect(tel.status).toBe(200);
       expect(tel.headers.get('x-request-id')).toBe('logtest-req-0001');
-      const bogus = await fetch(`${app.url}/api/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${BOGUS_KEY}`, 'content-type': 'application/json', ...fwd(CLIENT_V6) }, body: '{"reports":[]}' });
+      const bogus = await fetch(`${app.url}/api/v1/telemetry`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BOGUS_KEY}`, 'content-type': 'application/json', ...fwd(CLIENT_V6) },
+        body: '{"reports":[]}',
+      });
       expect(bogus.status).toBe(401);
       // a request id that is not a plain token is replaced, never echoed
       const ofrep = await fetch(`${app.url}/ofrep/v1/evaluate/flags`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${SECRETS.SWARMDECK_INGEST_KEY}`, 'content-type': 'application/json', 'x-request-id': `evil ${CLIENT_V4}`, ...fwd(CLIENT_V6) },
+        headers: {
+          authorization: `Bearer ${SECRETS.SWARMDECK_INGEST_KEY}`,
+          'content-type': 'application/json',
+          'x-request-id': `evil ${CLIENT_V4}`,
+          ...fwd(CLIENT_V6),
+        },
         body: JSON.stringify({ context: { targetingKey: 'dev-1', deviceClass: 'smart_tv' } }),
       });
       expect(ofrep.status).toBe(200);
       expect(ofrep.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-      const rep = await fetch(`${app.url}/api/v1/reports/isp?asn=3320&from=2026-01-01&to=2026-01-02&format=json`, { headers: { authorization: `Bearer ${SECRETS.SWARMDECK_REPORTS_TOKEN}`, ...fwd(CLIENT_V4) } });
+      const rep = await fetch(`${app.url}/api/v1/reports/isp?asn=3320&from=2026-01-01&to=2026-01-02&format=json`, {
+        headers: { authorization: `Bearer ${SECRETS.SWARMDECK_REPORTS_TOKEN}`, ...fwd(CLIENT_V4) },
+      });
       expect(rep.status).toBe(200);
-      const met = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${SECRETS.SWARMDECK_METRICS_TOKEN}`, ...fwd(CLIENT_V4) } });
+      const met = await fetch(`${app.url}/metrics`, {
+        headers: { authorization: `Bearer ${SECRETS.SWARMDECK_METRICS_TOKEN}`, ...fwd(CLIENT_V4) },
+      });
       expect(met.status).toBe(200);
       // the HTTP server counts every request by route template and status
       const exposition = await met.text();
-      expect(exposition).toMatch(/^swarmdeck_http_requests_total\{[^}]*route="\/api\/v1\/telemetry",method="POST",status="200"[^}]*\} [1-9]/m);
-      expect(exposition).toMatch(/^swarmdeck_http_requests_total\{[^}]*route="\/api\/v1\/telemetry",method="POST",status="401"[^}]*\} [1-9]/m);
+      expect(exposition).toMatch(
+        /^swarmdeck_http_requests_total\{[^}]*route="\/api\/v1\/telemetry",method="POST",status="200"[^}]*\} [1-9]/m,
+      );
+      expect(exposition).toMatch(
+        /^swarmdeck_http_requests_total\{[^}]*route="\/api\/v1\/telemetry",method="POST",status="401"[^}]*\} [1-9]/m,
+      );
       expect(exposition).not.toContain(CLIENT_V4);
       const page = await fetch(`${app.url}/overview`, { headers: { cookie, ...fwd(CLIENT_V6) } });
       expect(page.status).toBe(200);
@@ -85,9 +109,23 @@ describe('structured logs of a real run', () => {
       expect(j.service).toBe('swarmdeck');
     }
     const requests = json.filter((j) => j.msg === 'request');
-    expect(requests.find((j) => j.reqId === 'logtest-req-0001')).toMatchObject({ method: 'POST', route: '/api/v1/telemetry', status: 200 });
-    for (const route of ['/ofrep/v1/evaluate/flags', '/api/v1/reports/isp', '/metrics', '/api/trpc', '/overview', '/api/ready']) {
-      expect(requests.some((j) => j.route === route), route).toBe(true);
+    expect(requests.find((j) => j.reqId === 'logtest-req-0001')).toMatchObject({
+      method: 'POST',
+      route: '/api/v1/telemetry',
+      status: 200,
+    });
+    for (const route of [
+      '/ofrep/v1/evaluate/flags',
+      '/api/v1/reports/isp',
+      '/metrics',
+      '/api/trpc',
+      '/overview',
+      '/api/ready',
+    ]) {
+      expect(
+        requests.some((j) => j.route === route),
+        route,
+      ).toBe(true);
     }
     // The whole output, not only the JSON lines: nothing of these may appear anywhere.
     const forbidden = [

@@ -11,7 +11,11 @@ afterAll(() => app?.stop());
 
 const ctx = { context: { targetingKey: 'device-1', deviceClass: 'smart_tv' } };
 function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('OFREP on the built server', () => {
@@ -21,7 +25,12 @@ describe('OFREP on the built server', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(await res.json()).toMatchObject({ key: 'p2p-mode', value: 'off', reason: 'DISABLED', metadata: { configVersion: 0, cohort: 'off' } });
+    expect(await res.json()).toMatchObject({
+      key: 'p2p-mode',
+      value: 'off',
+      reason: 'DISABLED',
+      metadata: { configVersion: 0, cohort: 'off' },
+    });
   });
 
   it('401 without a key, 404 for an unknown flag, 400 without a device class', async () => {
@@ -29,7 +38,11 @@ describe('OFREP on the built server', () => {
     const nf = await post('/ofrep/v1/evaluate/flags/no-such-flag', ctx, { 'x-api-key': KEY });
     expect(nf.status).toBe(404);
     expect(await nf.json()).toMatchObject({ key: 'no-such-flag', errorCode: 'FLAG_NOT_FOUND' });
-    const bad = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: { targetingKey: 'd' } }, { 'x-api-key': KEY });
+    const bad = await post(
+      '/ofrep/v1/evaluate/flags/p2p-mode',
+      { context: { targetingKey: 'd' } },
+      { 'x-api-key': KEY },
+    );
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ errorCode: 'INVALID_CONTEXT' });
   });
@@ -39,7 +52,10 @@ describe('OFREP on the built server', () => {
     expect(first.status).toBe(200);
     const etag = first.headers.get('etag');
     expect(etag).toBeTruthy();
-    const again = await post('/ofrep/v1/evaluate/flags', ctx, { authorization: `Bearer ${KEY}`, 'if-none-match': etag! });
+    const again = await post('/ofrep/v1/evaluate/flags', ctx, {
+      authorization: `Bearer ${KEY}`,
+      'if-none-match': etag!,
+    });
     expect(again.status).toBe(304);
   });
 

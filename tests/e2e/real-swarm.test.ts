@@ -27,7 +27,11 @@ import { withFreshStore } from '../helpers/store';
  * change to off must reach every page.
  */
 
-withFreshStore({ SWARMDECK_INGEST_KEY: 'real-swarm-bootstrap-key-0001', SWARMDECK_INGEST_IP_RATE: '0', SWARMDECK_INGEST_LINGER_MS: '0' });
+withFreshStore({
+  SWARMDECK_INGEST_KEY: 'real-swarm-bootstrap-key-0001',
+  SWARMDECK_INGEST_IP_RATE: '0',
+  SWARMDECK_INGEST_LINGER_MS: '0',
+});
 
 const FIXTURE = path.join(process.cwd(), 'tests/fixtures/hls-swarm');
 const PAGES = 3;
@@ -38,19 +42,36 @@ const bob: Actor = { kind: 'user', id: 'u-bob', email: 'bob@example.com' };
 async function setDesktop(patch: Partial<RolloutRule>): Promise<void> {
   const snap = await refreshSnapshot();
   const cur = snap.classes.desktop;
-  const res = await proposeChange({ actor: alice, deviceClass: 'desktop', rule: { ...cur.rule, ...patch }, baseVersion: cur.version, reason: 'real swarm test' });
+  const res = await proposeChange({
+    actor: alice,
+    deviceClass: 'desktop',
+    rule: { ...cur.rule, ...patch },
+    baseVersion: cur.version,
+    reason: 'real swarm test',
+  });
   if (res.outcome === 'requested') await approveRequest({ actor: bob, id: res.requestId });
   await refreshSnapshot();
 }
 
 /** Debian's Chromium, $CHROMIUM_PATH or @sparticuz/chromium, with loopback ICE candidates allowed. */
 async function launch(): Promise<Browser> {
-  const args = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage', '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'];
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-dev-shm-usage',
+    '--allow-loopback-in-peer-connection',
+    '--autoplay-policy=no-user-gesture-required',
+  ];
   for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter(Boolean) as string[]) {
     if (fs.existsSync(p)) return chromium.launch({ executablePath: p, headless: true, args });
   }
   const sparticuz = (await import('@sparticuz/chromium')).default;
-  return chromium.launch({ executablePath: await sparticuz.executablePath(), headless: true, args: [...sparticuz.args.filter((a) => a !== '--single-process'), ...args] });
+  return chromium.launch({
+    executablePath: await sparticuz.executablePath(),
+    headless: true,
+    args: [...sparticuz.args.filter((a) => a !== '--single-process'), ...args],
+  });
 }
 
 interface Own {
@@ -58,7 +79,25 @@ interface Own {
   p2pDown: number;
   p2pUp: number;
 }
-type PlayerWindow = { player: { state: { own: Own; applied: { p2pMode: string; at: number }[]; sessionId?: string; fragments: number; errors: string[]; incidents: string[] }; start(o: unknown): Promise<void>; stop(): Promise<{ own: Own; played: number; stats: Record<string, unknown> }>; mode(): string; pause(): void; resume(): Promise<void>; bufferAll(): void; progress(): { loaded: number; total: number } } };
+type PlayerWindow = {
+  player: {
+    state: {
+      own: Own;
+      applied: { p2pMode: string; at: number }[];
+      sessionId?: string;
+      fragments: number;
+      errors: string[];
+      incidents: string[];
+    };
+    start(o: unknown): Promise<void>;
+    stop(): Promise<{ own: Own; played: number; stats: Record<string, unknown> }>;
+    mode(): string;
+    pause(): void;
+    resume(): Promise<void>;
+    bufferAll(): void;
+    progress(): { loaded: number; total: number };
+  };
+};
 
 let sdk: InstalledSdk;
 let bundle = '';
@@ -84,7 +123,10 @@ beforeAll(async () => {
   resetSnapshot();
   sdk = await packAndInstallSdk();
   // The throwaway app: the player page's code, bundled for the browser against the installed tarball.
-  fs.copyFileSync(path.join(process.cwd(), 'tests/e2e/real-swarm/player-app.ts'), path.join(sdk.appDir, 'player-app.ts'));
+  fs.copyFileSync(
+    path.join(process.cwd(), 'tests/e2e/real-swarm/player-app.ts'),
+    path.join(sdk.appDir, 'player-app.ts'),
+  );
   const out = await build({
     entryPoints: [path.join(sdk.appDir, 'player-app.ts')],
     absWorkingDir: sdk.appDir,
@@ -126,7 +168,11 @@ beforeAll(async () => {
       return buf.length;
     };
     if (url.pathname === '/' || url.pathname === '/index.html') {
-      send(200, 'text/html', '<!doctype html><meta charset="utf-8"><title>player</title><video width="320" height="180" playsinline></video><script type="module" src="/app.js"></script>');
+      send(
+        200,
+        'text/html',
+        '<!doctype html><meta charset="utf-8"><title>player</title><video width="320" height="180" playsinline></video><script type="module" src="/app.js"></script>',
+      );
     } else if (url.pathname === '/app.js') {
       send(200, 'text/javascript', bundle);
     } else if (url.pathname === '/favicon.ico') {
@@ -175,13 +221,29 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   }
 }
 
-const Totals = z.object({ cdn: z.coerce.number(), down: z.coerce.number(), up: z.coerce.number(), sessions: z.coerce.number(), reports: z.coerce.number() });
+const Totals = z.object({
+  cdn: z.coerce.number(),
+  down: z.coerce.number(),
+  up: z.coerce.number(),
+  sessions: z.coerce.number(),
+  reports: z.coerce.number(),
+});
 
 describe('a real P2P swarm in Chromium, reported through the packed SDK', () => {
   it('moves bytes between peers, the console stores exactly what the pages and the CDN counted, and a rollout change to off reaches every page', async () => {
     expect(bundleInputs.some((i) => /node_modules\/@swarmdeck\/player-sdk\/dist\/index\.js$/.test(i))).toBe(true);
-    const key = await createIngestKey({ name: 'Fixture player', rateLimitPerSec: 10_000, allowedOrigins: [fixtureOrigin] }, alice);
-    await setDesktop({ state: 'enabled', mode: 'full', percentage: 100, holdbackPercentage: 0, uploadCapKbps: 4_000, maxPeers: 8 });
+    const key = await createIngestKey(
+      { name: 'Fixture player', rateLimitPerSec: 10_000, allowedOrigins: [fixtureOrigin] },
+      alice,
+    );
+    await setDesktop({
+      state: 'enabled',
+      mode: 'full',
+      percentage: 100,
+      holdbackPercentage: 0,
+      uploadCapKbps: 4_000,
+      maxPeers: 8,
+    });
 
     const pages: Page[] = [];
     const problems: string[] = [];
@@ -195,19 +257,30 @@ describe('a real P2P swarm in Chromium, reported through the packed SDK', () => 
       });
       await page.goto(`${fixtureOrigin}/index.html`);
       await page.waitForFunction(() => 'player' in window);
-      await page.evaluate(
-        (o) => (window as unknown as PlayerWindow).player.start(o),
-        { manifest: `${fixtureOrigin}/hls/index.m3u8`, tracker: trackerUrl, baseUrl: consoleUrl, ingestKey: key.key, deviceId: `swarm-device-${i}`, contentId: CONTENT, swarmId: 'fixture-swarm' },
-      );
+      await page.evaluate((o) => (window as unknown as PlayerWindow).player.start(o), {
+        manifest: `${fixtureOrigin}/hls/index.m3u8`,
+        tracker: trackerUrl,
+        baseUrl: consoleUrl,
+        ingestKey: key.key,
+        deviceId: `swarm-device-${i}`,
+        contentId: CONTENT,
+        swarmId: 'fixture-swarm',
+      });
       pages.push(page);
       // Staggered joins: later pages find earlier ones holding segments.
       await sleep(3_000);
     }
-    const own = () => Promise.all(pages.map((p) => p.evaluate(() => ({ ...(window as unknown as PlayerWindow).player.state.own }))));
-    const modes = () => Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.mode())));
+    const own = () =>
+      Promise.all(pages.map((p) => p.evaluate(() => ({ ...(window as unknown as PlayerWindow).player.state.own }))));
+    const modes = () =>
+      Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.mode())));
 
     expect(await modes()).toEqual(Array(PAGES).fill('full'));
-    await waitFor('P2P bytes between the pages', async () => (await own()).reduce((s, o) => s + o.p2pDown, 0) > 0, 60_000);
+    await waitFor(
+      'P2P bytes between the pages',
+      async () => (await own()).reduce((s, o) => s + o.p2pDown, 0) > 0,
+      60_000,
+    );
 
     // The rollout turns P2P off for desktops; the pages poll OFREP every second. The pages pause first
     // and the switch waits for the CDN to go quiet: turning P2P off aborts p2p-media-loader's HTTP
@@ -220,7 +293,14 @@ describe('a real P2P swarm in Chromium, reported through the packed SDK', () => 
     await waitFor('every page applying off', async () => (await modes()).every((m) => m === 'off'), 30_000);
     for (const p of pages) await p.evaluate(() => (window as unknown as PlayerWindow).player.resume());
     const appliedOffAt = await Promise.all(
-      pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.state.applied.find((a, i, all) => a.p2pMode === 'off' && i > 0 && all[i - 1]!.p2pMode !== 'off')!.at)),
+      pages.map((p) =>
+        p.evaluate(
+          () =>
+            (window as unknown as PlayerWindow).player.state.applied.find(
+              (a, i, all) => a.p2pMode === 'off' && i > 0 && all[i - 1]!.p2pMode !== 'off',
+            )!.at,
+        ),
+      ),
     );
     for (const at of appliedOffAt) expect(at).toBeGreaterThanOrEqual(switchedAt - 1_000);
     const atOff = await own();
@@ -236,20 +316,29 @@ describe('a real P2P swarm in Chromium, reported through the packed SDK', () => 
     for (const p of pages) await p.evaluate(() => (window as unknown as PlayerWindow).player.bufferAll());
     await waitFor(
       'every page holding the whole title',
-      async () => (await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.progress())))).every((x) => x.total > 0 && x.loaded >= x.total),
+      async () =>
+        (
+          await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.progress())))
+        ).every((x) => x.total > 0 && x.loaded >= x.total),
       60_000,
     );
     await sleep(500);
     const final: { own: Own; played: number; stats: Record<string, unknown> }[] = [];
     for (const p of pages) final.push(await p.evaluate(() => (window as unknown as PlayerWindow).player.stop()));
-    const sessions = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.state.sessionId!)));
-    const errors = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.state.errors)));
+    const sessions = await Promise.all(
+      pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.state.sessionId!)),
+    );
+    const errors = await Promise.all(
+      pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.state.errors)),
+    );
     expect(errors.flat()).toEqual([]);
     for (const f of final) expect(f.stats).toMatchObject({ queued: 0, rejected: 0 });
     // The fixture really played through MSE in this browser (seconds of media time).
     for (const f of final) expect(f.played).toBeGreaterThan(2);
 
-    const incidents = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.state.incidents)));
+    const incidents = await Promise.all(
+      pages.map((p) => p.evaluate(() => (window as unknown as PlayerWindow).player.state.incidents)),
+    );
     const context = JSON.stringify({ incidents, cdn, own: final.map((f) => f.own) });
     const sum = (k: keyof Own) => final.reduce((s, f) => s + f.own[k], 0);
     expect(sum('p2pDown')).toBeGreaterThan(0);
@@ -260,7 +349,12 @@ describe('a real P2P swarm in Chromium, reported through the packed SDK', () => 
       { c: CONTENT },
       Totals,
     );
-    expect({ down: t!.down, up: t!.up, cdn: t!.cdn, sessions: t!.sessions }, context).toEqual({ down: sum('p2pDown'), up: sum('p2pUp'), cdn: cdn.bytes, sessions: PAGES });
+    expect({ down: t!.down, up: t!.up, cdn: t!.cdn, sessions: t!.sessions }, context).toEqual({
+      down: sum('p2pDown'),
+      up: sum('p2pUp'),
+      cdn: cdn.bytes,
+      sessions: PAGES,
+    });
     expect(new Set(sessions).size).toBe(PAGES);
 
     // Every report whose interval began after its page applied off says off.

@@ -31,7 +31,12 @@ beforeAll(async () => {
   resetIngestConfig();
   await refreshSnapshot();
   sdk = await packAndInstallSdk();
-  const s = await serveRoutes({ '/api/v1/telemetry': telemetry as unknown as RouteModule, '/ofrep/v1/evaluate/flags/:key': (await import('@/app/ofrep/v1/evaluate/flags/[key]/route')) as unknown as RouteModule, '/ofrep/v1/evaluate/flags': bulkRoute as unknown as RouteModule });
+  const s = await serveRoutes({
+    '/api/v1/telemetry': telemetry as unknown as RouteModule,
+    '/ofrep/v1/evaluate/flags/:key':
+      (await import('@/app/ofrep/v1/evaluate/flags/[key]/route')) as unknown as RouteModule,
+    '/ofrep/v1/evaluate/flags': bulkRoute as unknown as RouteModule,
+  });
   url = s.url;
   close = s.close;
 }, 180_000);
@@ -48,11 +53,29 @@ describe('the packed SDK in a throwaway app', () => {
     expect(pkg.name).toBe('@swarmdeck/player-sdk');
     expect(Object.keys(pkg.exports['.'])).toEqual(expect.arrayContaining(['browser', 'node', 'import', 'require']));
     expect(Object.keys(pkg.peerDependencies)).toEqual(
-      expect.arrayContaining(['@openfeature/web-sdk', '@openfeature/ofrep-web-provider', '@openfeature/server-sdk', '@openfeature/ofrep-provider', 'hls.js', 'p2p-media-loader-core', 'p2p-media-loader-hlsjs']),
+      expect.arrayContaining([
+        '@openfeature/web-sdk',
+        '@openfeature/ofrep-web-provider',
+        '@openfeature/server-sdk',
+        '@openfeature/ofrep-provider',
+        'hls.js',
+        'p2p-media-loader-core',
+        'p2p-media-loader-hlsjs',
+      ]),
     );
     expect(pkg.dependencies ?? {}).toEqual({});
     const files = fs.readdirSync(path.join(sdk.pkgDir, 'dist'));
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'node.js', 'node.cjs', 'node.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'index.js',
+        'index.cjs',
+        'index.d.ts',
+        'index.d.cts',
+        'node.js',
+        'node.cjs',
+        'node.d.ts',
+      ]),
+    );
     for (const f of files.filter((x) => /\.(c?js|d\.c?ts)$/.test(x))) {
       const text = fs.readFileSync(path.join(sdk.pkgDir, 'dist', f), 'utf8');
       expect(text, f).not.toMatch(/from ['"](\.\.\/)+(lib|server)\/|require\(['"](\.\.\/)+(lib|server)\/|['"]zod['"]/);
@@ -88,15 +111,35 @@ describe('the packed SDK in a throwaway app', () => {
     expect(a.stats).toMatchObject({ accepted: 1, queued: 0 });
     const b = JSON.parse((await run(process.execPath, ['use.cjs'], { cwd: sdk.appDir, env })).stdout.trim());
     expect(b).toMatchObject({ stats: { accepted: 1, queued: 0 }, hasNodeFlags: 'function' });
-    const [esmRow] = await query("SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE content_id = 'pkg-esm'", {}, N);
-    const [cjsRow] = await query("SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE content_id = 'pkg-cjs'", {}, N);
+    const [esmRow] = await query(
+      "SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE content_id = 'pkg-esm'",
+      {},
+      N,
+    );
+    const [cjsRow] = await query(
+      "SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE content_id = 'pkg-cjs'",
+      {},
+      N,
+    );
     expect(esmRow).toEqual({ n: 1, cdn: 1234 });
     expect(cjsRow).toEqual({ n: 1, cdn: 4321 });
   });
 
   it('resolves the browser entry for a bundler: no Node built-ins, attachSwarmdeck included', async () => {
-    fs.writeFileSync(path.join(sdk.appDir, 'web.js'), "export { attachSwarmdeck, createReporter } from '@swarmdeck/player-sdk';\n");
-    const out = await build({ entryPoints: [path.join(sdk.appDir, 'web.js')], absWorkingDir: sdk.appDir, bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    fs.writeFileSync(
+      path.join(sdk.appDir, 'web.js'),
+      "export { attachSwarmdeck, createReporter } from '@swarmdeck/player-sdk';\n",
+    );
+    const out = await build({
+      entryPoints: [path.join(sdk.appDir, 'web.js')],
+      absWorkingDir: sdk.appDir,
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
     const inputs = Object.keys(out.metafile.inputs);
     expect(inputs.some((i) => i.endsWith('node_modules/@swarmdeck/player-sdk/dist/index.js'))).toBe(true);
     expect(inputs.filter((i) => i.startsWith('node:') || /player-sdk\/dist\/node\./.test(i))).toEqual([]);
@@ -117,12 +160,22 @@ describe('the packed SDK in a throwaway app', () => {
       path.join(sdk.appDir, 'tsconfig.json'),
       // A Node app: the node entry's declarations use the OpenFeature server SDK, whose types need @types/node.
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', lib: ['ES2022', 'DOM'], typeRoots: [path.join(process.cwd(), 'node_modules/@types')], types: ['node'] },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          lib: ['ES2022', 'DOM'],
+          typeRoots: [path.join(process.cwd(), 'node_modules/@types')],
+          types: ['node'],
+        },
         files: ['typed.ts'],
       }),
     );
     const tsc = path.join(process.cwd(), 'node_modules/typescript/bin/tsc');
-    const res = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: sdk.appDir }).catch((e: { stdout: string; stderr: string }) => e);
+    const res = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: sdk.appDir }).catch(
+      (e: { stdout: string; stderr: string }) => e,
+    );
     expect('stdout' in res ? res.stdout : '').toBe('');
   });
 });

@@ -52,14 +52,22 @@ beforeAll(async () => {
     const body = Buffer.concat(chunks);
     if (req.method === 'POST') {
       try {
-        posts.push({ bytes: body.length, reports: (JSON.parse(body.toString()) as { reports: unknown[] }).reports.length });
+        posts.push({
+          bytes: body.length,
+          reports: (JSON.parse(body.toString()) as { reports: unknown[] }).reports.length,
+        });
       } catch {
         posts.push({ bytes: body.length, reports: -1 });
       }
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-    const r = await fetch(`${s.url}${req.url}`, { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+    const r = await fetch(`${s.url}${req.url}`, {
+      method: req.method,
+      headers,
+      body: req.method === 'POST' ? body : undefined,
+    });
     const out: Record<string, string> = {};
     r.headers.forEach((v, k) => (out[k] = v));
     delete out['content-length'];
@@ -100,7 +108,9 @@ declare const Swarmdeck: Sd;
 
 const Ids = z.object({ report_id: z.string() });
 const storedIds = async (contentId: string) =>
-  (await query('SELECT report_id FROM telemetry_raw WHERE content_id = {c:String}', { c: contentId }, Ids)).map((r) => r.report_id).sort();
+  (await query('SELECT report_id FROM telemetry_raw WHERE content_id = {c:String}', { c: contentId }, Ids))
+    .map((r) => r.report_id)
+    .sort();
 
 async function open(page: Page): Promise<void> {
   await page.goto(`${origin}/`);
@@ -123,7 +133,13 @@ describe('reports survive the page', () => {
           autoStart: false,
           now: () => (t += 2_000),
           store: Swarmdeck.webStorageStore(),
-          session: { deviceId: 'life-1', deviceClass: 'desktop', clientVersion: '1.0.0', contentId: 'lifecycle', swarmId: 'lifecycle/1' },
+          session: {
+            deviceId: 'life-1',
+            deviceClass: 'desktop',
+            clientVersion: '1.0.0',
+            contentId: 'lifecycle',
+            swarmId: 'lifecycle/1',
+          },
         });
         // Offline for a while: 150 reports queue up (~100 KiB of JSON, more than one keepalive budget).
         for (let i = 0; i < 150; i++) {
@@ -150,11 +166,18 @@ describe('reports survive the page', () => {
 
     // The next load of the same origin takes over what was kept and sends it: each report stored once.
     await open(page);
-    const after = await page.evaluate(async ({ base, key }) => {
-      const t = new Swarmdeck.Transport({ endpoint: `${base}/api/v1/telemetry`, ingestKey: key, store: Swarmdeck.webStorageStore() });
-      await t.flush();
-      return { stats: t.stats(), left: Object.keys(localStorage).filter((k) => k.startsWith('swarmdeck:')) };
-    }, { base: consoleUrl, key: KEY });
+    const after = await page.evaluate(
+      async ({ base, key }) => {
+        const t = new Swarmdeck.Transport({
+          endpoint: `${base}/api/v1/telemetry`,
+          ingestKey: key,
+          store: Swarmdeck.webStorageStore(),
+        });
+        await t.flush();
+        return { stats: t.stats(), left: Object.keys(localStorage).filter((k) => k.startsWith('swarmdeck:')) };
+      },
+      { base: consoleUrl, key: KEY },
+    );
     expect(after.stats).toMatchObject({ restored: 151, accepted: 151 - sentFirst, duplicates: sentFirst, queued: 0 });
     expect(after.left).toEqual([]);
     // The 150 queued reports and the one pagehide closed, each stored exactly once.
@@ -170,27 +193,59 @@ describe('reports survive the page', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await open(page);
-    const stats = await page.evaluate(async ({ base, key }) => {
-      const day = 24 * 3_600_000;
-      const old = (i: number) => ({
-        createdAt: Date.now() - day - 60_000,
-        report: { reportId: `expired-report-${i}`, sessionId: 's-old', deviceId: 'life-2', peerId: 'p', ts: Date.now() - day, intervalMs: 1000, deviceClass: 'desktop', clientVersion: '1', contentId: 'lifecycle-old', swarmId: 'x', p2pMode: 'off', cohort: 'off', configVersion: 0, bytes: { cdn: 1, p2pDown: 0, p2pUp: 0 }, peers: { connected: 0, swarmSize: 0, attempts: 0, failures: 0 }, qoe: { playMs: 0, rebufferMs: 0, rebufferCount: 0, bitrateKbps: 0 } },
-      });
-      localStorage.setItem('swarmdeck:pending:an-old-page', JSON.stringify({ entries: [old(1), old(2), old(3)], dropped: { expired: 0, overflow: 4 } }));
-      const reporter = Swarmdeck.createReporter({
-        endpoint: `${base}/api/v1/telemetry`,
-        ingestKey: key,
-        autoStart: false,
-        store: Swarmdeck.webStorageStore(),
-        session: { deviceId: 'life-2', deviceClass: 'desktop', clientVersion: '1.0.0', contentId: 'lifecycle-new', swarmId: 'lifecycle/1' },
-      });
-      await new Promise((r) => setTimeout(r, 10));
-      await reporter.close();
-      return reporter.stats();
-    }, { base: consoleUrl, key: KEY });
+    const stats = await page.evaluate(
+      async ({ base, key }) => {
+        const day = 24 * 3_600_000;
+        const old = (i: number) => ({
+          createdAt: Date.now() - day - 60_000,
+          report: {
+            reportId: `expired-report-${i}`,
+            sessionId: 's-old',
+            deviceId: 'life-2',
+            peerId: 'p',
+            ts: Date.now() - day,
+            intervalMs: 1000,
+            deviceClass: 'desktop',
+            clientVersion: '1',
+            contentId: 'lifecycle-old',
+            swarmId: 'x',
+            p2pMode: 'off',
+            cohort: 'off',
+            configVersion: 0,
+            bytes: { cdn: 1, p2pDown: 0, p2pUp: 0 },
+            peers: { connected: 0, swarmSize: 0, attempts: 0, failures: 0 },
+            qoe: { playMs: 0, rebufferMs: 0, rebufferCount: 0, bitrateKbps: 0 },
+          },
+        });
+        localStorage.setItem(
+          'swarmdeck:pending:an-old-page',
+          JSON.stringify({ entries: [old(1), old(2), old(3)], dropped: { expired: 0, overflow: 4 } }),
+        );
+        const reporter = Swarmdeck.createReporter({
+          endpoint: `${base}/api/v1/telemetry`,
+          ingestKey: key,
+          autoStart: false,
+          store: Swarmdeck.webStorageStore(),
+          session: {
+            deviceId: 'life-2',
+            deviceClass: 'desktop',
+            clientVersion: '1.0.0',
+            contentId: 'lifecycle-new',
+            swarmId: 'lifecycle/1',
+          },
+        });
+        await new Promise((r) => setTimeout(r, 10));
+        await reporter.close();
+        return reporter.stats();
+      },
+      { base: consoleUrl, key: KEY },
+    );
     expect(stats).toMatchObject({ droppedExpired: 3, accepted: 1, queued: 0, dropsUnreported: 0 });
     expect(await storedIds('lifecycle-old')).toEqual([]);
-    const admin = createCaller({ headers: new Headers({ 'x-swarmdeck-csrf': '1' }), user: { id: 'u-admin', email: 'admin@example.com', name: 'Admin', role: 'admin' } });
+    const admin = createCaller({
+      headers: new Headers({ 'x-swarmdeck-csrf': '1' }),
+      user: { id: 'u-admin', email: 'admin@example.com', name: 'Admin', role: 'admin' },
+    });
     const drops = await admin.ingestKeys.clientDrops({ days: 7 });
     expect(drops.keys).toEqual([expect.objectContaining({ keyId: 'bootstrap', expired: 3, overflow: 4 })]);
     await context.close();
@@ -202,38 +257,47 @@ describe('reports survive the page', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     await open(page);
-    const result = await page.evaluate(async ({ base, key }) => {
-      const out: Record<string, unknown> = {};
-      const run = async (label: string) => {
-        const reporter = Swarmdeck.createReporter({
-          endpoint: `${base}/api/v1/telemetry`,
-          ingestKey: key,
-          autoStart: false,
-          store: Swarmdeck.webStorageStore(),
-          session: { deviceId: 'life-3', deviceClass: 'desktop', clientVersion: '1.0.0', contentId: `lifecycle-${label}`, swarmId: 'lifecycle/1' },
+    const result = await page.evaluate(
+      async ({ base, key }) => {
+        const out: Record<string, unknown> = {};
+        const run = async (label: string) => {
+          const reporter = Swarmdeck.createReporter({
+            endpoint: `${base}/api/v1/telemetry`,
+            ingestKey: key,
+            autoStart: false,
+            store: Swarmdeck.webStorageStore(),
+            session: {
+              deviceId: 'life-3',
+              deviceClass: 'desktop',
+              clientVersion: '1.0.0',
+              contentId: `lifecycle-${label}`,
+              swarmId: 'lifecycle/1',
+            },
+          });
+          reporter.counters.addCdn(500);
+          await new Promise((r) => setTimeout(r, 10));
+          reporter.pageHidden();
+          await new Promise((r) => setTimeout(r, 10));
+          await reporter.close();
+          out[label] = reporter.stats();
+        };
+        const setItem = Storage.prototype.setItem;
+        Storage.prototype.setItem = () => {
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        };
+        await run('full');
+        Storage.prototype.setItem = setItem;
+        Object.defineProperty(window, 'localStorage', {
+          configurable: true,
+          get() {
+            throw new DOMException('Access is denied for this document.', 'SecurityError');
+          },
         });
-        reporter.counters.addCdn(500);
-        await new Promise((r) => setTimeout(r, 10));
-        reporter.pageHidden();
-        await new Promise((r) => setTimeout(r, 10));
-        await reporter.close();
-        out[label] = reporter.stats();
-      };
-      const setItem = Storage.prototype.setItem;
-      Storage.prototype.setItem = () => {
-        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      };
-      await run('full');
-      Storage.prototype.setItem = setItem;
-      Object.defineProperty(window, 'localStorage', {
-        configurable: true,
-        get() {
-          throw new DOMException('Access is denied for this document.', 'SecurityError');
-        },
-      });
-      await run('refused');
-      return out;
-    }, { base: consoleUrl, key: KEY });
+        await run('refused');
+        return out;
+      },
+      { base: consoleUrl, key: KEY },
+    );
     const full = result.full as { accepted: number };
     const refused = result.refused as { accepted: number };
     expect(full).toMatchObject({ storageDegraded: true, queued: 0, rejected: 0 });

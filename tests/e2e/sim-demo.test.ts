@@ -53,8 +53,25 @@ describe('npm run demo', () => {
     if (!fs.existsSync(path.join(root, TEST_DIST_DIR, 'BUILD_ID'))) throw new Error(`no build in ${TEST_DIST_DIR}/`);
     demo = spawn(
       process.execPath,
-      ['--import', 'tsx', 'scripts/demo.ts', '--no-build', '--port', '0', '--data', dataDir, '--backfill', '6h', '--concurrency', '60'],
-      { cwd: root, env: { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        '--import',
+        'tsx',
+        'scripts/demo.ts',
+        '--no-build',
+        '--port',
+        '0',
+        '--data',
+        dataDir,
+        '--backfill',
+        '6h',
+        '--concurrency',
+        '60',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, NEXT_DIST_DIR: TEST_DIST_DIR, HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     demo.stdout!.on('data', (d) => (out += String(d)));
     demo.stderr!.on('data', (d) => (out += String(d)));
@@ -94,7 +111,8 @@ describe('npm run demo', () => {
     expect(live.newest).toBeGreaterThan(startedAt - 60_000);
     // Its players evaluated their flags over OFREP (not the static fallback).
     const ofrepDeadline = Date.now() + 30_000;
-    while (!/\[sim\] OFREP answers/.test(out) && Date.now() < ofrepDeadline) await new Promise((r) => setTimeout(r, 500));
+    while (!/\[sim\] OFREP answers/.test(out) && Date.now() < ofrepDeadline)
+      await new Promise((r) => setTimeout(r, 500));
     expect(out).toMatch(/\[sim\] OFREP answers: players follow the console's rollout rules/);
     expect(out).not.toMatch(/STATIC fallback/);
 

@@ -20,7 +20,9 @@ export interface RunningApp {
 export async function startApp(opts: { env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningApp> {
   const root = process.cwd();
   if (!fs.existsSync(path.join(root, TEST_DIST_DIR, 'BUILD_ID'))) {
-    throw new Error(`No production build in ${TEST_DIST_DIR}/: run \`npm test\` (it builds first) or \`NEXT_DIST_DIR=${TEST_DIST_DIR} npx next build\`.`);
+    throw new Error(
+      `No production build in ${TEST_DIST_DIR}/: run \`npm test\` (it builds first) or \`NEXT_DIST_DIR=${TEST_DIST_DIR} npx next build\`.`,
+    );
   }
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-app-'));
   let out = '';

@@ -22,7 +22,10 @@ import type { Role } from '@/lib/auth/permissions';
 export const ADMIN_EMAIL = 'admin@test.local';
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 /** Env for `startApp({ env: ADMIN_ENV })`: the server creates this admin at first start. */
-export const ADMIN_ENV: Record<string, string> = { SWARMDECK_ADMIN_EMAIL: ADMIN_EMAIL, SWARMDECK_ADMIN_PASSWORD: ADMIN_PASSWORD };
+export const ADMIN_ENV: Record<string, string> = {
+  SWARMDECK_ADMIN_EMAIL: ADMIN_EMAIL,
+  SWARMDECK_ADMIN_PASSWORD: ADMIN_PASSWORD,
+};
 
 export interface TestUser {
   id: string;
@@ -85,7 +88,11 @@ export async function cli(dataDir: string, args: string[]): Promise<string> {
 }
 
 /** `user:add` a user of the role into a running app; returns its credentials. */
-export async function addUser(app: { dataDir: string }, role: Role, email = `${role}-${crypto.randomBytes(4).toString('hex')}@test.local`): Promise<TestUser> {
+export async function addUser(
+  app: { dataDir: string },
+  role: Role,
+  email = `${role}-${crypto.randomBytes(4).toString('hex')}@test.local`,
+): Promise<TestUser> {
   const password = `pw-${crypto.randomBytes(8).toString('hex')}`;
   const out = await cli(app.dataDir, ['user:add', '--email', email, '--role', role, '--password', password]);
   const id = /\(id ([0-9a-f-]+)\)/.exec(out)?.[1] ?? '';

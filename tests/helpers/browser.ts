@@ -6,7 +6,16 @@ import { chromium, type Browser, type Page } from 'playwright-core';
  * browser shipped inside the @sparticuz/chromium npm package (installed by `npm install`).
  */
 export async function launchBrowser(): Promise<Browser> {
-  const common = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+  const common = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ];
   const explicit = process.env.CHROMIUM_PATH;
   for (const p of [explicit, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]) {
     if (fs.existsSync(p)) return chromium.launch({ executablePath: p, headless: true, args: common });
@@ -16,7 +25,7 @@ export async function launchBrowser(): Promise<Browser> {
     sparticuz = (await import('@sparticuz/chromium')).default;
   } catch {
     throw new Error(
-      'No Chromium found for the browser tests. Run `npm install` (it brings @sparticuz/chromium), install Debian\'s `chromium` package, or set CHROMIUM_PATH.',
+      "No Chromium found for the browser tests. Run `npm install` (it brings @sparticuz/chromium), install Debian's `chromium` package, or set CHROMIUM_PATH.",
     );
   }
   const executablePath = await sparticuz.executablePath();
@@ -41,14 +50,17 @@ export function watchPage(page: Page, opts: { expect?: ExpectedResponse[] } = {}
   const problems: string[] = [];
   const expected = (url: string, status: number) => {
     const path = new URL(url).pathname;
-    return (opts.expect ?? []).some((e) => e.status === status && (typeof e.path === 'string' ? e.path === path : e.path.test(path)));
+    return (opts.expect ?? []).some(
+      (e) => e.status === status && (typeof e.path === 'string' ? e.path === path : e.path.test(path)),
+    );
   };
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('response', (r) => {
-    if (r.status() >= 400 && !expected(r.url(), r.status())) problems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+    if (r.status() >= 400 && !expected(r.url(), r.status()))
+      problems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
   });
   page.on('requestfailed', (r) => {
     const failure = r.failure()?.errorText ?? 'failed';

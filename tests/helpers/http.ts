@@ -11,7 +11,9 @@ export type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
  * (the socket's peer address stamped into the request), for integration tests.
  * Patterns use `:name` for a dynamic segment: `/ofrep/v1/evaluate/flags/:key`.
  */
-export async function serveRoutes(routes: Record<string, RouteModule>): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveRoutes(
+  routes: Record<string, RouteModule>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const compiled = Object.entries(routes).map(([pattern, mod]) => {
     const names: string[] = [];
     const re = new RegExp(

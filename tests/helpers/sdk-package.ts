@@ -35,7 +35,10 @@ export const SDK_PEERS = [
 export async function packAndInstallSdk(): Promise<InstalledSdk> {
   const root = process.cwd();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-sdk-pack-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: path.join(root, 'sdk'), maxBuffer: 16 << 20 });
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], {
+    cwd: path.join(root, 'sdk'),
+    maxBuffer: 16 << 20,
+  });
   // prepack's tsup log comes first on stdout (in colour where CI is set, so '[' appears in it): the
   // JSON array is what follows the line that is a lone '['.
   const start = stdout.search(/^\[$/m);
@@ -44,9 +47,16 @@ export async function packAndInstallSdk(): Promise<InstalledSdk> {
   const tarball = path.join(work, packed[0]!.filename);
   const appDir = path.join(work, 'app');
   fs.mkdirSync(appDir);
-  fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'throwaway-player', private: true, type: 'module' }));
+  fs.writeFileSync(
+    path.join(appDir, 'package.json'),
+    JSON.stringify({ name: 'throwaway-player', private: true, type: 'module' }),
+  );
   // --legacy-peer-deps: peers come from the links below, not from a registry.
-  await run('npm', ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: appDir });
+  await run(
+    'npm',
+    ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', tarball],
+    { cwd: appDir },
+  );
   for (const peer of SDK_PEERS) {
     const to = path.join(appDir, 'node_modules', peer);
     fs.mkdirSync(path.dirname(to), { recursive: true });

@@ -24,7 +24,11 @@ describe('user administration through the users router', () => {
     try {
       const token = invite.path.split('/').pop()!;
       const accept = (password: string) =>
-        fetch(`${srv.url}/api/auth/invite`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, password }) });
+        fetch(`${srv.url}/api/auth/invite`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token, password }),
+        });
       expect((await accept('short')).status).toBe(400);
       const ok = await accept('long-enough-password');
       expect(ok.status).toBe(200);
@@ -41,17 +45,30 @@ describe('user administration through the users router', () => {
     }
 
     const rows = await listAudit({ targetId: invite.userId });
-    expect(rows.map((r) => r.action).sort()).toEqual(['user.deactivated', 'user.invite_accepted', 'user.invited', 'user.role_changed']);
-    expect(rows.find((r) => r.action === 'user.role_changed')).toMatchObject({ actor_email: admin.email, before: '{"role":"viewer"}', after: '{"role":"operator"}' });
+    expect(rows.map((r) => r.action).sort()).toEqual([
+      'user.deactivated',
+      'user.invite_accepted',
+      'user.invited',
+      'user.role_changed',
+    ]);
+    expect(rows.find((r) => r.action === 'user.role_changed')).toMatchObject({
+      actor_email: admin.email,
+      before: '{"role":"viewer"}',
+      after: '{"role":"operator"}',
+    });
     expect(JSON.stringify(rows)).not.toContain(invite.path.split('/').pop()!);
     expect(JSON.stringify(rows)).not.toContain('long-enough-password');
   });
 
   it('refuses to change your own role, deactivate yourself or invite an existing account', async () => {
     const { user, caller } = await callerAs('admin');
-    await expect(caller.users.changeRole({ id: user.id, role: 'viewer' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(caller.users.changeRole({ id: user.id, role: 'viewer' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     await expect(caller.users.deactivate({ id: user.id })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(caller.users.invite({ email: user.email, role: 'viewer' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(caller.users.invite({ email: user.email, role: 'viewer' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     await expect(caller.users.deactivate({ id: 'no-such-user' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
@@ -61,7 +78,11 @@ describe('API tokens', () => {
     const { caller } = await callerAs('admin');
     const created = await caller.apiTokens.create({ name: 'partner', scope: 'reports', expiresDays: 30 });
     expect(created.token).toMatch(/^sdk_reports_[A-Za-z0-9_-]{43}$/);
-    expect(await verifyApiToken(created.token, 'reports')).toMatchObject({ id: created.id, name: 'partner', scope: 'reports' });
+    expect(await verifyApiToken(created.token, 'reports')).toMatchObject({
+      id: created.id,
+      name: 'partner',
+      scope: 'reports',
+    });
     const listed = (await caller.apiTokens.list()).find((t) => t.id === created.id)!;
     expect(listed.state).toBe('active');
     expect(JSON.stringify(listed)).not.toContain(created.token);
@@ -76,13 +97,29 @@ describe('API tokens', () => {
   it('refuses an expired token, a wrong one, and accepts the bootstrap token', async () => {
     const token = 'sdk_reports_expired_token_for_tests_000000000000';
     await insert('api_tokens', [
-      { id: 'expired', name: 'old', scope: 'reports', token_hash: hashToken(token), prefix: 'sdk_reports_e', created_by: 't', created_at: Date.now() - 2e9, expires_at: Date.now() - 1000, revoked_at: null, version: 1 },
+      {
+        id: 'expired',
+        name: 'old',
+        scope: 'reports',
+        token_hash: hashToken(token),
+        prefix: 'sdk_reports_e',
+        created_by: 't',
+        created_at: Date.now() - 2e9,
+        expires_at: Date.now() - 1000,
+        revoked_at: null,
+        version: 1,
+      },
     ]);
     expect(await verifyApiToken(token, 'reports')).toBeNull();
     expect(await verifyApiToken('sdk_reports_nope', 'reports')).toBeNull();
     expect(await verifyApiToken('', 'reports')).toBeNull();
     expect(await verifyApiToken('bootstrap-reports-token-01', 'reports')).toMatchObject({ id: 'bootstrap' });
-    const { token: fresh } = await createApiToken({ name: 'never', scope: 'reports', expiresDays: null, actor: { kind: 'system', id: 't' } });
+    const { token: fresh } = await createApiToken({
+      name: 'never',
+      scope: 'reports',
+      expiresDays: null,
+      actor: { kind: 'system', id: 't' },
+    });
     expect(await verifyApiToken(fresh, 'reports')).not.toBeNull();
   });
 });
@@ -93,13 +130,22 @@ describe('requirePermission for route handlers', () => {
     expect(anon).toBeInstanceOf(Response);
     expect((anon as Response).status).toBe(401);
     const viewer = await headersAs('viewer');
-    const denied = await requirePermission(new Request('http://x/api/thing', { headers: viewer.headers }), 'users:manage');
+    const denied = await requirePermission(
+      new Request('http://x/api/thing', { headers: viewer.headers }),
+      'users:manage',
+    );
     expect((denied as Response).status).toBe(403);
-    const allowed = await requirePermission(new Request('http://x/api/thing', { headers: viewer.headers }), 'reports:export');
+    const allowed = await requirePermission(
+      new Request('http://x/api/thing', { headers: viewer.headers }),
+      'reports:export',
+    );
     expect(allowed).toEqual({ user: expect.objectContaining({ id: viewer.user.id, role: 'viewer' }) });
     const crossHeaders = new Headers(viewer.headers);
     crossHeaders.set('sec-fetch-site', 'cross-site');
-    const cross = await requirePermission(new Request('http://x/api/thing', { method: 'POST', headers: crossHeaders }), 'reports:export');
+    const cross = await requirePermission(
+      new Request('http://x/api/thing', { method: 'POST', headers: crossHeaders }),
+      'reports:export',
+    );
     expect((cross as Response).status).toBe(403);
   });
 });

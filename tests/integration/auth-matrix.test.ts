@@ -23,8 +23,10 @@ type Caller = Awaited<ReturnType<typeof anonymousCaller>>;
 type Who = 'anonymous' | Role;
 const WHO: readonly Who[] = ['anonymous', ...ROLES];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const procedures = Object.entries((appRouter._def as any).procedures as Record<string, { _def: { type: string; meta?: { access?: unknown } } }>);
+type ProcedureDef = { _def: { type: string; meta?: { access?: unknown } } };
+const procedures = Object.entries(
+  (appRouter._def as unknown as { procedures: Record<string, ProcedureDef> }).procedures,
+);
 
 function expected(access: Access, who: Who): 'UNAUTHORIZED' | 'FORBIDDEN' | 'allowed' {
   if (access === 'public') return 'allowed';
@@ -59,7 +61,9 @@ describe('every tRPC procedure declares its access', () => {
 
   it('has meta.access set to public, authed or a known permission', () => {
     const known = new Set<string>(['public', 'authed', ...PERMISSIONS]);
-    const bad = procedures.filter(([, p]) => !known.has(String(p._def.meta?.access))).map(([name, p]) => `${name} (${String(p._def.meta?.access)})`);
+    const bad = procedures
+      .filter(([, p]) => !known.has(String(p._def.meta?.access)))
+      .map(([name, p]) => `${name} (${String(p._def.meta?.access)})`);
     expect(bad, `procedures with a missing or unknown meta.access: ${bad.join(', ')}`).toEqual([]);
   });
 });
@@ -87,7 +91,9 @@ describe('CSRF on tRPC mutations', () => {
     const { headers } = await headersAs('admin');
     headers.delete('x-swarmdeck-csrf');
     const caller = await callerWithHeaders(headers);
-    await expect(caller.apiTokens.create({ name: 'x', scope: 'reports', expiresDays: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(caller.apiTokens.create({ name: 'x', scope: 'reports', expiresDays: 1 })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect(caller.apiTokens.list()).resolves.toBeInstanceOf(Array);
   });
 
@@ -96,13 +102,26 @@ describe('CSRF on tRPC mutations', () => {
     const { fetchRequestHandler } = await import('@trpc/server/adapters/fetch');
     const { createContext } = await import('@/server/api/trpc');
     const handler = (req: Request) =>
-      fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: ({ resHeaders }) => createContext({ headers: req.headers, resHeaders }) });
+      fetchRequestHandler({
+        endpoint: '/api/trpc',
+        req,
+        router: appRouter,
+        createContext: ({ resHeaders }) => createContext({ headers: req.headers, resHeaders }),
+      });
     const srv = await serveRoutes({ '/api/trpc/:path': { POST: handler, GET: handler } });
     try {
       const body = JSON.stringify({ json: { name: 'csrf-test', scope: 'reports', expiresDays: 1 } });
-      const without = await fetch(`${srv.url}/api/trpc/apiTokens.create`, { method: 'POST', headers: { cookie: headers.get('cookie')!, 'content-type': 'application/json' }, body });
+      const without = await fetch(`${srv.url}/api/trpc/apiTokens.create`, {
+        method: 'POST',
+        headers: { cookie: headers.get('cookie')!, 'content-type': 'application/json' },
+        body,
+      });
       expect(without.status).toBe(403);
-      const withHeader = await fetch(`${srv.url}/api/trpc/apiTokens.create`, { method: 'POST', headers: { cookie: headers.get('cookie')!, 'content-type': 'application/json', 'x-swarmdeck-csrf': '1' }, body });
+      const withHeader = await fetch(`${srv.url}/api/trpc/apiTokens.create`, {
+        method: 'POST',
+        headers: { cookie: headers.get('cookie')!, 'content-type': 'application/json', 'x-swarmdeck-csrf': '1' },
+        body,
+      });
       expect(withHeader.status).toBe(200);
     } finally {
       await srv.close();
@@ -181,7 +200,12 @@ const MACHINE_ROUTES: MachineRoute[] = [
     method: 'GET',
     wrong: { authorization: 'Bearer sdk_reports_wrong' },
     right: async () => {
-      const { token } = await createApiToken({ name: 'matrix', scope: 'reports', expiresDays: 1, actor: { kind: 'system', id: 'test' } });
+      const { token } = await createApiToken({
+        name: 'matrix',
+        scope: 'reports',
+        expiresDays: 1,
+        actor: { kind: 'system', id: 'test' },
+      });
       return { authorization: `Bearer ${token}` };
     },
   },
@@ -208,7 +232,11 @@ describe('machine routes keep their own credential', () => {
       const srv = await serveRoutes({ [r.pattern]: mod });
       try {
         const send = (h: Record<string, string>) =>
-          fetch(`${srv.url}${r.url}`, { method: r.method, headers: { 'content-type': 'application/json', ...h }, body: r.body });
+          fetch(`${srv.url}${r.url}`, {
+            method: r.method,
+            headers: { 'content-type': 'application/json', ...h },
+            body: r.body,
+          });
         expect((await send({})).status).toBe(401);
         expect((await send(r.wrong)).status).toBe(401);
         const ok = await send(await r.right());
@@ -222,11 +250,18 @@ describe('machine routes keep their own credential', () => {
   it('reports: a revoked API token is refused', async () => {
     const mod = await loadRoute('app/api/v1/reports/isp/route.ts');
     if (!mod) return;
-    const { id, token } = await createApiToken({ name: 'to-revoke', scope: 'reports', expiresDays: 1, actor: { kind: 'system', id: 'test' } });
+    const { id, token } = await createApiToken({
+      name: 'to-revoke',
+      scope: 'reports',
+      expiresDays: 1,
+      actor: { kind: 'system', id: 'test' },
+    });
     await revokeApiToken(id, { kind: 'system', id: 'test' });
     const srv = await serveRoutes({ '/api/v1/reports/isp': mod });
     try {
-      const res = await fetch(`${srv.url}/api/v1/reports/isp?asn=64500&from=2026-01-01&to=2026-01-01&format=json`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${srv.url}/api/v1/reports/isp?asn=64500&from=2026-01-01&to=2026-01-01&format=json`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(res.status).toBe(401);
     } finally {
       await srv.close();

@@ -26,7 +26,10 @@ const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', u
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 /** What the IdP says about the next person to sign in. */
-let person: { email: string; groups: string[]; sub?: string; verified?: boolean | null } = { email: 'ops@idp.test', groups: [] };
+let person: { email: string; groups: string[]; sub?: string; verified?: boolean | null } = {
+  email: 'ops@idp.test',
+  groups: [],
+};
 const codes = new Map<string, { nonce: string; challenge: string; redirect: string; person: typeof person }>();
 
 let idp: http.Server;
@@ -36,7 +39,8 @@ let app: { url: string; close(): Promise<void> };
 beforeAll(async () => {
   idp = http.createServer(async (req, res) => {
     const url = new URL(req.url!, idpUrl);
-    const json = (body: unknown, status = 200) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (body: unknown, status = 200) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (url.pathname === '/.well-known/openid-configuration') {
       return json({
         issuer: idpUrl,
@@ -53,9 +57,15 @@ beforeAll(async () => {
     if (url.pathname === '/jwks') return json({ keys: [jwk] });
     if (url.pathname === '/authorize') {
       const p = url.searchParams;
-      if (p.get('client_id') !== CLIENT_ID || p.get('code_challenge_method') !== 'S256') return json({ error: 'invalid_request' }, 400);
+      if (p.get('client_id') !== CLIENT_ID || p.get('code_challenge_method') !== 'S256')
+        return json({ error: 'invalid_request' }, 400);
       const code = crypto.randomBytes(16).toString('hex');
-      codes.set(code, { nonce: p.get('nonce')!, challenge: p.get('code_challenge')!, redirect: p.get('redirect_uri')!, person });
+      codes.set(code, {
+        nonce: p.get('nonce')!,
+        challenge: p.get('code_challenge')!,
+        redirect: p.get('redirect_uri')!,
+        person,
+      });
       const to = new URL(p.get('redirect_uri')!);
       to.searchParams.set('code', code);
       to.searchParams.set('state', p.get('state')!);
@@ -66,21 +76,42 @@ beforeAll(async () => {
       for await (const c of req) body += String(c);
       const form = new URLSearchParams(body);
       const basic = (req.headers.authorization ?? '').replace(/^Basic /, '');
-      const [id, secret] = basic ? Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent) : [form.get('client_id'), form.get('client_secret')];
+      const [id, secret] = basic
+        ? Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent)
+        : [form.get('client_id'), form.get('client_secret')];
       if (id !== CLIENT_ID || secret !== CLIENT_SECRET) return json({ error: 'invalid_client' }, 401);
       const grant = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       const verifier = form.get('code_verifier') ?? '';
-      if (!grant || crypto.createHash('sha256').update(verifier).digest('base64url') !== grant.challenge || form.get('redirect_uri') !== grant.redirect) {
+      if (
+        !grant ||
+        crypto.createHash('sha256').update(verifier).digest('base64url') !== grant.challenge ||
+        form.get('redirect_uri') !== grant.redirect
+      ) {
         return json({ error: 'invalid_grant' }, 400);
       }
       const now = Math.floor(Date.now() / 1000);
       const p = grant.person;
       // `verified: null` leaves email_verified out of the token, as some IdPs do.
-      const claims = { iss: idpUrl, sub: p.sub ?? p.email.toLowerCase(), aud: CLIENT_ID, iat: now, exp: now + 300, nonce: grant.nonce, email: p.email, ...(p.verified !== null && { email_verified: p.verified ?? true }), groups: p.groups };
+      const claims = {
+        iss: idpUrl,
+        sub: p.sub ?? p.email.toLowerCase(),
+        aud: CLIENT_ID,
+        iat: now,
+        exp: now + 300,
+        nonce: grant.nonce,
+        email: p.email,
+        ...(p.verified !== null && { email_verified: p.verified ?? true }),
+        groups: p.groups,
+      };
       const signing = `${b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' })}.${b64(claims)}`;
       const sig = crypto.sign('RSA-SHA256', Buffer.from(signing), privateKey).toString('base64url');
-      return json({ access_token: crypto.randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300, id_token: `${signing}.${sig}` });
+      return json({
+        access_token: crypto.randomBytes(16).toString('hex'),
+        token_type: 'Bearer',
+        expires_in: 300,
+        id_token: `${signing}.${sig}`,
+      });
     }
     json({ error: 'not found' }, 404);
   });

@@ -13,7 +13,11 @@ import { withFreshStore } from '../helpers/store';
 withFreshStore();
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('password sign-in and sessions', () => {
@@ -62,7 +66,8 @@ describe('password sign-in and sessions', () => {
     const u = await createTestUser('viewer');
     const srv = await serveRoutes({ '/api/auth/sign-in': { POST: signIn } });
     try {
-      for (let i = 0; i < 5; i++) expect((await post(`${srv.url}/api/auth/sign-in`, { email: u.email, password: `bad-${i}` })).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await post(`${srv.url}/api/auth/sign-in`, { email: u.email, password: `bad-${i}` })).status).toBe(401);
       const locked = await post(`${srv.url}/api/auth/sign-in`, { email: u.email, password: u.password });
       expect(locked.status).toBe(429);
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
@@ -76,7 +81,11 @@ describe('password sign-in and sessions', () => {
     const u = await createTestUser('viewer');
     const srv = await serveRoutes({ '/api/auth/sign-in': { POST: signIn } });
     try {
-      const res = await post(`${srv.url}/api/auth/sign-in`, { email: u.email, password: u.password }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+      const res = await post(
+        `${srv.url}/api/auth/sign-in`,
+        { email: u.email, password: u.password },
+        { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+      );
       expect(res.status).toBe(403);
     } finally {
       await srv.close();
@@ -96,7 +105,10 @@ describe('password sign-in and sessions', () => {
     const { headers } = await callerAs('viewer');
     const srv = await serveRoutes({ '/api/auth/sign-out': { POST: signOut } });
     try {
-      const res = await fetch(`${srv.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: headers.get('cookie')! } });
+      const res = await fetch(`${srv.url}/api/auth/sign-out`, {
+        method: 'POST',
+        headers: { cookie: headers.get('cookie')! },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.getSetCookie()[0]).toMatch(/^swarmdeck_session=;.*Max-Age=0/);
     } finally {
@@ -112,7 +124,10 @@ describe('password sign-in and sessions', () => {
       const res = await post(`${srv.url}/api/auth/sign-in`, { email: u.email, password: u.password });
       const copy = new Headers({ cookie: res.headers.getSetCookie()[0]!.split(';')[0]! });
       expect(await sessionFromHeaders(copy)).not.toBeNull();
-      expect((await fetch(`${srv.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: copy.get('cookie')! } })).status).toBe(200);
+      expect(
+        (await fetch(`${srv.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie: copy.get('cookie')! } }))
+          .status,
+      ).toBe(200);
       expect(await sessionFromHeaders(copy)).toBeNull();
       // What a restarted server knows comes from the store alone.
       forgetEndedSessions();

@@ -15,7 +15,17 @@ import { listBackups, pruneBackups, restoreBackup } from '@/server/store/backup'
 import '@/server/cli/all';
 import { serveRoutes } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
-import { ASN_A, ASN_B, ASN_C, ASN_QUIET, buildDataset, dayStart, expectedReport, utcDay, type Sent } from './reports-fixtures';
+import {
+  ASN_A,
+  ASN_B,
+  ASN_C,
+  ASN_QUIET,
+  buildDataset,
+  dayStart,
+  expectedReport,
+  utcDay,
+  type Sent,
+} from './reports-fixtures';
 
 const BACKUPS = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-backups-'));
 withFreshStore({ SWARMDECK_BACKUP_DIR: BACKUPS, SWARMDECK_INGEST_IP_RATE: '0', SWARMDECK_INGEST_LINGER_MS: '0' });
@@ -58,7 +68,12 @@ async function figures() {
 beforeAll(async () => {
   resetIngestConfig();
   api = await serveRoutes({ '/api/v1/telemetry': telemetryRoute });
-  key = (await createIngestKey({ name: 'backup-test relay', rateLimitPerSec: 1_000_000, trustedRelay: true }, { kind: 'system', id: 'test' })).key;
+  key = (
+    await createIngestKey(
+      { name: 'backup-test relay', rateLimitPerSec: 1_000_000, trustedRelay: true },
+      { kind: 'system', id: 'test' },
+    )
+  ).key;
   await ingest(data);
 });
 afterAll(async () => {
@@ -68,12 +83,18 @@ afterAll(async () => {
 
 describe('backup, wipe, restore', () => {
   it('restores every report figure equal, and loses what came after the backup', async () => {
-    const rows = await query('SELECT asn, any(isp) AS isp FROM telemetry_raw GROUP BY asn', {}, z.object({ asn: z.number(), isp: z.string() }));
+    const rows = await query(
+      'SELECT asn, any(isp) AS isp FROM telemetry_raw GROUP BY asn',
+      {},
+      z.object({ asn: z.number(), isp: z.string() }),
+    );
     const names = new Map(rows.map((r) => [r.asn, r.isp]));
     const before = await figures();
     // Independently computed, so "equal after restore" cannot pass on two empty reports.
     const expected = expectedReport(data, ASNS, FROM, TO, NOW, names);
-    expect(before.lines.map((l) => Object.values(l).join(','))).toEqual(expected.rows.map((e) => Object.values(e).join(',')));
+    expect(before.lines.map((l) => Object.values(l).join(','))).toEqual(
+      expected.rows.map((e) => Object.values(e).join(',')),
+    );
     const rawBefore = await count('SELECT count() AS n FROM telemetry_raw');
     expect(rawBefore).toBe(data.length);
 
@@ -93,7 +114,11 @@ describe('backup, wipe, restore', () => {
     expect((await post(later)).status).toBe(200);
 
     // Wipe: every table and view gone.
-    const tables = await query("SELECT name, toUInt8(engine = 'MaterializedView') AS v FROM system.tables WHERE database = currentDatabase() ORDER BY v DESC", {}, z.object({ name: z.string(), v: z.number() }));
+    const tables = await query(
+      "SELECT name, toUInt8(engine = 'MaterializedView') AS v FROM system.tables WHERE database = currentDatabase() ORDER BY v DESC",
+      {},
+      z.object({ name: z.string(), v: z.number() }),
+    );
     expect(tables.length).toBeGreaterThan(20);
     for (const t of tables) await command(`DROP TABLE \`${t.name}\` SYNC`);
     expect(await count('SELECT count() AS n FROM system.tables WHERE database = currentDatabase()')).toBe(0);

@@ -47,7 +47,12 @@ afterAll(async () => {
 
 /** A JSON body of about `bytes` bytes; `chunked` sends it without Content-Length, in 64 KiB pieces. */
 function big(bytes: number, chunked: boolean): { body: BodyInit; duplex?: 'half' } {
-  const text = JSON.stringify({ email: 'a@b.c', password: 'x', context: { targetingKey: 'd', deviceClass: 'smart_tv' }, pad: 'x'.repeat(bytes) });
+  const text = JSON.stringify({
+    email: 'a@b.c',
+    password: 'x',
+    context: { targetingKey: 'd', deviceClass: 'smart_tv' },
+    pad: 'x'.repeat(bytes),
+  });
   if (!chunked) return { body: text };
   const buf = Buffer.from(text);
   let at = 0;
@@ -61,8 +66,17 @@ function big(bytes: number, chunked: boolean): { body: BodyInit; duplex?: 'half'
   return { body: stream, duplex: 'half' };
 }
 
-async function post(url: string, bytes: number, chunked: boolean, headers: Record<string, string> = {}): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, ...big(bytes, chunked) } as RequestInit);
+async function post(
+  url: string,
+  bytes: number,
+  chunked: boolean,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    ...big(bytes, chunked),
+  } as RequestInit);
   await res.arrayBuffer();
   return res.status;
 }

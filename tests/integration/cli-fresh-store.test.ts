@@ -17,9 +17,19 @@ function cli(args: string[]) {
 
 describe('command-line tools on a data directory no server has opened', () => {
   it('user:add applies the migrations first and creates the user', async () => {
-    const { stdout } = await cli(['user:add', '--email', 'first@test.local', '--role', 'admin', '--password', 'a-long-password']);
+    const { stdout } = await cli([
+      'user:add',
+      '--email',
+      'first@test.local',
+      '--role',
+      'admin',
+      '--password',
+      'a-long-password',
+    ]);
     expect(stdout).toMatch(/first@test\.local.*\(id [0-9a-f-]+\)/);
     // The user is really stored: adding it again is refused as a duplicate.
-    await expect(cli(['user:add', '--email', 'first@test.local', '--role', 'viewer', '--password', 'another-password'])).rejects.toMatchObject({ stderr: expect.stringContaining('already exists') });
+    await expect(
+      cli(['user:add', '--email', 'first@test.local', '--role', 'viewer', '--password', 'another-password']),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('already exists') });
   });
 });

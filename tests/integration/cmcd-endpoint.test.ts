@@ -27,10 +27,12 @@ afterAll(() => close?.());
 
 const ADMIN = { kind: 'user' as const, id: 'u-admin', email: 'admin@example.com' };
 const N = z.object({ n: z.coerce.number() });
-const count = async (sid: string) => (await query('SELECT count() AS n FROM cmcd_events WHERE session_id = {sid:String}', { sid }, N))[0]!.n;
+const count = async (sid: string) =>
+  (await query('SELECT count() AS n FROM cmcd_events WHERE session_id = {sid:String}', { sid }, N))[0]!.n;
 
 let seq = 0;
-const line = (sid: string, sn: number, extra = '') => `e=ps,sid="${sid}",sn=${sn},sta=p,ts=${Date.now() - 1000 + seq++},v=2${extra}`;
+const line = (sid: string, sn: number, extra = '') =>
+  `e=ps,sid="${sid}",sn=${sn},sta=p,ts=${Date.now() - 1000 + seq++},v=2${extra}`;
 
 async function post(body: string | Buffer, opts: { query?: string; headers?: Record<string, string> } = {}) {
   const res = await fetch(`${base}?${opts.query ?? `key=${KEY}`}`, {
@@ -80,7 +82,10 @@ describe('POST /api/v1/cmcd', () => {
     const r = await post(['not a CMCD line', `e=ps,sid="allbad",sta=p,ts=${Date.now()},v=2`].join('\n'));
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('Every event was rejected');
-    expect((r.body.errors as { index: number; path: string }[]).map((e) => `${e.index}:${e.path}`)).toEqual(['0:', '1:sn']);
+    expect((r.body.errors as { index: number; path: string }[]).map((e) => `${e.index}:${e.path}`)).toEqual([
+      '0:',
+      '1:sn',
+    ]);
     expect(await count('allbad')).toBe(0);
     expect((await post('\n\n')).status).toBe(400);
   });
@@ -97,7 +102,9 @@ describe('POST /api/v1/cmcd', () => {
     expect((await post(batch.join('\n'))).body).toMatchObject({ accepted: 2, duplicates: 0 });
     expect((await post(batch.join('\n'))).body).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 });
     // the same (sid, sn) with other content is the same event: the first copy wins
-    expect((await post([line('replay', 1, ',br=(100)'), line('replay', 2), line('replay', 2)].join('\n'))).body).toMatchObject({ accepted: 1, duplicates: 2 });
+    expect(
+      (await post([line('replay', 1, ',br=(100)'), line('replay', 2), line('replay', 2)].join('\n'))).body,
+    ).toMatchObject({ accepted: 1, duplicates: 2 });
     expect(await count('replay')).toBe(3);
     // two copies at the same moment in different requests: one stored
     const twin = line('replay-twin', 0);
@@ -114,7 +121,7 @@ describe('POST /api/v1/cmcd', () => {
     expect(r.status).toBe(413);
     const many = Array.from({ length: 5001 }, (_, i) => line('many', i)).join('\n');
     expect((await post(many)).status).toBe(413);
-    expect(await count('big') + (await count('many'))).toBe(0);
+    expect((await count('big')) + (await count('many'))).toBe(0);
     const gz = await post(zlib.gzipSync(line('gz', 0)), { headers: { 'content-encoding': 'gzip' } });
     expect(gz.body).toMatchObject({ accepted: 1 });
   });
@@ -128,9 +135,13 @@ describe('POST /api/v1/cmcd', () => {
   it('the ingest key: query parameter or Authorization header; 401 otherwise, nothing stored', async () => {
     expect((await post(line('auth', 0), { query: '' })).status).toBe(401);
     expect((await post(line('auth', 0), { query: 'key=wrong-key-123456' })).status).toBe(401);
-    expect((await post(line('auth', 0), { query: '', headers: { authorization: `Bearer ${KEY}` } })).body).toMatchObject({ accepted: 1 });
+    expect(
+      (await post(line('auth', 0), { query: '', headers: { authorization: `Bearer ${KEY}` } })).body,
+    ).toMatchObject({ accepted: 1 });
     const issued = await createIngestKey({ name: 'cmcd players', rateLimitPerSec: 100 }, ADMIN);
-    expect((await post(line('auth', 1), { query: `key=${encodeURIComponent(issued.key)}` })).body).toMatchObject({ accepted: 1 });
+    expect((await post(line('auth', 1), { query: `key=${encodeURIComponent(issued.key)}` })).body).toMatchObject({
+      accepted: 1,
+    });
     await revokeIngestKey(issued.id, ADMIN);
     expect((await post(line('auth', 2), { query: `key=${encodeURIComponent(issued.key)}` })).status).toBe(401);
     expect(await count('auth')).toBe(2);
@@ -143,7 +154,14 @@ describe('POST /api/v1/cmcd', () => {
   });
 
   it('CORS as telemetry: preflight for any origin, headers on every answer, key origins on the POST', async () => {
-    const pre = await fetch(base, { method: 'OPTIONS', headers: { origin: 'https://player.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const pre = await fetch(base, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://player.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://player.example');
     expect(pre.headers.get('access-control-allow-methods')).toBe('POST');
@@ -155,14 +173,22 @@ describe('POST /api/v1/cmcd', () => {
     const ok = await post(line('cors', 0), { headers: { origin: 'https://player.example' } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://player.example');
-    const only = await createIngestKey({ name: 'one origin', rateLimitPerSec: 100, allowedOrigins: ['https://tv.example'] }, ADMIN);
-    const wrong = await post(line('cors', 1), { query: `key=${encodeURIComponent(only.key)}`, headers: { origin: 'https://evil.example' } });
+    const only = await createIngestKey(
+      { name: 'one origin', rateLimitPerSec: 100, allowedOrigins: ['https://tv.example'] },
+      ADMIN,
+    );
+    const wrong = await post(line('cors', 1), {
+      query: `key=${encodeURIComponent(only.key)}`,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(wrong.status).toBe(403);
     expect(await count('cors')).toBe(1);
   });
 
   it('the key is redacted from any URL that is logged', () => {
-    expect(redactKey('/api/v1/cmcd?cohort=control&key=sdk_secret&dc=desktop')).toBe('/api/v1/cmcd?cohort=control&key=[redacted]&dc=desktop');
+    expect(redactKey('/api/v1/cmcd?cohort=control&key=sdk_secret&dc=desktop')).toBe(
+      '/api/v1/cmcd?cohort=control&key=[redacted]&dc=desktop',
+    );
     expect(redactKey('/api/v1/cmcd?key=sdk_secret')).toBe('/api/v1/cmcd?key=[redacted]');
   });
 
@@ -171,7 +197,17 @@ describe('POST /api/v1/cmcd', () => {
     const bodies: string[] = [];
     let failNext = true;
     const reporter = new CmcdReporter(
-      { sid: 'reporter-retry', eventTargets: [{ url: `${base}?key=${KEY}`, events: [CmcdEventType.PLAY_STATE], batchSize: 1, enabledKeys: ['sid', 'sn', 'ts', 'e', 'sta', 'v'] as never }] },
+      {
+        sid: 'reporter-retry',
+        eventTargets: [
+          {
+            url: `${base}?key=${KEY}`,
+            events: [CmcdEventType.PLAY_STATE],
+            batchSize: 1,
+            enabledKeys: ['sid', 'sn', 'ts', 'e', 'sta', 'v'] as never,
+          },
+        ],
+      },
       async (req) => {
         bodies.push(req.body as string);
         if (failNext) {
@@ -179,7 +215,11 @@ describe('POST /api/v1/cmcd', () => {
           statuses.push(503);
           return { status: 503 };
         }
-        const res = await fetch(req.url, { method: 'POST', headers: req.headers as Record<string, string>, body: req.body as string });
+        const res = await fetch(req.url, {
+          method: 'POST',
+          headers: req.headers as Record<string, string>,
+          body: req.body as string,
+        });
         statuses.push(res.status);
         return { status: res.status };
       },

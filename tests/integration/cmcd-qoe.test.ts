@@ -35,7 +35,13 @@ beforeAll(async () => {
 });
 afterAll(() => close?.());
 
-type Step = { at: number } & ({ sta: 'd' | 's' | 'p' | 'r' | 'a' | 'k' | 'e' | 'f' | 'q'; br?: number } | { br: number } | { tick: true } | { error: string } | { msd: number });
+type Step = { at: number } & (
+  | { sta: 'd' | 's' | 'p' | 'r' | 'a' | 'k' | 'e' | 'f' | 'q'; br?: number }
+  | { br: number }
+  | { tick: true }
+  | { error: string }
+  | { msd: number }
+);
 
 interface Sent {
   body: string;
@@ -43,7 +49,13 @@ interface Sent {
 }
 
 /** Play one scripted session through a real CmcdReporter whose requester is fetch to the endpoint. */
-async function play(sid: string, cid: string, targetQuery: string, steps: Step[], extra: Partial<Cmcd> = {}): Promise<Sent[]> {
+async function play(
+  sid: string,
+  cid: string,
+  targetQuery: string,
+  steps: Step[],
+  extra: Partial<Cmcd> = {},
+): Promise<Sent[]> {
   const sent: Sent[] = [];
   const inflight: Promise<unknown>[] = [];
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -55,15 +67,39 @@ async function play(sid: string, cid: string, targetQuery: string, steps: Step[]
       eventTargets: [
         {
           url: `${base}/api/v1/cmcd?${targetQuery}`,
-          events: [CmcdEventType.PLAY_STATE, CmcdEventType.ERROR, CmcdEventType.TIME_INTERVAL, CmcdEventType.BITRATE_CHANGE],
+          events: [
+            CmcdEventType.PLAY_STATE,
+            CmcdEventType.ERROR,
+            CmcdEventType.TIME_INTERVAL,
+            CmcdEventType.BITRATE_CHANGE,
+          ],
           interval: 0,
           batchSize: 2,
-          enabledKeys: ['sid', 'cid', 'sn', 'ts', 'e', 'sta', 'br', 'msd', 'ec', 'v', 'mtp', 'com.swarmdeck-did', 'com.swarmdeck-cv', 'com.swarmdeck-cohort'] as never,
+          enabledKeys: [
+            'sid',
+            'cid',
+            'sn',
+            'ts',
+            'e',
+            'sta',
+            'br',
+            'msd',
+            'ec',
+            'v',
+            'mtp',
+            'com.swarmdeck-did',
+            'com.swarmdeck-cv',
+            'com.swarmdeck-cohort',
+          ] as never,
         },
       ],
     },
     (req) => {
-      const p = fetch(req.url, { method: req.method, headers: req.headers as Record<string, string>, body: req.body as string }).then(async (res) => {
+      const p = fetch(req.url, {
+        method: req.method,
+        headers: req.headers as Record<string, string>,
+        body: req.body as string,
+      }).then(async (res) => {
         sent.push({ body: req.body as string, status: res.status });
         await res.text();
         return { status: res.status };
@@ -156,19 +192,37 @@ const N = z.object({ n: z.coerce.number() });
 
 describe('CMCD event mode → QoE', () => {
   const sent: Record<string, Sent[]> = {};
-  const sdkReport = exampleReport({ reportId: 'sdk-report-c-0001', sessionId: 'sess-c', ts: T0 + 65_500, cohort: 'control', deviceClass: 'desktop', qoe: { playMs: 29_000, rebufferMs: 1000, rebufferCount: 1, bitrateKbps: 4500, startupMs: 700 } });
+  const sdkReport = exampleReport({
+    reportId: 'sdk-report-c-0001',
+    sessionId: 'sess-c',
+    ts: T0 + 65_500,
+    cohort: 'control',
+    deviceClass: 'desktop',
+    qoe: { playMs: 29_000, rebufferMs: 1000, rebufferCount: 1, bitrateKbps: 4500, startupMs: 700 },
+  });
 
   beforeAll(async () => {
     sent.A = await play('sess-a', 'title-a', `key=${KEY}&cohort=control&dc=desktop`, A);
-    sent.B = await play('sess-b', 'title-b', `key=${KEY}&dc=smart_tv`, B, { 'com.swarmdeck-did': 'device-b', 'com.swarmdeck-cv': 7, 'com.swarmdeck-cohort': 'control' } as Partial<Cmcd>);
+    sent.B = await play('sess-b', 'title-b', `key=${KEY}&dc=smart_tv`, B, {
+      'com.swarmdeck-did': 'device-b',
+      'com.swarmdeck-cv': 7,
+      'com.swarmdeck-cohort': 'control',
+    } as Partial<Cmcd>);
     sent.C = await play('sess-c', 'title-c', `key=${KEY}&cohort=control&dc=desktop`, C);
-    const r = await fetch(`${base}/api/v1/telemetry`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ reports: [sdkReport] }) });
+    const r = await fetch(`${base}/api/v1/telemetry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reports: [sdkReport] }),
+    });
     expect(r.status, await r.text()).toBe(200);
   }, 60_000);
 
   it('every event the reporter sent is stored once, with the values it sent', async () => {
     for (const [name, list] of Object.entries(sent)) {
-      expect(list.every((s) => s.status === 200), name).toBe(true);
+      expect(
+        list.every((s) => s.status === 200),
+        name,
+      ).toBe(true);
     }
     const lines = Object.values(sent).flatMap((l) => l.flatMap((s) => s.body.split('\n')));
     const [stored] = await query('SELECT count() AS n FROM cmcd_events', {}, N);
@@ -194,7 +248,14 @@ describe('CMCD event mode → QoE', () => {
       }),
     );
     // Each line as the reporter encoded it, read back field by field.
-    const parsed = lines.map((l) => Object.fromEntries(l.split(',').map((kv) => { const i = kv.indexOf('='); return i < 0 ? [kv, true] : [kv.slice(0, i), kv.slice(i + 1)]; })));
+    const parsed = lines.map((l) =>
+      Object.fromEntries(
+        l.split(',').map((kv) => {
+          const i = kv.indexOf('=');
+          return i < 0 ? [kv, true] : [kv.slice(0, i), kv.slice(i + 1)];
+        }),
+      ),
+    );
     for (const p of parsed) {
       const sid = JSON.parse(p.sid as string) as string;
       const r = rows.find((x) => x.session_id === sid && x.sn === Number(p.sn));
@@ -209,9 +270,13 @@ describe('CMCD event mode → QoE', () => {
     }
     const b = rows.filter((r) => r.session_id === 'sess-b');
     expect(new Set(b.map((r) => r.cohort))).toEqual(new Set(['control']));
-    expect(new Set(b.map((r) => `${r.device_id}/${r.config_version}/${r.device_class}`))).toEqual(new Set(['device-b/7/smart_tv']));
+    expect(new Set(b.map((r) => `${r.device_id}/${r.config_version}/${r.device_class}`))).toEqual(
+      new Set(['device-b/7/smart_tv']),
+    );
     const a = rows.filter((r) => r.session_id === 'sess-a');
-    expect(new Set(a.map((r) => `${r.cohort}/${r.device_class}/${r.device_id}/${r.config_version}`))).toEqual(new Set(['control/desktop//null']));
+    expect(new Set(a.map((r) => `${r.cohort}/${r.device_class}/${r.device_id}/${r.config_version}`))).toEqual(
+      new Set(['control/desktop//null']),
+    );
   });
 
   it('source=cmcd: rebuffer ratio, start-up, failure rate and bitrate are the scripted playback', async () => {
@@ -226,7 +291,10 @@ describe('CMCD event mode → QoE', () => {
     expect(desk.sessions).toBe(2);
     expect(desk.playMs).toBe(ea.playMs + ec.playMs);
     expect(desk.rebufferMs).toBe(ea.rebufferMs + ec.rebufferMs);
-    expect(desk.rebufferRatio).toBeCloseTo((ea.rebufferMs + ec.rebufferMs) / (ea.playMs + ec.playMs + ea.rebufferMs + ec.rebufferMs), 9);
+    expect(desk.rebufferRatio).toBeCloseTo(
+      (ea.rebufferMs + ec.rebufferMs) / (ea.playMs + ec.playMs + ea.rebufferMs + ec.rebufferMs),
+      9,
+    );
     expect(desk.avgBitrateKbps).toBeCloseTo((ea.bitratePlay + ec.bitratePlay) / (ea.playMs + ec.playMs), 6);
     expect(desk.failureRate).toBe(0);
     // Two start-ups (800, 500): linear interpolation as quantilesExactInclusive does.
@@ -234,7 +302,14 @@ describe('CMCD event mode → QoE', () => {
     expect(desk.startupP50).toBeCloseTo(sorted[0]! + 0.5 * (sorted[1]! - sorted[0]!), 6);
     const tv = rows.find((r) => r.deviceClass === 'smart_tv')!;
     expect(eb).toMatchObject({ playMs: 300_000 + 20_000, rebufferMs: 6_000, startup: 1_234, fatal: true });
-    expect(tv).toMatchObject({ sessions: 1, failedSessions: 1, failureRate: 1, playMs: eb.playMs, rebufferMs: eb.rebufferMs, startupP50: eb.startup });
+    expect(tv).toMatchObject({
+      sessions: 1,
+      failedSessions: 1,
+      failureRate: 1,
+      playMs: eb.playMs,
+      rebufferMs: eb.rebufferMs,
+      startupP50: eb.startup,
+    });
     expect(tv.avgBitrateKbps).toBeCloseTo(eb.bitratePlay / eb.playMs, 6);
   });
 
@@ -268,7 +343,11 @@ describe('CMCD event mode → QoE', () => {
   it('a replayed batch changes no figure', async () => {
     const before = await qoe({ range: RANGE, source: 'all' });
     for (const s of sent.A!) {
-      const r = await fetch(`${base}/api/v1/cmcd?key=${KEY}&cohort=control&dc=desktop`, { method: 'POST', headers: { 'content-type': 'application/cmcd' }, body: s.body });
+      const r = await fetch(`${base}/api/v1/cmcd?key=${KEY}&cohort=control&dc=desktop`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/cmcd' },
+        body: s.body,
+      });
       const lines = s.body.split('\n').length;
       expect(await r.json()).toEqual({ accepted: 0, duplicates: lines, rejected: 0, errors: [], ignoredKeys: [] });
     }
@@ -278,12 +357,19 @@ describe('CMCD event mode → QoE', () => {
   it('the guardrail input holds only sessions with a device id and a configVersion', async () => {
     const eb = expected(B);
     expect(await cmcdGuardrailRows(RANGE.from.getTime(), RANGE.to.getTime())).toEqual([
-      { device_id: 'device-b', device_class: 'smart_tv', config_version: 7, claimed_cohort: 'control', play_ms: eb.playMs, rebuffer_ms: eb.rebufferMs },
+      {
+        device_id: 'device-b',
+        device_class: 'smart_tv',
+        config_version: 7,
+        claimed_cohort: 'control',
+        play_ms: eb.playMs,
+        rebuffer_ms: eb.rebufferMs,
+      },
     ]);
   });
 
   it('CMCD rows never reach a byte figure', async () => {
-    const [r] = await query('SELECT count() AS n FROM telemetry_raw WHERE session_id IN (\'sess-a\', \'sess-b\')', {}, N);
+    const [r] = await query("SELECT count() AS n FROM telemetry_raw WHERE session_id IN ('sess-a', 'sess-b')", {}, N);
     expect(r!.n).toBe(0);
   });
 });

@@ -23,7 +23,10 @@ let api: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
   api = await serveRoutes({ '/api/v1/reports/isp': reportRoute, '/api/v1/telemetry': telemetryRoute });
-  const { key } = await createIngestKey({ name: 'relay', rateLimitPerSec: 1_000_000, trustedRelay: true }, { kind: 'system', id: 'test' });
+  const { key } = await createIngestKey(
+    { name: 'relay', rateLimitPerSec: 1_000_000, trustedRelay: true },
+    { kind: 'system', id: 'test' },
+  );
   const sent = buildDataset(NOW);
   for (let i = 0; i < sent.length; i += 500) {
     const res = await fetch(`${api.url}/api/v1/telemetry`, {
@@ -63,7 +66,9 @@ describe('console ISP figures equal the partnership report', () => {
       expect(c.p2pIntra).toBe(t.p2p_intra_bytes);
       expect(c.p2pIn).toBe(t.p2p_in_bytes);
       expect(c.p2pOut).toBe(t.p2p_out_bytes);
-      expect(c.balance === null ? null : Number(c.balance.toFixed(6))).toBe(t.balance === null ? null : Number(t.balance));
+      expect(c.balance === null ? null : Number(c.balance.toFixed(6))).toBe(
+        t.balance === null ? null : Number(t.balance),
+      );
       expect(Number(c.peakMbpsP95.toFixed(3))).toBe(Number(t.peak_mbps_p95));
     }
   });

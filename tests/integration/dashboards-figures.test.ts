@@ -45,7 +45,11 @@ beforeAll(async () => {
   close_ = srv.close;
   await ingest(`${srv.url}/api/v1/telemetry`, reports);
   // The ASN/country the server derived must be the ones the reference arithmetic assumes.
-  const got = await query('SELECT DISTINCT asn, country FROM telemetry_raw ORDER BY asn', {}, z.object({ asn: z.coerce.number(), country: z.string() }));
+  const got = await query(
+    'SELECT DISTINCT asn, country FROM telemetry_raw ORDER BY asn',
+    {},
+    z.object({ asn: z.coerce.number(), country: z.string() }),
+  );
   expect(got).toEqual(ISPS.map((i) => ({ asn: i.asn, country: i.country })).sort((a, b) => a.asn - b.asn));
   caller = (await callerAs('viewer')).caller;
 });
@@ -94,7 +98,11 @@ describe('overview', () => {
 
   it('biggest movers: offload change per device class, ISP and title', async () => {
     const m = await caller.dashboards.movers({ range: SHORT, filters: {} });
-    const key = { deviceClass: (r: Rep) => r.deviceClass, asn: (r: Rep) => String(r._asn), contentId: (r: Rep) => r.contentId };
+    const key = {
+      deviceClass: (r: Rep) => r.deviceClass,
+      asn: (r: Rep) => String(r._asn),
+      contentId: (r: Rep) => r.contentId,
+    };
     for (const dim of ['deviceClass', 'asn', 'contentId'] as const) {
       const values = [...new Set(reports.map(key[dim]))];
       const expected = values
@@ -146,7 +154,8 @@ describe('offload', () => {
         expect(row.p2pBytes).toBe(sum(mine, (r) => r.bytes.p2pDown));
         close(row.offload, offloadOf(mine));
       }
-      if (dimension === 'asn' && !('asn' in filters)) expect(b.rows.find((r) => r.key === '13335')?.label).toBe('AS13335 Cloudflare, Inc.');
+      if (dimension === 'asn' && !('asn' in filters))
+        expect(b.rows.find((r) => r.key === '13335')?.label).toBe('AS13335 Cloudflare, Inc.');
     }
   });
 });
@@ -160,19 +169,33 @@ describe('swarms', () => {
       const xs = cur.filter((r) => r.swarmId === row.swarmId);
       expect(row.contentId).toBe(xs[0]!.contentId);
       expect(row.activePeers).toBe(distinct(xs, (r) => r.peerId));
-      expect(row.uploadingPeers).toBe(distinct(xs.filter((r) => r.bytes.p2pUp > 0), (r) => r.peerId));
+      expect(row.uploadingPeers).toBe(
+        distinct(
+          xs.filter((r) => r.bytes.p2pUp > 0),
+          (r) => r.peerId,
+        ),
+      );
       close(row.meanConnected, sum(xs, (r) => r.peers.connected) / xs.length);
       const att = sum(xs, (r) => r.peers.attempts);
       close(row.connectionSuccess, att > 0 ? 1 - sum(xs, (r) => r.peers.failures) / att : null);
       close(row.offload, offloadOf(xs));
-      close(row.upDownRatio, ratio(sum(xs, (r) => r.bytes.p2pUp), sum(xs, (r) => r.bytes.p2pDown)));
+      close(
+        row.upDownRatio,
+        ratio(
+          sum(xs, (r) => r.bytes.p2pUp),
+          sum(xs, (r) => r.bytes.p2pDown),
+        ),
+      );
     }
     expect(s.trouble.map((t) => t.swarmId)).toContain(TROUBLED_SWARM);
     expect(s.trouble.find((t) => t.swarmId === TROUBLED_SWARM)!.trouble.join()).toMatch(/connection success/);
   });
 
   it('filters by title', async () => {
-    const s = await caller.dashboards.swarms({ range: SHORT, filters: { contentId: 'title-b', deviceClass: 'mobile' } });
+    const s = await caller.dashboards.swarms({
+      range: SHORT,
+      filters: { contentId: 'title-b', deviceClass: 'mobile' },
+    });
     expect(s.rows.every((r) => r.contentId === 'title-b')).toBe(true);
     expect(s.ignoredFilters).toEqual(['deviceClass']);
   });
@@ -180,13 +203,25 @@ describe('swarms', () => {
   it('swarm size over time: distinct peers per step of the largest swarms', async () => {
     const s = await caller.dashboards.swarmSize({ range: SHORT, filters: {} });
     const ids = [...new Set(cur.map((r) => r.swarmId))]
-      .map((id) => ({ id, n: distinct(cur.filter((r) => r.swarmId === id), (r) => r.peerId) }))
+      .map((id) => ({
+        id,
+        n: distinct(
+          cur.filter((r) => r.swarmId === id),
+          (r) => r.peerId,
+        ),
+      }))
       .sort((a, b) => b.n - a.n || a.id.localeCompare(b.id))
       .slice(0, 5)
       .map((x) => x.id);
     expect(s.swarmIds).toEqual(ids);
     for (const p of s.series)
-      for (const id of ids) expect(p.peers[id]).toBe(distinct(within(reports, p.t, p.t + 300_000).filter((r) => r.swarmId === id), (r) => r.peerId));
+      for (const id of ids)
+        expect(p.peers[id]).toBe(
+          distinct(
+            within(reports, p.t, p.t + 300_000).filter((r) => r.swarmId === id),
+            (r) => r.peerId,
+          ),
+        );
   });
 
   it('size → offload curve: (swarm, minute) samples by power-of-two size class', async () => {
@@ -237,7 +272,13 @@ describe('ISPs', () => {
     expect(t.rows.map((r) => r.asn).sort()).toEqual(ISPS.map((i) => i.asn).sort());
     for (const row of t.rows) {
       const e = ispExpect(xs, row.asn, range.from.getTime(), range.to.getTime());
-      expect([row.deliveredCdn, row.p2pIntra, row.p2pIn, row.p2pOut, row.unknownPeerDown]).toEqual([e.deliveredCdn, e.p2pIntra, e.p2pIn, e.p2pOut, e.unknownPeerDown]);
+      expect([row.deliveredCdn, row.p2pIntra, row.p2pIn, row.p2pOut, row.unknownPeerDown]).toEqual([
+        e.deliveredCdn,
+        e.p2pIntra,
+        e.p2pIn,
+        e.p2pOut,
+        e.unknownPeerDown,
+      ]);
       close(row.balance, e.balance, 'balance');
       close(row.offload, e.offload, 'offload');
       close(row.peakMbpsP95, e.peak, `peak AS${row.asn}`);
@@ -249,7 +290,13 @@ describe('ISPs', () => {
 
   it('balance over time of the largest ISPs', async () => {
     const s = await caller.dashboards.ispSeries({ range: SHORT, filters: {} });
-    const order = ISPS.map((i) => ({ asn: i.asn, v: sum(cur.filter((r) => r._asn === i.asn), (r) => r.bytes.cdn + r.bytes.p2pDown) }))
+    const order = ISPS.map((i) => ({
+      asn: i.asn,
+      v: sum(
+        cur.filter((r) => r._asn === i.asn),
+        (r) => r.bytes.cdn + r.bytes.p2pDown,
+      ),
+    }))
       .sort((a, b) => b.v - a.v || a.asn - b.asn)
       .map((x) => x.asn);
     expect(s.asns).toEqual(order);
@@ -257,7 +304,12 @@ describe('ISPs', () => {
       for (const asn of s.asns) {
         const f = flowSums(within(reports, p.t, p.t + 300_000).filter((r) => r._asn === asn));
         expect([p.byAsn[asn]!.p2pIn, p.byAsn[asn]!.p2pOut]).toEqual([f.pin, f.pout]);
-        close(p.byAsn[asn]!.balance, f.pin > 0 || f.pout > 0 || within(reports, p.t, p.t + 300_000).some((r) => r._asn === asn) ? ratio(f.pout, f.pin) : null);
+        close(
+          p.byAsn[asn]!.balance,
+          f.pin > 0 || f.pout > 0 || within(reports, p.t, p.t + 300_000).some((r) => r._asn === asn)
+            ? ratio(f.pout, f.pin)
+            : null,
+        );
       }
   });
 
@@ -272,7 +324,10 @@ describe('ISPs', () => {
         vol.set(f.peerAsn, (vol.get(f.peerAsn) ?? 0) + f.down + f.up);
         cell.set(`${f.peerAsn}>${r._asn}`, (cell.get(`${f.peerAsn}>${r._asn}`) ?? 0) + f.down);
       }
-    const top = [...vol.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 3).map(([a]) => a);
+    const top = [...vol.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, 3)
+      .map(([a]) => a);
     expect(m.asns.map((a) => a.asn)).toEqual(top);
     const expected = [...cell.entries()]
       .map(([k, bytes]) => ({ from: Number(k.split('>')[0]), to: Number(k.split('>')[1]), bytes }))
@@ -298,7 +353,9 @@ describe('ISPs', () => {
         p.out += f.up;
         partners.set(f.peerAsn, p);
       }
-    expect(Object.fromEntries(d.partners.map((p) => [p.peerAsn, { in: p.inBytes, out: p.outBytes }]))).toEqual(Object.fromEntries(partners));
+    expect(Object.fromEntries(d.partners.map((p) => [p.peerAsn, { in: p.inBytes, out: p.outBytes }]))).toEqual(
+      Object.fromEntries(partners),
+    );
     expect(d.series.reduce((s, p) => s + p.deliveredCdn, 0)).toBe(e.deliveredCdn);
   });
 });
@@ -344,6 +401,7 @@ describe('access', () => {
     const { appRouter } = await import('@/server/api/root');
     const procs = Object.entries(appRouter._def.procedures).filter(([k]) => k.startsWith('dashboards.'));
     expect(procs.length).toBeGreaterThanOrEqual(12);
-    for (const [, p] of procs) expect((p as unknown as { _def: { meta?: { access?: string } } })._def.meta?.access).toBe('dashboards:read');
+    for (const [, p] of procs)
+      expect((p as unknown as { _def: { meta?: { access?: string } } })._def.meta?.access).toBe('dashboards:read');
   });
 });

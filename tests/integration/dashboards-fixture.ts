@@ -41,7 +41,14 @@ export interface Rep {
   bytes: { cdn: number; p2pDown: number; p2pUp: number };
   flows: { peerAsn: number; down: number; up: number }[];
   peers: { connected: number; swarmSize: number; attempts: number; failures: number };
-  qoe: { playMs: number; rebufferMs: number; rebufferCount: number; bitrateKbps: number; startupMs?: number; fatalError?: string };
+  qoe: {
+    playMs: number;
+    rebufferMs: number;
+    rebufferCount: number;
+    bitrateKbps: number;
+    startupMs?: number;
+    fatalError?: string;
+  };
   /** Not sent: what the server derives from the client address. */
   _asn: number;
   _country: string;
@@ -97,7 +104,12 @@ export function buildDataset(now = Date.now()): { reports: Rep[]; base: number }
       const failures = swarm === TROUBLED_SWARM ? Math.floor(attempts * 0.8) : Math.min(attempts, r(5));
       const playMs = r(intervalMs + 1);
       const rebufferMs = Math.floor(r(intervalMs - playMs + 1) / 4);
-      const qoe: Rep['qoe'] = { playMs, rebufferMs, rebufferCount: rebufferMs > 0 ? 1 : 0, bitrateKbps: 1000 + r(5000) };
+      const qoe: Rep['qoe'] = {
+        playMs,
+        rebufferMs,
+        rebufferCount: rebufferMs > 0 ? 1 : 0,
+        bitrateKbps: 1000 + r(5000),
+      };
       if (i === 0 && s % 6 !== 5) qoe.startupMs = 200 + r(3000);
       if (fatal && i === n - 1) qoe.fatalError = 'MEDIA_ERR_DECODE';
       reports.push({
@@ -146,7 +158,11 @@ export async function ingest(url: string, reports: Rep[]): Promise<void> {
 
 export const sum = (xs: Rep[], f: (r: Rep) => number) => xs.reduce((s, r) => s + f(r), 0);
 export const ratio = (n: number, d: number) => (d > 0 ? n / d : null);
-export const offloadOf = (xs: Rep[]) => ratio(sum(xs, (r) => r.bytes.p2pDown), sum(xs, (r) => r.bytes.p2pDown + r.bytes.cdn));
+export const offloadOf = (xs: Rep[]) =>
+  ratio(
+    sum(xs, (r) => r.bytes.p2pDown),
+    sum(xs, (r) => r.bytes.p2pDown + r.bytes.cdn),
+  );
 export const distinct = (xs: Rep[], f: (r: Rep) => string) => new Set(xs.map(f)).size;
 export const within = (xs: Rep[], lo: number, hi: number) => xs.filter((r) => r.ts >= lo && r.ts < hi);
 
@@ -205,7 +221,10 @@ export function qoeOf(xs: Rep[]) {
     startupP50: quantile(startups, 0.5),
     startupP95: quantile(startups, 0.95),
     failureRate: ratio(failed, sessions),
-    avgBitrateKbps: ratio(sum(xs, (r) => r.qoe.bitrateKbps * r.qoe.playMs), play),
+    avgBitrateKbps: ratio(
+      sum(xs, (r) => r.qoe.bitrateKbps * r.qoe.playMs),
+      play,
+    ),
     sessions,
   };
 }

@@ -4,7 +4,18 @@ import { resetIngestConfig } from '@/server/ingest/config';
 import { callerAs } from '../helpers/auth';
 import { serveRoutes } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
-import { buildDataset, distinct, ENV, HOUR, ingest, offloadOf, ratio, sum, within, type Rep } from './dashboards-fixture';
+import {
+  buildDataset,
+  distinct,
+  ENV,
+  HOUR,
+  ingest,
+  offloadOf,
+  ratio,
+  sum,
+  within,
+  type Rep,
+} from './dashboards-fixture';
 
 withFreshStore(ENV);
 
@@ -34,8 +45,13 @@ function expected(xs: Rep[]) {
       peers: distinct(s, (r) => r.peerId),
       offload: offloadOf(s),
       success: att > 0 ? 1 - sum(s, (r) => r.peers.failures) / att : null,
-      upDown: ratio(sum(s, (r) => r.bytes.p2pUp), sum(s, (r) => r.bytes.p2pDown)),
-      trouble: (distinct(s, (r) => r.peerId) >= 10 && (offloadOf(s) ?? 1) < 0.2) || (att >= 20 && 1 - sum(s, (r) => r.peers.failures) / att < 0.5),
+      upDown: ratio(
+        sum(s, (r) => r.bytes.p2pUp),
+        sum(s, (r) => r.bytes.p2pDown),
+      ),
+      trouble:
+        (distinct(s, (r) => r.peerId) >= 10 && (offloadOf(s) ?? 1) < 0.2) ||
+        (att >= 20 && 1 - sum(s, (r) => r.peers.failures) / att < 0.5),
     };
   });
 }
@@ -47,7 +63,14 @@ describe('swarms list paged, sorted and searched on the server', () => {
     expect(want.length).toBeGreaterThan(3);
     const got: string[] = [];
     for (let offset = 0; offset < want.length + 2; offset += 2) {
-      const page = await caller.dashboards.swarms({ range: SHORT, filters: {}, sort: 'peers', desc: true, offset, limit: 2 });
+      const page = await caller.dashboards.swarms({
+        range: SHORT,
+        filters: {},
+        sort: 'peers',
+        desc: true,
+        offset,
+        limit: 2,
+      });
       expect(page.total).toBe(want.length);
       expect(page.rows.length).toBe(Math.max(0, Math.min(2, want.length - offset)));
       got.push(...page.rows.map((r) => r.swarmId));
@@ -78,7 +101,9 @@ describe('swarms list paged, sorted and searched on the server', () => {
   });
 
   it('names the troubled swarms and counts them, whatever page is shown', async () => {
-    const troubled = expected(cur).filter((w) => w.trouble).sort((x, y) => y.peers - x.peers || byBytes(x.id, y.id));
+    const troubled = expected(cur)
+      .filter((w) => w.trouble)
+      .sort((x, y) => y.peers - x.peers || byBytes(x.id, y.id));
     expect(troubled.length).toBeGreaterThan(0);
     const page = await caller.dashboards.swarms({ range: SHORT, filters: {}, offset: 1000, limit: 1 });
     expect(page.rows).toEqual([]);
@@ -88,7 +113,9 @@ describe('swarms list paged, sorted and searched on the server', () => {
   });
 
   it('refuses a sort it does not know and a page larger than 200', async () => {
-    await expect(caller.dashboards.swarms({ range: SHORT, filters: {}, sort: 'swarm_id; DROP' as never })).rejects.toThrow();
+    await expect(
+      caller.dashboards.swarms({ range: SHORT, filters: {}, sort: 'swarm_id; DROP' as never }),
+    ).rejects.toThrow();
     await expect(caller.dashboards.swarms({ range: SHORT, filters: {}, limit: 201 })).rejects.toThrow();
   });
 });

@@ -28,7 +28,13 @@ const RANGES = {
   'last 24 h (live, 15-minute grain)': { preset: '24h' as const },
   'last 7 d (live, hour grain)': { preset: '7d' as const },
 };
-const FILTERS = [{}, { cohort: 'p2p' }, { deviceClass: 'mobile' as const, country: 'US' }, { contentId: 'title-a' }, { asn: 15169 }];
+const FILTERS = [
+  {},
+  { cohort: 'p2p' },
+  { deviceClass: 'mobile' as const, country: 'US' },
+  { contentId: 'title-a' },
+  { asn: 15169 },
+];
 
 describe('rollup figures equal the same figures computed from telemetry_raw', () => {
   for (const [label, range] of Object.entries(RANGES))
@@ -43,9 +49,19 @@ describe('rollup figures equal the same figures computed from telemetry_raw', ()
   });
 
   it('every breakdown dimension', async () => {
-    for (const dimension of ['deviceClass', 'p2pMode', 'asn', 'country', 'contentId', 'clientVersion', 'cohort'] as const) {
+    for (const dimension of [
+      'deviceClass',
+      'p2pMode',
+      'asn',
+      'country',
+      'contentId',
+      'clientVersion',
+      'cohort',
+    ] as const) {
       const input = { range: RANGES['3 h (minute grain)'], filters: {}, dimension };
-      expect(strip(await FIGURES.breakdown(input, { now })), dimension).toEqual(strip(await FIGURES.breakdown(input, { now, raw: true })));
+      expect(strip(await FIGURES.breakdown(input, { now })), dimension).toEqual(
+        strip(await FIGURES.breakdown(input, { now, raw: true })),
+      );
     }
   });
 });

@@ -57,7 +57,9 @@ describe('migration 0042 on a store that already holds reports', () => {
       { from: new Date(base - 11 * HOUR - 7 * 60_000), to: new Date(base + 23 * 60_000) },
       { from: new Date(base - 47 * HOUR), to: new Date(base + HOUR) },
     ];
-    for (const range of ranges) for (const filters of [{}, { contentId: 'title-a' }, { asn: 15169 }]) await expectRollupsEqualRaw(range, filters, now);
+    for (const range of ranges)
+      for (const filters of [{}, { contentId: 'title-a' }, { asn: 15169 }])
+        await expectRollupsEqualRaw(range, filters, now);
     // And against the dataset itself: the 3 h window's bytes and distinct peers.
     const xs = within(reports, base - 3 * HOUR, base);
     const series = await FIGURES.offloadSeries({ range: ranges[0]!, filters: {} }, { now });

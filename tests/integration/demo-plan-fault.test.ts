@@ -38,7 +38,10 @@ describe('demo guarded plan with a fault on purpose', () => {
     const [after] = await listPlans({ deviceClass: 'game_console' });
     expect(after).toMatchObject({ status: 'held', stageIndex: 0 });
     expect((await readSnapshot()).classes.game_console.rule.percentage).toBe(50);
-    expect((await listAudit({ action: 'rollout.plan_held' }))[0]).toMatchObject({ actor_kind: 'system', target_id: 'game_console' });
+    expect((await listAudit({ action: 'rollout.plan_held' }))[0]).toMatchObject({
+      actor_kind: 'system',
+      target_id: 'game_console',
+    });
     console.log(`demo fault held the plan after ${minute} simulated minute(s)`);
   });
 });

@@ -14,7 +14,11 @@ describe('demo guarded plan', () => {
     await seedDemoRollouts(() => {});
     const [plan] = await listPlans({ deviceClass: 'game_console' });
     expect(plan).toMatchObject({ status: 'running', stageIndex: 0, approved: true });
-    expect((await readSnapshot()).classes.game_console.rule).toMatchObject({ percentage: 50, holdbackPercentage: 10, mode: 'full' });
+    expect((await readSnapshot()).classes.game_console.rule).toMatchObject({
+      percentage: 50,
+      holdbackPercentage: 10,
+      mode: 'full',
+    });
     const start = Date.now();
     let written = 0;
     for (let m = 0; m < 3; m++) written += await feedDemoPlanFleet(start + m * 60_000);
@@ -25,6 +29,9 @@ describe('demo guarded plan', () => {
     expect(look).toMatchObject({ action: 'advance' });
     expect(look!.evidence!.srm.flagged).toBe(false);
     expect((await readSnapshot()).classes.game_console.rule.percentage).toBe(60);
-    expect((await listAudit({ action: 'rollout.plan_advanced' }))[0]).toMatchObject({ actor_kind: 'system', target_id: 'game_console' });
+    expect((await listAudit({ action: 'rollout.plan_advanced' }))[0]).toMatchObject({
+      actor_kind: 'system',
+      target_id: 'game_console',
+    });
   });
 });

@@ -13,7 +13,12 @@ describe('demo rollout seed', () => {
     await ensureFirstAdmin((l) => lines.push(l));
     await seedDemoRollouts((l) => lines.push(l));
     const snap = await readSnapshot();
-    expect(snap.classes.smart_tv.rule).toMatchObject({ state: 'enabled', mode: 'full', percentage: 60, holdbackPercentage: 10 });
+    expect(snap.classes.smart_tv.rule).toMatchObject({
+      state: 'enabled',
+      mode: 'full',
+      percentage: 60,
+      holdbackPercentage: 10,
+    });
     expect(snap.classes.mobile.rule).toMatchObject({ state: 'enabled', mode: 'download', percentage: 30 });
     expect(snap.classes.smart_tv.version).toBe(1);
     const applied = await listAudit({ action: 'rollout.change_applied' });

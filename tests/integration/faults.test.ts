@@ -20,24 +20,38 @@ import { withFreshStore } from '../helpers/store';
  */
 
 const KEY = 'faults-ingest-key-0123456789';
-withFreshStore({ SWARMDECK_INGEST_KEY: KEY, SWARMDECK_INGEST_IP_RATE: '0', SWARMDECK_INGEST_LINGER_MS: '0', CLICKHOUSE_QUERY_TIMEOUT_MS: '2000' });
+withFreshStore({
+  SWARMDECK_INGEST_KEY: KEY,
+  SWARMDECK_INGEST_IP_RATE: '0',
+  SWARMDECK_INGEST_LINGER_MS: '0',
+  CLICKHOUSE_QUERY_TIMEOUT_MS: '2000',
+});
 
 let srv: Awaited<ReturnType<typeof serveRoutes>>;
 beforeAll(async () => {
   resetIngestConfig();
-  srv = await serveRoutes({ '/api/v1/telemetry': telemetry, '/api/trpc/:trpc': trpcRoute, '/ofrep/v1/evaluate/flags': ofrepAll });
+  srv = await serveRoutes({
+    '/api/v1/telemetry': telemetry,
+    '/api/trpc/:trpc': trpcRoute,
+    '/ofrep/v1/evaluate/flags': ofrepAll,
+  });
 });
 afterAll(() => srv.close());
 
 let seq = 0;
-const report = (p: string) => exampleReport({ reportId: `${p}-${Date.now().toString(36)}-${seq++}` }) as unknown as TelemetryReport;
+const report = (p: string) =>
+  exampleReport({ reportId: `${p}-${Date.now().toString(36)}-${seq++}` }) as unknown as TelemetryReport;
 async function post(reports: unknown[]) {
   const res = await fetch(`${srv.url}/api/v1/telemetry`, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({ reports }),
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 const Counts = z.object({ raw: z.coerce.number(), ids: z.coerce.number(), flows: z.coerce.number() });
 async function stored(ids: string[]) {
@@ -64,7 +78,9 @@ describe('the store refuses writes', () => {
     expect((await post(acked)).status).toBe(200);
 
     const failuresBefore = (await metrics().writerFailures.get()).values[0]?.value ?? 0;
-    await command('ALTER TABLE telemetry_raw MODIFY SETTING min_free_disk_bytes_to_perform_insert = 1000000000000000000');
+    await command(
+      'ALTER TABLE telemetry_raw MODIFY SETTING min_free_disk_bytes_to_perform_insert = 1000000000000000000',
+    );
     try {
       const refused = Array.from({ length: 5 }, () => report('refused'));
       const r = await post(refused);
@@ -75,7 +91,13 @@ describe('the store refuses writes', () => {
       expect(((await metrics().writerFailures.get()).values[0]?.value ?? 0) - failuresBefore).toBeGreaterThanOrEqual(1);
 
       // A player's SDK keeps what it could not deliver and retries on its own.
-      const sdk = new Transport({ endpoint: `${srv.url}/api/v1/telemetry`, ingestKey: KEY, compress: false, retryBaseMs: 100, retryMaxMs: 1000 });
+      const sdk = new Transport({
+        endpoint: `${srv.url}/api/v1/telemetry`,
+        ingestKey: KEY,
+        compress: false,
+        retryBaseMs: 100,
+        retryMaxMs: 1000,
+      });
       const buffered = Array.from({ length: 30 }, () => report('sdk'));
       for (const b of buffered) sdk.enqueue(b);
       await sdk.flush({ force: true });
@@ -92,7 +114,9 @@ describe('the store refuses writes', () => {
       // the refused request's client sends it again and it is taken now
       expect((await post(refused)).body).toMatchObject({ accepted: 5, duplicates: 0 });
     } finally {
-      await command('ALTER TABLE telemetry_raw RESET SETTING min_free_disk_bytes_to_perform_insert').catch(() => undefined);
+      await command('ALTER TABLE telemetry_raw RESET SETTING min_free_disk_bytes_to_perform_insert').catch(
+        () => undefined,
+      );
     }
     // nothing acknowledged before the fault was lost
     expect(await stored(acked.map((x) => x.reportId))).toEqual({ raw: 10, ids: 10, flows: 20 });
@@ -110,7 +134,11 @@ describe('a slow store', () => {
     const s = await store();
     let held = true;
     const hold = s.client
-      .query({ query: 'SELECT sleepEachRow(0.5) FROM numbers(16) SETTINGS max_block_size = 1, function_sleep_max_microseconds_per_block = 0', format: 'JSONEachRow' })
+      .query({
+        query:
+          'SELECT sleepEachRow(0.5) FROM numbers(16) SETTINGS max_block_size = 1, function_sleep_max_microseconds_per_block = 0',
+        format: 'JSONEachRow',
+      })
       .then((r) => r.json())
       .finally(() => (held = false));
     await new Promise((r) => setTimeout(r, 200));

@@ -31,12 +31,17 @@ beforeAll(async () => {
 afterAll(() => close?.());
 
 const admin = () =>
-  createCaller({ headers: new Headers({ 'x-swarmdeck-csrf': '1' }), user: { id: 'u-admin', email: 'admin@example.com', name: 'Admin', role: 'admin' } });
+  createCaller({
+    headers: new Headers({ 'x-swarmdeck-csrf': '1' }),
+    user: { id: 'u-admin', email: 'admin@example.com', name: 'Admin', role: 'admin' },
+  });
 
 let seq = 0;
-const report = (over: Record<string, unknown> = {}) => exampleReport({ reportId: `cors-${Date.now().toString(36)}-${seq++}`, ...over });
+const report = (over: Record<string, unknown> = {}) =>
+  exampleReport({ reportId: `cors-${Date.now().toString(36)}-${seq++}`, ...over });
 const N = z.object({ n: z.coerce.number() });
-const stored = async (id: string) => (await query('SELECT count() AS n FROM telemetry_raw WHERE report_id = {id:String}', { id }, N))[0]!.n;
+const stored = async (id: string) =>
+  (await query('SELECT count() AS n FROM telemetry_raw WHERE report_id = {id:String}', { id }, N))[0]!.n;
 
 function post(key: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${base}/api/v1/telemetry`, {
@@ -57,12 +62,19 @@ describe('POST /api/v1/telemetry from a browser (contract v1.1, Browsers)', () =
     for (const origin of [PLAYER, OTHER]) {
       const pre = await fetch(`${base}/api/v1/telemetry`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, content-encoding' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, content-encoding',
+        },
       });
       expect(pre.status).toBe(204);
       expect(pre.headers.get('access-control-allow-origin')).toBe(origin);
       expect(pre.headers.get('access-control-allow-methods')).toBe('POST');
-      const allowed = pre.headers.get('access-control-allow-headers')!.toLowerCase().split(/\s*,\s*/);
+      const allowed = pre.headers
+        .get('access-control-allow-headers')!
+        .toLowerCase()
+        .split(/\s*,\s*/);
       expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'content-encoding']));
       expect(Number(pre.headers.get('access-control-max-age'))).toBeGreaterThan(0);
       expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
@@ -88,7 +100,10 @@ describe('POST /api/v1/telemetry from a browser (contract v1.1, Browsers)', () =
       expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     }
     // The contract's error bodies are unchanged.
-    expect(await (await post(BOOT, '{"reports": [', { origin: PLAYER })).json()).toMatchObject({ error: expect.any(String), errors: [] });
+    expect(await (await post(BOOT, '{"reports": [', { origin: PLAYER })).json()).toMatchObject({
+      error: expect.any(String),
+      errors: [],
+    });
   });
 
   it('leaves requests without Origin as they were', async () => {
@@ -98,7 +113,11 @@ describe('POST /api/v1/telemetry from a browser (contract v1.1, Browsers)', () =
   });
 
   it("checks the key's allowed origins on the request: a disallowed Origin is 403 and nothing is stored", async () => {
-    const created = await admin().ingestKeys.create({ name: 'Web player', rateLimitPerSec: 1000, allowedOrigins: [`${PLAYER}/`, 'http://127.0.0.1:8080'] });
+    const created = await admin().ingestKeys.create({
+      name: 'Web player',
+      rateLimitPerSec: 1000,
+      allowedOrigins: [`${PLAYER}/`, 'http://127.0.0.1:8080'],
+    });
     const mine = (await admin().ingestKeys.list()).find((k) => k.id === created.id)!;
     expect(mine.allowedOrigins).toEqual([PLAYER, 'http://127.0.0.1:8080']);
 
@@ -110,7 +129,9 @@ describe('POST /api/v1/telemetry from a browser (contract v1.1, Browsers)', () =
     const denied = await post(created.key, { reports: [bad] }, { origin: OTHER });
     expect(denied.status).toBe(403);
     expect(denied.headers.get('access-control-allow-origin')).toBe(OTHER);
-    expect((await denied.json()).error).toMatch(new RegExp(`^origin ${OTHER.replace(/\./g, '\\.')} is not allowed for this key`));
+    expect((await denied.json()).error).toMatch(
+      new RegExp(`^origin ${OTHER.replace(/\./g, '\\.')} is not allowed for this key`),
+    );
     expect(await stored(bad.reportId as string)).toBe(0);
 
     const device = report();
@@ -162,11 +183,22 @@ describe('POST /api/v1/telemetry from a browser (contract v1.1, Browsers)', () =
   });
 
   it('refuses what is not an origin, and is for admins only', async () => {
-    await expect(admin().ingestKeys.create({ name: 'x', rateLimitPerSec: 1, allowedOrigins: ['https://a.example/path'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(admin().ingestKeys.create({ name: 'x', rateLimitPerSec: 1, allowedOrigins: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(admin().ingestKeys.create({ name: 'x', rateLimitPerSec: 1, allowedOrigins: ['ftp://a.example'] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    const op = createCaller({ headers: new Headers({ 'x-swarmdeck-csrf': '1' }), user: { id: 'u-op', email: 'op@example.com', name: 'Op', role: 'operator' } });
-    await expect(op.ingestKeys.setOrigins({ id: 'old-key', allowedOrigins: '*' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      admin().ingestKeys.create({ name: 'x', rateLimitPerSec: 1, allowedOrigins: ['https://a.example/path'] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      admin().ingestKeys.create({ name: 'x', rateLimitPerSec: 1, allowedOrigins: [] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(
+      admin().ingestKeys.create({ name: 'x', rateLimitPerSec: 1, allowedOrigins: ['ftp://a.example'] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const op = createCaller({
+      headers: new Headers({ 'x-swarmdeck-csrf': '1' }),
+      user: { id: 'u-op', email: 'op@example.com', name: 'Op', role: 'operator' },
+    });
+    await expect(op.ingestKeys.setOrigins({ id: 'old-key', allowedOrigins: '*' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect(op.ingestKeys.clientDrops({ days: 7 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
@@ -182,6 +214,8 @@ describe('reports lost on devices reach the console', () => {
     const odd = { ...report(), clientDropped: { expired: -1 } };
     expect(await (await post(BOOT, { reports: [odd] })).json()).toMatchObject({ accepted: 1 });
     const drops = await admin().ingestKeys.clientDrops({ days: 7 });
-    expect(drops.keys).toEqual([{ keyId: 'bootstrap', name: 'Bootstrap key (SWARMDECK_INGEST_KEY)', expired: 3, overflow: 2 }]);
+    expect(drops.keys).toEqual([
+      { keyId: 'bootstrap', name: 'Bootstrap key (SWARMDECK_INGEST_KEY)', expired: 3, overflow: 2 },
+    ]);
   });
 });

@@ -40,7 +40,8 @@ const N = z.object({ n: z.coerce.number() });
 const count = async (table: 'telemetry_raw' | 'telemetry_flows', ids: string[]) =>
   (await query(`SELECT count() AS n FROM ${table} WHERE report_id IN {ids:Array(String)}`, { ids }, N))[0]!.n;
 const sumCdn = async (ids: string[]) =>
-  (await query('SELECT sum(bytes_cdn) AS n FROM telemetry_raw WHERE report_id IN {ids:Array(String)}', { ids }, N))[0]!.n;
+  (await query('SELECT sum(bytes_cdn) AS n FROM telemetry_raw WHERE report_id IN {ids:Array(String)}', { ids }, N))[0]!
+    .n;
 const idsOf = (rs: Record<string, unknown>[]) => rs.map((x) => x.reportId as string);
 
 describe('exactly once by reportId', () => {
@@ -88,7 +89,13 @@ describe('exactly once by reportId', () => {
 
   it('stores overlapping large concurrent requests once (large enough for two inserts in flight)', async () => {
     const pool = Array.from({ length: 6000 }, () => report());
-    const requests = [pool.slice(0, 3000), pool.slice(2000, 5000), pool.slice(3000, 6000), pool.slice(0, 3000), pool.slice(4500, 6000)];
+    const requests = [
+      pool.slice(0, 3000),
+      pool.slice(2000, 5000),
+      pool.slice(3000, 6000),
+      pool.slice(0, 3000),
+      pool.slice(4500, 6000),
+    ];
     const results = await Promise.all(requests.map((b) => postJson(b)));
     for (const r of results) expect(r.status).toBe(200);
     expect(results.reduce((s, r) => s + r.body.accepted, 0)).toBe(6000);
@@ -118,7 +125,10 @@ describe('exactly once by reportId', () => {
     const reports = [report({ asn: 3320 }), report({ asn: 13335 })].map((r) => TelemetryReport.parse(r));
     const first = await ingestReports(reports, { keyId: 'backfill', trustedRelay: true });
     expect(first).toEqual({ accepted: 2, duplicates: 0 });
-    expect(await ingestReports(reports, { keyId: 'backfill', trustedRelay: true })).toEqual({ accepted: 0, duplicates: 2 });
+    expect(await ingestReports(reports, { keyId: 'backfill', trustedRelay: true })).toEqual({
+      accepted: 0,
+      duplicates: 2,
+    });
     const rows = await query(
       'SELECT asn, isp, ingest_key_id FROM telemetry_raw WHERE report_id IN {ids:Array(String)} ORDER BY asn',
       { ids: reports.map((r) => r.reportId) },

@@ -84,7 +84,11 @@ describe('enrichment from the client address', () => {
   });
 
   it('maps private and unknown addresses to ASN 0, "unknown"', async () => {
-    expect(await send(report(), { 'x-forwarded-for': '192.168.1.20' })).toEqual({ asn: 0, isp: 'unknown', country: '' });
+    expect(await send(report(), { 'x-forwarded-for': '192.168.1.20' })).toEqual({
+      asn: 0,
+      isp: 'unknown',
+      country: '',
+    });
     expect(await send(report())).toEqual({ asn: 0, isp: 'unknown', country: '' });
   });
 
@@ -101,10 +105,18 @@ describe('enrichment from the client address', () => {
 
   it("honours a report's own asn only from a trusted relay key", async () => {
     expect((await send(report({ asn: 3320 }), { 'x-forwarded-for': '1.1.1.1' })).asn).toBe(13335);
-    const relay = await createIngestKey({ name: 'relay', rateLimitPerSec: 1000, trustedRelay: true }, { kind: 'user', id: 'u1', email: 'a@example.com' });
-    const row = await send(report({ asn: 3320 }), { authorization: `Bearer ${relay.key}`, 'x-forwarded-for': '1.1.1.1' });
+    const relay = await createIngestKey(
+      { name: 'relay', rateLimitPerSec: 1000, trustedRelay: true },
+      { kind: 'user', id: 'u1', email: 'a@example.com' },
+    );
+    const row = await send(report({ asn: 3320 }), {
+      authorization: `Bearer ${relay.key}`,
+      'x-forwarded-for': '1.1.1.1',
+    });
     expect(row).toMatchObject({ asn: 3320, isp: 'Deutsche Telekom AG' });
     // without an asn of its own, a relay's report is enriched from the address like any other
-    expect((await send(report(), { authorization: `Bearer ${relay.key}`, 'x-forwarded-for': '1.1.1.1' })).asn).toBe(13335);
+    expect((await send(report(), { authorization: `Bearer ${relay.key}`, 'x-forwarded-for': '1.1.1.1' })).asn).toBe(
+      13335,
+    );
   });
 });

@@ -40,9 +40,14 @@ async function post(body: string | Buffer, headers: Record<string, string> = {})
   } catch {
     json = text;
   }
-  return { status: res.status, headers: res.headers, body: json as Record<string, unknown> & { errors?: { index: number; path: string; message: string }[] } };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: json as Record<string, unknown> & { errors?: { index: number; path: string; message: string }[] },
+  };
 }
-const postJson = (reports: unknown[], headers: Record<string, string> = {}) => post(JSON.stringify({ reports }), headers);
+const postJson = (reports: unknown[], headers: Record<string, string> = {}) =>
+  post(JSON.stringify({ reports }), headers);
 const ndjson = (lines: string[]) => lines.join('\n');
 
 const N = z.object({ n: z.coerce.number() });
@@ -63,7 +68,14 @@ describe('POST /api/v1/telemetry: accepted bodies', () => {
 
   it('stores exactly the valid reports of a mixed batch and names each broken field by index and path', async () => {
     const good = [report(), report(), report()];
-    const flowsBad = report({ flows: [{ peerAsn: 1, down: 1, up: 0 }, { peerAsn: 2, down: 1, up: 0 }, { peerAsn: 3, down: 1, up: 0 }, { peerAsn: 4, down: -1, up: 0 }] });
+    const flowsBad = report({
+      flows: [
+        { peerAsn: 1, down: 1, up: 0 },
+        { peerAsn: 2, down: 1, up: 0 },
+        { peerAsn: 3, down: 1, up: 0 },
+        { peerAsn: 4, down: -1, up: 0 },
+      ],
+    });
     const upBad = report({ p2pMode: 'download' });
     const failBad = report({ peers: { connected: 1, swarmSize: 1, attempts: 1, failures: 2 } });
     const batch = [good[0], flowsBad, good[1], upBad, failBad, { reportId: 'x' }, good[2]];
@@ -86,7 +98,11 @@ describe('POST /api/v1/telemetry: accepted bodies', () => {
     const r0 = report({ somethingNew: { a: 1 }, bytes: { cdn: 7, p2pDown: 500, p2pUp: 200, future: 1 } });
     const r = await postJson([r0]);
     expect(r.body).toMatchObject({ accepted: 1, rejected: 0 });
-    const [row] = await query('SELECT bytes_cdn FROM telemetry_raw WHERE report_id = {id:String}', { id: r0.reportId }, z.object({ bytes_cdn: z.coerce.number() }));
+    const [row] = await query(
+      'SELECT bytes_cdn FROM telemetry_raw WHERE report_id = {id:String}',
+      { id: r0.reportId },
+      z.object({ bytes_cdn: z.coerce.number() }),
+    );
     expect(row!.bytes_cdn).toBe(7);
   });
 
@@ -95,7 +111,14 @@ describe('POST /api/v1/telemetry: accepted bodies', () => {
     const r0 = report({
       ts,
       optOut: true,
-      qoe: { playMs: 20_000, rebufferMs: 500, rebufferCount: 2, startupMs: 1234, bitrateKbps: 3000, fatalError: 'E_DRM' },
+      qoe: {
+        playMs: 20_000,
+        rebufferMs: 500,
+        rebufferCount: 2,
+        startupMs: 1234,
+        bitrateKbps: 3000,
+        fatalError: 'E_DRM',
+      },
       storage: { cacheBytes: 1_000_000 },
       flows: [
         { peerAsn: 3320, down: 100, up: 50 },
@@ -149,7 +172,17 @@ describe('POST /api/v1/telemetry: accepted bodies', () => {
     const b = report();
     const c = report({ intervalMs: 0 });
     const d = report();
-    const body = ndjson(['', JSON.stringify(a), '{not json', '   ', JSON.stringify(b), JSON.stringify(c), '\r', JSON.stringify(d), '']);
+    const body = ndjson([
+      '',
+      JSON.stringify(a),
+      '{not json',
+      '   ',
+      JSON.stringify(b),
+      JSON.stringify(c),
+      '\r',
+      JSON.stringify(d),
+      '',
+    ]);
     const r = await post(body, { 'content-type': 'application/x-ndjson' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ accepted: 3, rejected: 2, duplicates: 0 });
@@ -170,7 +203,12 @@ describe('POST /api/v1/telemetry: accepted bodies', () => {
   });
 
   it('accepts charset=utf-8 in any case', async () => {
-    for (const ct of ['application/json; charset=utf-8', 'application/json;charset=UTF-8', 'Application/JSON; Charset="Utf-8"', 'application/x-ndjson; charset=UTF-8']) {
+    for (const ct of [
+      'application/json; charset=utf-8',
+      'application/json;charset=UTF-8',
+      'Application/JSON; Charset="Utf-8"',
+      'application/x-ndjson; charset=UTF-8',
+    ]) {
       const r0 = report();
       const body = ct.includes('ndjson') ? JSON.stringify(r0) : JSON.stringify({ reports: [r0] });
       const r = await post(body, { 'content-type': ct });
@@ -183,7 +221,10 @@ describe('POST /api/v1/telemetry: accepted bodies', () => {
     const b = report();
     const r1 = await post(zlib.gzipSync(JSON.stringify({ reports: [a] })), { 'content-encoding': 'gzip' });
     expect(r1.status).toBe(200);
-    const r2 = await post(zlib.gzipSync(JSON.stringify(b)), { 'content-encoding': 'GZIP', 'content-type': 'application/x-ndjson' });
+    const r2 = await post(zlib.gzipSync(JSON.stringify(b)), {
+      'content-encoding': 'GZIP',
+      'content-type': 'application/x-ndjson',
+    });
     expect(r2.status).toBe(200);
     expect(await countRaw(idsOf([a, b]))).toBe(2);
   });
@@ -288,7 +329,11 @@ describe('POST /api/v1/telemetry: refused requests', () => {
       expect(r.status, JSON.stringify(headers)).toBe(415);
       expect(typeof r.body.error).toBe('string');
     }
-    const none = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${KEY}` }, body: new Blob([body]) });
+    const none = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}` },
+      body: new Blob([body]),
+    });
     expect(none.status).toBe(415);
   });
 
@@ -296,7 +341,14 @@ describe('POST /api/v1/telemetry: refused requests', () => {
     const slow = await createIngestKey({ name: 'slow', rateLimitPerSec: 1, trustedRelay: false }, ADMIN);
     const h = { authorization: `Bearer ${slow.key}` };
     // 1 report/s: a first batch of 100 passes and leaves the bucket 99 s in debt
-    expect((await postJson(Array.from({ length: 100 }, () => report()), h)).status).toBe(200);
+    expect(
+      (
+        await postJson(
+          Array.from({ length: 100 }, () => report()),
+          h,
+        )
+      ).status,
+    ).toBe(200);
     const r = await postJson([report()], h);
     expect(r.status).toBe(429);
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);

@@ -9,7 +9,10 @@ import { withFreshStore } from '../helpers/store';
 withFreshStore({ SWARMDECK_INGEST_KEY: 'keys-bootstrap-key-0123456789' });
 
 const admin = () =>
-  createCaller({ headers: new Headers({ 'x-swarmdeck-csrf': '1' }), user: { id: 'u-admin', email: 'admin@example.com', name: 'Admin', role: 'admin' } });
+  createCaller({
+    headers: new Headers({ 'x-swarmdeck-csrf': '1' }),
+    user: { id: 'u-admin', email: 'admin@example.com', name: 'Admin', role: 'admin' },
+  });
 const bearer = (k: string) => new Headers({ authorization: `Bearer ${k}` });
 
 describe('ingest keys', () => {
@@ -24,7 +27,11 @@ describe('ingest keys', () => {
     expect(mine).toMatchObject({ name: 'Smart TV app', rateLimitPerSec: 500, trustedRelay: true, revokedAt: null });
     expect(JSON.stringify(list)).not.toContain(created.key);
 
-    expect(await verifyIngestKey(bearer(created.key))).toMatchObject({ id: created.id, trustedRelay: true, rateLimitPerSec: 500 });
+    expect(await verifyIngestKey(bearer(created.key))).toMatchObject({
+      id: created.id,
+      trustedRelay: true,
+      rateLimitPerSec: 500,
+    });
     await admin().ingestKeys.revoke({ id: created.id });
     expect(await verifyIngestKey(bearer(created.key))).toBeNull();
     expect((await admin().ingestKeys.list()).find((k) => k.id === created.id)!.revokedAt).not.toBeNull();
@@ -35,15 +42,23 @@ describe('ingest keys', () => {
   });
 
   it('knows the bootstrap key from the environment, which is not a trusted relay', async () => {
-    expect(await verifyIngestKey(bearer('keys-bootstrap-key-0123456789'))).toMatchObject({ id: 'bootstrap', trustedRelay: false });
+    expect(await verifyIngestKey(bearer('keys-bootstrap-key-0123456789'))).toMatchObject({
+      id: 'bootstrap',
+      trustedRelay: false,
+    });
     expect(await verifyIngestKey(bearer('something-else-entirely'))).toBeNull();
     expect(await verifyIngestKey(new Headers())).toBeNull();
   });
 
   it('is for admins only', async () => {
-    const viewer = createCaller({ headers: new Headers({ 'x-swarmdeck-csrf': '1' }), user: { id: 'u-v', email: 'v@example.com', name: 'V', role: 'operator' } });
+    const viewer = createCaller({
+      headers: new Headers({ 'x-swarmdeck-csrf': '1' }),
+      user: { id: 'u-v', email: 'v@example.com', name: 'V', role: 'operator' },
+    });
     await expect(viewer.ingestKeys.list()).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(viewer.ingestKeys.create({ name: 'x', rateLimitPerSec: 1, trustedRelay: false })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      viewer.ingestKeys.create({ name: 'x', rateLimitPerSec: 1, trustedRelay: false }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const anon = createCaller({ headers: new Headers({ 'x-swarmdeck-csrf': '1' }), user: null });
     await expect(anon.ingestKeys.revoke({ id: 'x' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });

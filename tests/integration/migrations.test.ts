@@ -4,7 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { command, query } from '@/server/clickhouse/client';
-import { appliedMigrations, migrate, migrationStatus, readMigrations, splitStatements } from '@/server/clickhouse/migrate';
+import {
+  appliedMigrations,
+  migrate,
+  migrationStatus,
+  readMigrations,
+  splitStatements,
+} from '@/server/clickhouse/migrate';
 import { withFreshStore } from '../helpers/store';
 
 withFreshStore();
@@ -37,7 +43,9 @@ describe('migrations on the embedded store', () => {
       {},
       z.object({ name: z.string() }),
     );
-    expect(cols.map((c) => c.name)).toEqual(expect.arrayContaining(['report_id', 'ts', 'bytes_cdn', 'bytes_p2p_down', 'asn']));
+    expect(cols.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['report_id', 'ts', 'bytes_cdn', 'bytes_p2p_down', 'asn']),
+    );
   });
 
   it('applies new files in number order and refuses an applied file that was edited, naming it', async () => {
@@ -59,26 +67,44 @@ describe('migrations on the embedded store', () => {
   });
 
   it('rejects badly named and clashing files with a message', () => {
-    expect(() => readMigrations(tempMigrations({ 'create.sql': 'SELECT 1;' }))).toThrow(/create\.sql is not named NNNN_<what>\.sql/);
-    expect(() => readMigrations(tempMigrations({ '0005_a.sql': 'SELECT 1;', '0005_b.sql': 'SELECT 1;' }))).toThrow(/share the number 0005/);
+    expect(() => readMigrations(tempMigrations({ 'create.sql': 'SELECT 1;' }))).toThrow(
+      /create\.sql is not named NNNN_<what>\.sql/,
+    );
+    expect(() => readMigrations(tempMigrations({ '0005_a.sql': 'SELECT 1;', '0005_b.sql': 'SELECT 1;' }))).toThrow(
+      /share the number 0005/,
+    );
   });
 
   it('splits statements at line-ending semicolons and drops comment lines', () => {
-    expect(splitStatements("-- c\nSELECT 1;\nSELECT ';'\n  ;\nSELECT 3")).toEqual(['SELECT 1', "SELECT ';'", 'SELECT 3']);
+    expect(splitStatements("-- c\nSELECT 1;\nSELECT ';'\n  ;\nSELECT 3")).toEqual([
+      'SELECT 1',
+      "SELECT ';'",
+      'SELECT 3',
+    ]);
   });
 });
 
 describe('the one door to ClickHouse', () => {
   it('binds values as parameters, so quotes and SQL in values stay values', async () => {
     const evil = "x'); DROP TABLE telemetry_raw; --";
-    const [row] = await query('SELECT {s:String} AS s, {n:UInt64} AS n', { s: evil, n: '18446744073709551615' }, z.object({ s: z.string(), n: z.string() }));
+    const [row] = await query(
+      'SELECT {s:String} AS s, {n:UInt64} AS n',
+      { s: evil, n: '18446744073709551615' },
+      z.object({ s: z.string(), n: z.string() }),
+    );
     expect(row).toEqual({ s: evil, n: '18446744073709551615' });
-    const tables = await query("SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'telemetry_raw'", {}, z.object({ name: z.string() }));
+    const tables = await query(
+      "SELECT name FROM system.tables WHERE database = currentDatabase() AND name = 'telemetry_raw'",
+      {},
+      z.object({ name: z.string() }),
+    );
     expect(tables).toHaveLength(1);
   });
 
   it('answers a bad query with a clear error', async () => {
-    await expect(query('SELECT no_such_column FROM telemetry_raw', {}, z.object({}))).rejects.toThrow(/ClickHouse error: .*no_such_column/);
+    await expect(query('SELECT no_such_column FROM telemetry_raw', {}, z.object({}))).rejects.toThrow(
+      /ClickHouse error: .*no_such_column/,
+    );
   });
 
   it('says a row shape is unexpected instead of passing it on', async () => {

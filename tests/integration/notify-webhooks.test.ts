@@ -79,9 +79,17 @@ describe('webhooks', () => {
   it('admins register webhooks per event kind; bad input says what to fix; others are refused', async () => {
     admin = (await callerAs('admin')).caller;
     op = (await callerAs('operator')).caller;
-    expect(await code(admin.notify.createWebhook({ name: 'x', url: 'ftp://example.com/h', format: 'generic', kinds: ['kill'] }))).toMatch(/^BAD_REQUEST: .*http:\/\/ or https:\/\//s);
-    expect(await code(admin.notify.createWebhook({ name: 'x', url: `${base}/x`, format: 'generic', kinds: [] }))).toMatch(/Choose at least one event kind/);
-    expect(await code(op.notify.createWebhook({ name: 'x', url: `${base}/x`, format: 'generic', kinds: ['kill'] }))).toMatch(/^FORBIDDEN/);
+    expect(
+      await code(
+        admin.notify.createWebhook({ name: 'x', url: 'ftp://example.com/h', format: 'generic', kinds: ['kill'] }),
+      ),
+    ).toMatch(/^BAD_REQUEST: .*http:\/\/ or https:\/\//s);
+    expect(
+      await code(admin.notify.createWebhook({ name: 'x', url: `${base}/x`, format: 'generic', kinds: [] })),
+    ).toMatch(/Choose at least one event kind/);
+    expect(
+      await code(op.notify.createWebhook({ name: 'x', url: `${base}/x`, format: 'generic', kinds: ['kill'] })),
+    ).toMatch(/^FORBIDDEN/);
     expect(await code(op.notify.webhooks())).toMatch(/^FORBIDDEN/);
     for (const [name, path, format, kinds] of [
       ['generic', '/generic', 'generic', ['kill', 'held']],
@@ -91,7 +99,12 @@ describe('webhooks', () => {
       ['held-only', '/held-only', 'generic', ['held']],
       ['dead', 'DEAD', 'generic', ['kill']],
     ] as const) {
-      const r = await admin.notify.createWebhook({ name, url: path === 'DEAD' ? deadUrl : `${base}${path}`, format, kinds: [...kinds] });
+      const r = await admin.notify.createWebhook({
+        name,
+        url: path === 'DEAD' ? deadUrl : `${base}${path}`,
+        format,
+        kinds: [...kinds],
+      });
       secrets[name] = r.signingSecret;
       ids[name] = r.webhook.id;
     }
@@ -106,7 +119,9 @@ describe('webhooks', () => {
     const res = await op.rollouts.kill({ deviceClass: 'tablet', reason: 'incident 9' });
     expect(res.changed).toBe(true);
     // The slow receiver cannot answer before release(): the kill returned without waiting for it.
-    expect((await admin.notify.deliveries({ webhookId: ids.slow! })).filter((d) => d.status === 'delivered')).toEqual([]);
+    expect((await admin.notify.deliveries({ webhookId: ids.slow! })).filter((d) => d.status === 'delivered')).toEqual(
+      [],
+    );
     release();
     await notifyIdle();
   });
@@ -114,13 +129,20 @@ describe('webhooks', () => {
   it('deliveries are signed (HMAC-SHA256 over timestamp.body), in each format, only for chosen kinds', () => {
     const g = received.find((r) => r.path === '/generic')!;
     const body = JSON.parse(g.body) as Record<string, unknown>;
-    expect(body).toMatchObject({ kind: 'kill', deviceClass: 'tablet', text: 'tablet killed: incident 9', planId: null });
+    expect(body).toMatchObject({
+      kind: 'kill',
+      deviceClass: 'tablet',
+      text: 'tablet killed: incident 9',
+      planId: null,
+    });
     expect(g.headers['x-swarmdeck-event']).toBe('kill');
     const ts = String(g.headers['x-swarmdeck-timestamp']);
     const expected = `sha256=${crypto.createHmac('sha256', secrets.generic!).update(`${ts}.${g.body}`).digest('hex')}`;
     expect(g.headers['x-swarmdeck-signature']).toBe(expected);
     // Another webhook's secret does not verify it.
-    expect(crypto.createHmac('sha256', secrets.slack!).update(`${ts}.${g.body}`).digest('hex')).not.toBe(expected.slice(7));
+    expect(crypto.createHmac('sha256', secrets.slack!).update(`${ts}.${g.body}`).digest('hex')).not.toBe(
+      expected.slice(7),
+    );
     const s = received.find((r) => r.path === '/slack-T0SECRETPATH')!;
     expect(JSON.parse(s.body)).toEqual({ text: '*Swarmdeck rollout — kill*\ntablet killed: incident 9' });
     expect(received.filter((r) => r.path === '/held-only')).toEqual([]);
@@ -136,18 +158,30 @@ describe('webhooks', () => {
     expect(by('dead')).toMatchObject({ status: 'failed', attempt: 3, http_status: 0, error: 'ECONNREFUSED' });
     expect(by('held-only')).toBeUndefined();
     const notes = await op.notify.notifications({});
-    expect(notes.map((n) => [n.kind, n.device_class, n.text])).toEqual([['kill', 'tablet', 'tablet killed: incident 9']]);
+    expect(notes.map((n) => [n.kind, n.device_class, n.text])).toEqual([
+      ['kill', 'tablet', 'tablet killed: incident 9'],
+    ]);
   });
 
   it('an admin can send a test delivery and see how it went', async () => {
     expect(await admin.notify.testWebhook({ id: ids.generic! })).toEqual({ ok: true, httpStatus: 200, error: '' });
     expect(JSON.parse(received.at(-1)!.body)).toMatchObject({ kind: 'test' });
-    expect(await admin.notify.testWebhook({ id: ids.dead! })).toEqual({ ok: false, httpStatus: 0, error: 'ECONNREFUSED' });
+    expect(await admin.notify.testWebhook({ id: ids.dead! })).toEqual({
+      ok: false,
+      httpStatus: 0,
+      error: 'ECONNREFUSED',
+    });
     expect(await code(op.notify.testWebhook({ id: ids.generic! }))).toMatch(/^FORBIDDEN/);
   });
 
   it('editing and deleting', async () => {
-    const w = await admin.notify.updateWebhook({ id: ids['held-only']!, name: 'held-only', format: 'generic', kinds: ['held', 'srm'], enabled: false });
+    const w = await admin.notify.updateWebhook({
+      id: ids['held-only']!,
+      name: 'held-only',
+      format: 'generic',
+      kinds: ['held', 'srm'],
+      enabled: false,
+    });
     expect(w).toMatchObject({ kinds: ['held', 'srm'], enabled: false });
     await admin.notify.deleteWebhook({ id: ids.dead! });
     expect((await admin.notify.webhooks()).map((x) => x.name)).not.toContain('dead');

@@ -16,13 +16,24 @@ import { withFreshStore } from '../helpers/store';
 
 const KEY = 'obs-test-ingest-key-0123456789';
 const METRICS_TOKEN = 'obs-test-metrics-token-0123456789';
-withFreshStore({ SWARMDECK_INGEST_KEY: KEY, SWARMDECK_INGEST_IP_RATE: '0', SWARMDECK_INGEST_LINGER_MS: '0', SWARMDECK_METRICS_TOKEN: METRICS_TOKEN });
+withFreshStore({
+  SWARMDECK_INGEST_KEY: KEY,
+  SWARMDECK_INGEST_IP_RATE: '0',
+  SWARMDECK_INGEST_LINGER_MS: '0',
+  SWARMDECK_METRICS_TOKEN: METRICS_TOKEN,
+});
 
 let srv: Awaited<ReturnType<typeof serveRoutes>>;
 beforeAll(async () => {
   resetIngestConfig();
   resetObservabilityConfig();
-  srv = await serveRoutes({ '/metrics': metricsRoute, '/api/ready': readyRoute, '/api/health': healthRoute, '/api/v1/telemetry': telemetry, '/ofrep/v1/evaluate/flags': ofrepAll });
+  srv = await serveRoutes({
+    '/metrics': metricsRoute,
+    '/api/ready': readyRoute,
+    '/api/health': healthRoute,
+    '/api/v1/telemetry': telemetry,
+    '/ofrep/v1/evaluate/flags': ofrepAll,
+  });
 });
 afterAll(() => srv.close());
 
@@ -46,7 +57,12 @@ async function scrape(): Promise<string> {
 }
 
 let seq = 0;
-const report = () => exampleReport({ reportId: `obs-${Date.now().toString(36)}-${seq++}`, deviceId: `dev-secret-${seq}`, sessionId: `sess-secret-${seq}` });
+const report = () =>
+  exampleReport({
+    reportId: `obs-${Date.now().toString(36)}-${seq++}`,
+    deviceId: `dev-secret-${seq}`,
+    sessionId: `sess-secret-${seq}`,
+  });
 async function post(reports: unknown[]) {
   return fetch(`${srv.url}/api/v1/telemetry`, {
     method: 'POST',
@@ -103,17 +119,24 @@ describe('metrics count what happened', () => {
     const r = await post(b);
     expect(await r.json()).toMatchObject({ accepted: 1, duplicates: 2, rejected: 1 });
     // a request refused whole: counted by reason, its reports not counted one by one
-    const bogus = await fetch(`${srv.url}/api/v1/telemetry`, { method: 'POST', headers: { authorization: 'Bearer not-an-ingest-key-0000', 'content-type': 'application/json' }, body: '{"reports":[]}' });
+    const bogus = await fetch(`${srv.url}/api/v1/telemetry`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-an-ingest-key-0000', 'content-type': 'application/json' },
+      body: '{"reports":[]}',
+    });
     expect(bogus.status).toBe(401);
     const after = await scrape();
-    const delta = (name: string, labels?: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
+    const delta = (name: string, labels?: Record<string, string>) =>
+      sample(after, name, labels) - sample(before, name, labels);
     expect(delta('swarmdeck_telemetry_reports_accepted_total')).toBe(5);
     expect(delta('swarmdeck_telemetry_requests_refused_total', { reason: 'unauthorized' })).toBe(1);
     expect(delta('swarmdeck_telemetry_reports_duplicate_total')).toBe(2);
     expect(delta('swarmdeck_telemetry_reports_rejected_total', { reason: 'invalid' })).toBe(1);
     expect(delta('swarmdeck_telemetry_ack_duration_seconds_count')).toBe(2);
     expect(delta('swarmdeck_ingest_writer_batch_rows_sum')).toBe(5);
-    expect(sample(after, 'swarmdeck_telemetry_last_accepted_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(sample(after, 'swarmdeck_telemetry_last_accepted_timestamp_seconds')).toBeGreaterThan(
+      Date.now() / 1000 - 60,
+    );
     expect(sample(after, 'swarmdeck_ingest_writer_queue_rows')).toBe(0);
     // No label or value carries a device, a session, a report id or the client's address.
     for (const x of [...a, b[2]] as { deviceId: string; sessionId: string; reportId: string }[]) {
@@ -136,13 +159,19 @@ describe('metrics count what happened', () => {
     });
     const answered = ((await ofrep.json()) as { flags: { key: string; reason: string }[] }).flags;
     expect(answered).toHaveLength(FLAG_KEYS.length);
-    await kill({ actor: { kind: 'user', id: admin.user.id, email: admin.user.email }, target: 'smart_tv', reason: 'metrics test' });
+    await kill({
+      actor: { kind: 'user', id: admin.user.id, email: admin.user.email },
+      target: 'smart_tv',
+      reason: 'metrics test',
+    });
     const after = await scrape();
-    const delta = (name: string, labels?: Record<string, string>) => sample(after, name, labels) - sample(before, name, labels);
+    const delta = (name: string, labels?: Record<string, string>) =>
+      sample(after, name, labels) - sample(before, name, labels);
     expect(delta('swarmdeck_store_query_duration_seconds_count', { procedure: 'store.status', outcome: 'ok' })).toBe(1);
     expect(delta('swarmdeck_rollout_decisions_total', { action: 'kill' })).toBe(1);
     expect(delta('swarmdeck_ofrep_evaluations_total')).toBe(FLAG_KEYS.length);
-    for (const f of answered) expect(delta('swarmdeck_ofrep_evaluations_total', { flag: f.key, reason: f.reason })).toBe(1);
+    for (const f of answered)
+      expect(delta('swarmdeck_ofrep_evaluations_total', { flag: f.key, reason: f.reason })).toBe(1);
     expect(after).not.toContain('dev-secret-ofrep');
   });
 });
@@ -152,7 +181,10 @@ describe('/api/ready and /api/health', () => {
     resetSnapshot();
     const notYet = await fetch(`${srv.url}/api/ready`);
     expect(notYet.status).toBe(503);
-    expect(await notYet.json()).toEqual({ status: 'not_ready', checks: { store: 'ok', migrations: 'ok', rollouts: 'not_loaded' } });
+    expect(await notYet.json()).toEqual({
+      status: 'not_ready',
+      checks: { store: 'ok', migrations: 'ok', rollouts: 'not_loaded' },
+    });
     await currentSnapshot();
     const ready = await fetch(`${srv.url}/api/ready`);
     expect(ready.status).toBe(200);

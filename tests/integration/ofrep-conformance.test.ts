@@ -23,7 +23,13 @@ let client: Client;
 async function setRule(cls: 'smart_tv' | 'desktop', patch: Partial<RolloutRule>): Promise<void> {
   const snap = await refreshSnapshot();
   const cur = snap.classes[cls];
-  const res = await proposeChange({ actor: alice, deviceClass: cls, rule: { ...cur.rule, ...patch }, baseVersion: cur.version, reason: 'test change' });
+  const res = await proposeChange({
+    actor: alice,
+    deviceClass: cls,
+    rule: { ...cur.rule, ...patch },
+    baseVersion: cur.version,
+    reason: 'test change',
+  });
   if (res.outcome === 'requested') await approveRequest({ actor: bob, id: res.requestId });
 }
 
@@ -35,12 +41,22 @@ function post(path: string, body: unknown, headers: Record<string, string> = { a
   });
 }
 
-const tv = (id: string, extra: Record<string, unknown> = {}) => ({ targetingKey: id, deviceClass: 'smart_tv', clientVersion: '7.12.0', ...extra });
+const tv = (id: string, extra: Record<string, unknown> = {}) => ({
+  targetingKey: id,
+  deviceClass: 'smart_tv',
+  clientVersion: '7.12.0',
+  ...extra,
+});
 
 beforeAll(async () => {
   resetSnapshot();
-  server = await serveRoutes({ '/ofrep/v1/evaluate/flags': bulkRoute as unknown as RouteModule, '/ofrep/v1/evaluate/flags/:key': oneRoute as unknown as RouteModule });
-  await OpenFeature.setProviderAndWait(new OFREPProvider({ baseUrl: server.url, headers: [['Authorization', `Bearer ${KEY}`]] }));
+  server = await serveRoutes({
+    '/ofrep/v1/evaluate/flags': bulkRoute as unknown as RouteModule,
+    '/ofrep/v1/evaluate/flags/:key': oneRoute as unknown as RouteModule,
+  });
+  await OpenFeature.setProviderAndWait(
+    new OFREPProvider({ baseUrl: server.url, headers: [['Authorization', `Bearer ${KEY}`]] }),
+  );
   client = OpenFeature.getClient();
 });
 
@@ -63,11 +79,18 @@ describe('OFREP with the real OpenFeature server SDK + OFREP provider', () => {
   it('serves the treatment with SPLIT once a class is enabled at 100%', async () => {
     await setRule('smart_tv', { state: 'enabled', percentage: 100, mode: 'full', uploadCapKbps: 1500, maxPeers: 12 });
     const mode = await client.getStringDetails('p2p-mode', 'default', tv('dev-2'));
-    expect(mode).toMatchObject({ value: 'full', reason: 'SPLIT', variant: 'p2p', flagMetadata: { configVersion: 1, cohort: 'p2p' } });
+    expect(mode).toMatchObject({
+      value: 'full',
+      reason: 'SPLIT',
+      variant: 'p2p',
+      flagMetadata: { configVersion: 1, cohort: 'p2p' },
+    });
     expect(await client.getNumberValue('p2p-upload-cap-kbps', -1, tv('dev-2'))).toBe(1500);
     expect(await client.getNumberValue('p2p-max-peers', -1, tv('dev-2'))).toBe(12);
     // Another class is untouched, its version still 0.
-    expect(await client.getStringDetails('p2p-mode', 'default', { targetingKey: 'dev-2', deviceClass: 'desktop' })).toMatchObject({
+    expect(
+      await client.getStringDetails('p2p-mode', 'default', { targetingKey: 'dev-2', deviceClass: 'desktop' }),
+    ).toMatchObject({
       value: 'off',
       reason: 'DISABLED',
       flagMetadata: { configVersion: 0 },
@@ -75,10 +98,20 @@ describe('OFREP with the real OpenFeature server SDK + OFREP provider', () => {
   });
 
   it('answers TARGETING_MATCH outside the targeting, using context asn/country when the address says nothing', async () => {
-    await setRule('smart_tv', { targeting: { asnAllow: [7922], asnDeny: [], countries: ['US'], minClientVersion: '7.10.0' } });
+    await setRule('smart_tv', {
+      targeting: { asnAllow: [7922], asnDeny: [], countries: ['US'], minClientVersion: '7.10.0' },
+    });
     const out = await client.getStringDetails('p2p-mode', 'default', tv('dev-3', { asn: 3320, country: 'US' }));
-    expect(out).toMatchObject({ value: 'off', reason: 'TARGETING_MATCH', flagMetadata: { cohort: 'off', configVersion: 2 } });
-    const old = await client.getStringDetails('p2p-mode', 'default', tv('dev-3', { asn: 7922, country: 'US', clientVersion: '7.9.1' }));
+    expect(out).toMatchObject({
+      value: 'off',
+      reason: 'TARGETING_MATCH',
+      flagMetadata: { cohort: 'off', configVersion: 2 },
+    });
+    const old = await client.getStringDetails(
+      'p2p-mode',
+      'default',
+      tv('dev-3', { asn: 7922, country: 'US', clientVersion: '7.9.1' }),
+    );
     expect(old).toMatchObject({ value: 'off', reason: 'TARGETING_MATCH' });
     const inside = await client.getStringDetails('p2p-mode', 'default', tv('dev-3', { asn: 7922, country: 'US' }));
     expect(inside).toMatchObject({ value: 'full', reason: 'SPLIT' });
@@ -110,7 +143,10 @@ describe('OFREP with the real OpenFeature server SDK + OFREP provider', () => {
   });
 
   it('a provider without a valid key gets the default (401)', async () => {
-    OpenFeature.setProvider('nokey', new OFREPProvider({ baseUrl: server.url, headers: [['X-API-Key', 'wrong-key-123']] }));
+    OpenFeature.setProvider(
+      'nokey',
+      new OFREPProvider({ baseUrl: server.url, headers: [['X-API-Key', 'wrong-key-123']] }),
+    );
     const c = OpenFeature.getClient('nokey');
     const d = await c.getStringDetails('p2p-mode', 'dflt', tv('dev-5'));
     expect(d).toMatchObject({ value: 'dflt', reason: 'ERROR' });
@@ -119,7 +155,10 @@ describe('OFREP with the real OpenFeature server SDK + OFREP provider', () => {
 
 describe('OFREP over raw HTTP: status codes and bodies', () => {
   it('401 with no body for a missing or unknown key; X-API-Key accepted', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope-nope-nope' }, { 'x-api-key': 'nope-nope-nope' }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: 'Bearer nope-nope-nope' }, { 'x-api-key': 'nope-nope-nope' }] as Record<
+      string,
+      string
+    >[]) {
       const r = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: tv('a') }, headers);
       expect(r.status).toBe(401);
       expect(await r.text()).toBe('');
@@ -155,15 +194,27 @@ describe('OFREP over raw HTTP: status codes and bodies', () => {
   it('lets a player on another origin call it (CORS preflight, ETag exposed)', async () => {
     const pre = await fetch(`${server.url}/ofrep/v1/evaluate/flags`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://player.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, if-none-match' },
+      headers: {
+        origin: 'https://player.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, if-none-match',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
     expect(pre.headers.get('access-control-allow-headers')).toMatch(/Authorization.*If-None-Match/);
-    const r = await post('/ofrep/v1/evaluate/flags', { context: tv('cors') }, { authorization: `Bearer ${KEY}`, origin: 'https://player.example' });
+    const r = await post(
+      '/ofrep/v1/evaluate/flags',
+      { context: tv('cors') },
+      { authorization: `Bearer ${KEY}`, origin: 'https://player.example' },
+    );
     expect(r.headers.get('access-control-allow-origin')).toBe('*');
     expect(r.headers.get('access-control-expose-headers')).toMatch(/ETag/);
-    const denied = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: tv('cors') }, { origin: 'https://player.example' });
+    const denied = await post(
+      '/ofrep/v1/evaluate/flags/p2p-mode',
+      { context: tv('cors') },
+      { origin: 'https://player.example' },
+    );
     expect(denied.status).toBe(401);
     expect(denied.headers.get('access-control-allow-origin')).toBe('*');
   });
@@ -181,11 +232,17 @@ describe('OFREP over raw HTTP: status codes and bodies', () => {
   it('400 bodies: PARSE_ERROR, TARGETING_KEY_MISSING, INVALID_CONTEXT; 404 FLAG_NOT_FOUND', async () => {
     const parse = await post('/ofrep/v1/evaluate/flags/p2p-mode', '{not json');
     expect(parse.status).toBe(400);
-    expect(await parse.json()).toMatchObject({ key: 'p2p-mode', errorCode: 'PARSE_ERROR', errorDetails: expect.any(String) });
+    expect(await parse.json()).toMatchObject({
+      key: 'p2p-mode',
+      errorCode: 'PARSE_ERROR',
+      errorDetails: expect.any(String),
+    });
     const tk = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: { deviceClass: 'smart_tv' } });
     expect(tk.status).toBe(400);
     expect(await tk.json()).toMatchObject({ key: 'p2p-mode', errorCode: 'TARGETING_KEY_MISSING' });
-    const cls = await post('/ofrep/v1/evaluate/flags/p2p-mode', { context: { targetingKey: 'x', deviceClass: 'toaster' } });
+    const cls = await post('/ofrep/v1/evaluate/flags/p2p-mode', {
+      context: { targetingKey: 'x', deviceClass: 'toaster' },
+    });
     expect(cls.status).toBe(400);
     expect(await cls.json()).toMatchObject({ key: 'p2p-mode', errorCode: 'INVALID_CONTEXT' });
     const nf = await post('/ofrep/v1/evaluate/flags/nope', { context: tv('x') });
@@ -204,20 +261,33 @@ describe('OFREP over raw HTTP: status codes and bodies', () => {
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^".+"$/);
     const body = await first.json();
-    expect(body.flags.map((f: { key: string }) => f.key).sort()).toEqual(['p2p-max-peers', 'p2p-mode', 'p2p-upload-cap-kbps']);
+    expect(body.flags.map((f: { key: string }) => f.key).sort()).toEqual([
+      'p2p-max-peers',
+      'p2p-mode',
+      'p2p-upload-cap-kbps',
+    ]);
     for (const f of body.flags) expect(f.errorCode).toBeUndefined();
 
-    const again = await post('/ofrep/v1/evaluate/flags', ctx, { authorization: `Bearer ${KEY}`, 'if-none-match': etag });
+    const again = await post('/ofrep/v1/evaluate/flags', ctx, {
+      authorization: `Bearer ${KEY}`,
+      'if-none-match': etag,
+    });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
 
     // A change to another class leaves this device's answers and ETag alone.
     await setRule('desktop', { state: 'enabled', percentage: 50 });
-    const other = await post('/ofrep/v1/evaluate/flags', ctx, { authorization: `Bearer ${KEY}`, 'if-none-match': etag });
+    const other = await post('/ofrep/v1/evaluate/flags', ctx, {
+      authorization: `Bearer ${KEY}`,
+      'if-none-match': etag,
+    });
     expect(other.status).toBe(304);
 
     await setRule('smart_tv', { maxPeers: 3 });
-    const changed = await post('/ofrep/v1/evaluate/flags', ctx, { authorization: `Bearer ${KEY}`, 'if-none-match': etag });
+    const changed = await post('/ofrep/v1/evaluate/flags', ctx, {
+      authorization: `Bearer ${KEY}`,
+      'if-none-match': etag,
+    });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect((await changed.json()).metadata.configVersion).toBe(4);
@@ -250,8 +320,14 @@ describe('propagation', () => {
       },
     ]);
     await expect
-      .poll(async () => (await (await post('/ofrep/v1/evaluate/flags/p2p-mode', ctx)).json()).metadata.configVersion, { timeout: 5000, interval: 100 })
+      .poll(async () => (await (await post('/ofrep/v1/evaluate/flags/p2p-mode', ctx)).json()).metadata.configVersion, {
+        timeout: 5000,
+        interval: 100,
+      })
       .toBe(d.version + 1);
-    expect(await (await post('/ofrep/v1/evaluate/flags/p2p-mode', ctx)).json()).toMatchObject({ value: 'off', reason: 'DISABLED' });
+    expect(await (await post('/ofrep/v1/evaluate/flags/p2p-mode', ctx)).json()).toMatchObject({
+      value: 'off',
+      reason: 'DISABLED',
+    });
   });
 });

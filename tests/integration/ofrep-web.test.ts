@@ -35,10 +35,23 @@ afterAll(async () => {
 
 describe('OFREP with the real OpenFeature web SDK + OFREP web provider (bulk, ETag, polling)', () => {
   it('starts disabled, keeps its cache on 304, and picks up an approved change on the next poll', async () => {
-    const provider = new OFREPWebProvider({ baseUrl: server.url, headers: [['Authorization', `Bearer ${KEY}`]], pollInterval: 200, cacheMode: 'disabled' });
-    await OpenFeature.setProviderAndWait('web', provider, { targetingKey: 'web-device-1', deviceClass: 'smart_tv', clientVersion: '7.12.0' });
+    const provider = new OFREPWebProvider({
+      baseUrl: server.url,
+      headers: [['Authorization', `Bearer ${KEY}`]],
+      pollInterval: 200,
+      cacheMode: 'disabled',
+    });
+    await OpenFeature.setProviderAndWait('web', provider, {
+      targetingKey: 'web-device-1',
+      deviceClass: 'smart_tv',
+      clientVersion: '7.12.0',
+    });
     const client = OpenFeature.getClient('web');
-    expect(client.getStringDetails('p2p-mode', 'dflt')).toMatchObject({ value: 'off', reason: 'DISABLED', flagMetadata: { configVersion: 0, cohort: 'off' } });
+    expect(client.getStringDetails('p2p-mode', 'dflt')).toMatchObject({
+      value: 'off',
+      reason: 'DISABLED',
+      flagMetadata: { configVersion: 0, cohort: 'off' },
+    });
     expect(client.getNumberValue('p2p-max-peers', -1)).toBe(0);
 
     // Polls with If-None-Match get 304 while nothing changes.
@@ -49,10 +62,20 @@ describe('OFREP with the real OpenFeature web SDK + OFREP web provider (bulk, ET
     const changed = new Promise<void>((r) => client.addHandler(ProviderEvents.ConfigurationChanged, () => r()));
     const snap = await refreshSnapshot();
     const tv = snap.classes.smart_tv;
-    const res = await proposeChange({ actor: alice, deviceClass: 'smart_tv', rule: { ...tv.rule, state: 'enabled', percentage: 100, maxPeers: 7 }, baseVersion: tv.version, reason: 'web test' });
+    const res = await proposeChange({
+      actor: alice,
+      deviceClass: 'smart_tv',
+      rule: { ...tv.rule, state: 'enabled', percentage: 100, maxPeers: 7 },
+      baseVersion: tv.version,
+      reason: 'web test',
+    });
     if (res.outcome === 'requested') await approveRequest({ actor: bob, id: res.requestId });
     await changed;
-    expect(client.getStringDetails('p2p-mode', 'dflt')).toMatchObject({ value: 'download', reason: 'SPLIT', flagMetadata: { configVersion: 1, cohort: 'p2p' } });
+    expect(client.getStringDetails('p2p-mode', 'dflt')).toMatchObject({
+      value: 'download',
+      reason: 'SPLIT',
+      flagMetadata: { configVersion: 1, cohort: 'p2p' },
+    });
     expect(client.getNumberValue('p2p-max-peers', -1)).toBe(7);
     expect(client.getNumberValue('p2p-upload-cap-kbps', -1)).toBe(0);
   });

@@ -17,7 +17,9 @@ async function refusal(p: Promise<unknown>): Promise<TRPCError> {
 describe('every range the server accepts is bounded', () => {
   it('dashboards.offload with 1970-01-02 … 9999-12-31 is a BAD_REQUEST naming `to`, and the server keeps serving', async () => {
     const { caller } = await callerAs('viewer');
-    const e = await refusal(caller.dashboards.offload({ range: { from: new Date('1970-01-02'), to: new Date('9999-12-31') } }));
+    const e = await refusal(
+      caller.dashboards.offload({ range: { from: new Date('1970-01-02'), to: new Date('9999-12-31') } }),
+    );
     expect(e.code).toBe('BAD_REQUEST');
     expect(e.message).toContain('400 days');
     expect(e.message).toContain('"to"');

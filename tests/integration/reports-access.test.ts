@@ -11,7 +11,10 @@ import { withFreshStore } from '../helpers/store';
 import { parseCsv } from './reports-fixtures';
 
 const TOKEN = 'reports-access-token-0123456789';
-withFreshStore({ SWARMDECK_REPORTS_TOKEN: TOKEN, SWARMDECK_SESSION_SECRET: 'a-session-secret-for-tests-0123456789abcdef' });
+withFreshStore({
+  SWARMDECK_REPORTS_TOKEN: TOKEN,
+  SWARMDECK_SESSION_SECRET: 'a-session-secret-for-tests-0123456789abcdef',
+});
 
 let api: { url: string; close(): Promise<void> };
 const DAY = 86_400_000;
@@ -25,17 +28,49 @@ beforeAll(async () => {
   // A fake ASN whose ISP name is a formula: only reachable by writing the raw row directly.
   await insert('telemetry_raw', [
     {
-      report_id: 'evil-000001', ts: Date.now() - 60_000, received_at: Date.now(), interval_ms: 1000, session_id: 's', device_id: 'd', peer_id: 'p',
-      device_class: 'desktop', client_version: '1', content_id: 'c', swarm_id: 'w', p2p_mode: 'off', cohort: 'control', config_version: 0, opt_out: 0,
-      asn: FAKE_ASN, isp: EVIL, country: '', bytes_cdn: 1000, bytes_p2p_down: 0, bytes_p2p_up: 0, flows_peer_asn: [], flows_down: [], flows_up: [],
-      peers_connected: 0, swarm_size: 0, peer_attempts: 0, peer_failures: 0, play_ms: 900, rebuffer_ms: 0, rebuffer_count: 0, startup_ms: null,
-      bitrate_kbps: 0, fatal_error: '', cache_bytes: null, ingest_key_id: 'test',
+      report_id: 'evil-000001',
+      ts: Date.now() - 60_000,
+      received_at: Date.now(),
+      interval_ms: 1000,
+      session_id: 's',
+      device_id: 'd',
+      peer_id: 'p',
+      device_class: 'desktop',
+      client_version: '1',
+      content_id: 'c',
+      swarm_id: 'w',
+      p2p_mode: 'off',
+      cohort: 'control',
+      config_version: 0,
+      opt_out: 0,
+      asn: FAKE_ASN,
+      isp: EVIL,
+      country: '',
+      bytes_cdn: 1000,
+      bytes_p2p_down: 0,
+      bytes_p2p_up: 0,
+      flows_peer_asn: [],
+      flows_down: [],
+      flows_up: [],
+      peers_connected: 0,
+      swarm_size: 0,
+      peer_attempts: 0,
+      peer_failures: 0,
+      play_ms: 900,
+      rebuffer_ms: 0,
+      rebuffer_count: 0,
+      startup_ms: null,
+      bitrate_kbps: 0,
+      fatal_error: '',
+      cache_bytes: null,
+      ingest_key_id: 'test',
     },
   ]);
 });
 afterAll(async () => api?.close());
 
-const get = (qs: string, headers: Record<string, string> | Headers = { authorization: `Bearer ${TOKEN}` }) => fetch(`${api.url}/api/v1/reports/isp?${qs}`, { headers });
+const get = (qs: string, headers: Record<string, string> | Headers = { authorization: `Bearer ${TOKEN}` }) =>
+  fetch(`${api.url}/api/v1/reports/isp?${qs}`, { headers });
 
 describe('report parameters', () => {
   const cases: [string, string][] = [
@@ -91,7 +126,10 @@ describe('report auth', () => {
   });
   it('an API token created in the console works, and stops working when revoked', async () => {
     const { caller } = await callerAs('admin');
-    const created = (await caller.apiTokens.create({ name: 'partner-bot', scope: 'reports' })) as { id: string; token: string };
+    const created = (await caller.apiTokens.create({ name: 'partner-bot', scope: 'reports' })) as {
+      id: string;
+      token: string;
+    };
     expect((await get(qs, { authorization: `Bearer ${created.token}` })).status).toBe(200);
     await caller.apiTokens.revoke({ id: created.id });
     expect((await get(qs, { authorization: `Bearer ${created.token}` })).status).toBe(401);
@@ -116,14 +154,32 @@ describe('spreadsheet-safe ISP names', () => {
 describe('share links', () => {
   it('operators create, list and revoke; viewers cannot', async () => {
     const viewer = await callerAs('viewer');
-    await expect(viewer.caller.reports.createShareLink({ asns: [FAKE_ASN], from: today, to: today, expiresInHours: 1 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      viewer.caller.reports.createShareLink({ asns: [FAKE_ASN], from: today, to: today, expiresInHours: 1 }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const op = await callerAs('operator');
-    const { link, token } = await op.caller.reports.createShareLink({ asns: [FAKE_ASN], from: yesterday, to: today, expiresInHours: 24, label: 'for the peering call' });
+    const { link, token } = await op.caller.reports.createShareLink({
+      asns: [FAKE_ASN],
+      from: yesterday,
+      to: today,
+      expiresInHours: 24,
+      label: 'for the peering call',
+    });
     expect(token.length).toBeGreaterThanOrEqual(40);
-    const stored = await query('SELECT count() AS n FROM report_share_links WHERE position(toString(token_hash), {t:String}) > 0 OR position(label, {t:String}) > 0', { t: token }, z.object({ n: z.coerce.number() }));
+    const stored = await query(
+      'SELECT count() AS n FROM report_share_links WHERE position(toString(token_hash), {t:String}) > 0 OR position(label, {t:String}) > 0',
+      { t: token },
+      z.object({ n: z.coerce.number() }),
+    );
     expect(stored[0]!.n).toBe(0); // only the hash is stored
     const list = await op.caller.reports.shareLinks();
-    expect(list.find((l) => l.id === link.id)).toMatchObject({ status: 'active', asns: [FAKE_ASN], from: yesterday, to: today, label: 'for the peering call' });
+    expect(list.find((l) => l.id === link.id)).toMatchObject({
+      status: 'active',
+      asns: [FAKE_ASN],
+      from: yesterday,
+      to: today,
+      label: 'for the peering call',
+    });
 
     // the link's own ASNs and dates by default, nothing outside them
     const res = await fetch(`${api.url}/api/v1/reports/isp?share=${token}&format=json`);
@@ -131,7 +187,13 @@ describe('share links', () => {
     const body = (await res.json()) as { rows: { date: string; asn: number }[] };
     expect(body.rows.map((r) => r.date)).toEqual([yesterday, today]);
     expect((await fetch(`${api.url}/api/v1/reports/isp?share=${token}&format=csv&asn=3320`)).status).toBe(403);
-    expect((await fetch(`${api.url}/api/v1/reports/isp?share=${token}&format=csv&from=${new Date(Date.now() - 5 * DAY).toISOString().slice(0, 10)}&to=${today}`)).status).toBe(403);
+    expect(
+      (
+        await fetch(
+          `${api.url}/api/v1/reports/isp?share=${token}&format=csv&from=${new Date(Date.now() - 5 * DAY).toISOString().slice(0, 10)}&to=${today}`,
+        )
+      ).status,
+    ).toBe(403);
     const [audited] = await listAudit({ action: 'report.downloaded', limit: 1 });
     expect(audited).toMatchObject({ actor_kind: 'share', actor_id: link.id });
 
@@ -142,9 +204,16 @@ describe('share links', () => {
   });
 
   it('an expired or unknown token is 404', async () => {
-    const { token } = await createShareLink({ kind: 'user', id: 'u1', email: 'op@test.local' }, { asns: [FAKE_ASN], from: today, to: today, expiresInHours: 1 }, Date.now() - 2 * 3_600_000);
+    const { token } = await createShareLink(
+      { kind: 'user', id: 'u1', email: 'op@test.local' },
+      { asns: [FAKE_ASN], from: today, to: today, expiresInHours: 1 },
+      Date.now() - 2 * 3_600_000,
+    );
     expect((await fetch(`${api.url}/api/v1/reports/isp?share=${token}&format=csv`)).status).toBe(404);
-    expect((await fetch(`${api.url}/api/v1/reports/isp?share=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&format=csv`)).status).toBe(404);
+    expect(
+      (await fetch(`${api.url}/api/v1/reports/isp?share=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&format=csv`))
+        .status,
+    ).toBe(404);
     expect((await fetch(`${api.url}/api/v1/reports/isp?share=&format=csv`)).status).toBe(404);
   });
 

@@ -8,7 +8,19 @@ import { z } from 'zod';
 import * as reportRoute from '@/app/api/v1/reports/isp/route';
 import { serveRoutes } from '../helpers/http';
 import { withFreshStore } from '../helpers/store';
-import { ASN_A, ASN_B, ASN_C, ASN_QUIET, EXPECTED_HEADER, buildDataset, dayStart, expectedReport, parseCsv, utcDay, type Sent } from './reports-fixtures';
+import {
+  ASN_A,
+  ASN_B,
+  ASN_C,
+  ASN_QUIET,
+  EXPECTED_HEADER,
+  buildDataset,
+  dayStart,
+  expectedReport,
+  parseCsv,
+  utcDay,
+  type Sent,
+} from './reports-fixtures';
 
 const TOKEN = 'reports-test-token-0123456789';
 withFreshStore({ SWARMDECK_REPORTS_TOKEN: TOKEN, SWARMDECK_INGEST_KEY: 'ingest-test-key-0123456789' });
@@ -24,7 +36,10 @@ let names: Map<number, string>;
 
 /** Through the real telemetry endpoint, with a trusted-relay key so each report keeps its own `asn`. */
 async function ingest(sent: Sent[]) {
-  const { key } = await createIngestKey({ name: 'reports-test relay', rateLimitPerSec: 1_000_000, trustedRelay: true }, { kind: 'system', id: 'test' });
+  const { key } = await createIngestKey(
+    { name: 'reports-test relay', rateLimitPerSec: 1_000_000, trustedRelay: true },
+    { kind: 'system', id: 'test' },
+  );
   for (let i = 0; i < sent.length; i += 500) {
     const res = await fetch(`${api.url}/api/v1/telemetry`, {
       method: 'POST',
@@ -41,7 +56,11 @@ beforeAll(async () => {
   api = await serveRoutes({ '/api/v1/reports/isp': reportRoute, '/api/v1/telemetry': telemetryRoute });
   await ingest(data);
   // The ISP names are whatever enrichment stored with the raw reports.
-  const rows = await query('SELECT asn, any(isp) AS isp FROM telemetry_raw GROUP BY asn', {}, z.object({ asn: z.number(), isp: z.string() }));
+  const rows = await query(
+    'SELECT asn, any(isp) AS isp FROM telemetry_raw GROUP BY asn',
+    {},
+    z.object({ asn: z.number(), isp: z.string() }),
+  );
   names = new Map(rows.map((r) => [r.asn, r.isp]));
 });
 afterAll(async () => api?.close());
@@ -56,7 +75,9 @@ function reportUrl(params: Record<string, string | string[]>) {
 async function fetchReport(format: string, extra: Record<string, string | string[]> = {}) {
   for (;;) {
     const t0 = Date.now();
-    const res = await fetch(reportUrl({ asn: ASNS.map(String), from: FROM, to: TO, format, ...extra }), { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(reportUrl({ asn: ASNS.map(String), from: FROM, to: TO, format, ...extra }), {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     const t1 = Date.now();
     if (Math.floor(t0 / 300_000) === Math.floor(t1 / 300_000)) return { res, now: t1 };
   }
@@ -65,7 +86,7 @@ async function fetchReport(format: string, extra: Record<string, string | string
 describe('GET /api/v1/reports/isp', () => {
   it('CSV: exact header and every cell equal to the independent computation', async () => {
     const { res, now } = await fetchReport('csv');
-    expect(res.status, res.status === 200 ? "" : await res.clone().text()).toBe(200);
+    expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     const text = await res.text();
     expect(text.split('\r\n')[0]).toBe(EXPECTED_HEADER);
@@ -74,7 +95,8 @@ describe('GET /api/v1/reports/isp', () => {
     expect(lines).toHaveLength(want.rows.length);
     expect(lines.map((l) => Object.fromEntries(header!.map((h, i) => [h, l[i]])))).toEqual(want.rows);
     // the dataset exercises what it claims to
-    const row = (asn: number, day: number) => want.rows.find((r) => r.asn === String(asn) && r.date === utcDay(dayStart(now) - day * DAY))!;
+    const row = (asn: number, day: number) =>
+      want.rows.find((r) => r.asn === String(asn) && r.date === utcDay(dayStart(now) - day * DAY))!;
     expect(row(ASN_A, 4).delivered_cdn_bytes).toBe('0');
     expect(row(ASN_A, 4).balance).toBe('');
     expect(row(ASN_B, 2).sessions).toBe('0');
@@ -85,7 +107,7 @@ describe('GET /api/v1/reports/isp', () => {
 
   it('JSON: rows and totals with numbers, null for undefined ratios', async () => {
     const { res, now } = await fetchReport('json');
-    expect(res.status, res.status === 200 ? "" : await res.clone().text()).toBe(200);
+    expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
     const body = (await res.json()) as { rows: Record<string, unknown>[]; totals: Record<string, unknown>[] };
     const want = expectedReport(data, ASNS, FROM, TO, now, names);
     const asJson = (r: Record<string, string>) =>
@@ -102,7 +124,7 @@ describe('GET /api/v1/reports/isp', () => {
 
   it('XLSX: daily and totals sheets read back equal, numbers as numbers', async () => {
     const { res, now } = await fetchReport('xlsx');
-    expect(res.status, res.status === 200 ? "" : await res.clone().text()).toBe(200);
+    expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
     const want = expectedReport(data, ASNS, FROM, TO, now, names);
@@ -113,8 +135,23 @@ describe('GET /api/v1/reports/isp', () => {
       return rows;
     };
     const daily = sheet('daily');
-    expect(daily[0]).toEqual(['date (UTC)', 'asn', 'isp', 'delivered_cdn_bytes (bytes)', 'p2p_intra_bytes (bytes)', 'p2p_in_bytes (bytes)', 'p2p_out_bytes (bytes)', 'balance (out/in)', 'offload_ratio (0-1)', 'peak_mbps_p95 (Mbit/s)', 'sessions (count)', 'play_hours (h)', 'rebuffer_ratio (0-1)']);
-    const cells = (r: Record<string, string>) => Object.entries(r).map(([k, v]) => (k === 'date' || k === 'isp' ? v : v === '' ? undefined : Number(v)));
+    expect(daily[0]).toEqual([
+      'date (UTC)',
+      'asn',
+      'isp',
+      'delivered_cdn_bytes (bytes)',
+      'p2p_intra_bytes (bytes)',
+      'p2p_in_bytes (bytes)',
+      'p2p_out_bytes (bytes)',
+      'balance (out/in)',
+      'offload_ratio (0-1)',
+      'peak_mbps_p95 (Mbit/s)',
+      'sessions (count)',
+      'play_hours (h)',
+      'rebuffer_ratio (0-1)',
+    ]);
+    const cells = (r: Record<string, string>) =>
+      Object.entries(r).map(([k, v]) => (k === 'date' || k === 'isp' ? v : v === '' ? undefined : Number(v)));
     // exceljs leaves trailing empty cells out of a row's values
     const trim = (a: unknown[]) => {
       const b = [...a];
@@ -128,7 +165,7 @@ describe('GET /api/v1/reports/isp', () => {
 
   it('PDF: one section per ISP with the headline numbers', async () => {
     const { res, now } = await fetchReport('pdf');
-    expect(res.status, res.status === 200 ? "" : await res.clone().text()).toBe(200);
+    expect(res.status, res.status === 200 ? '' : await res.clone().text()).toBe(200);
     const buf = Buffer.from(await res.arrayBuffer());
     expect(buf.subarray(0, 5).toString()).toBe('%PDF-');
     const parser = new PDFParse({ data: new Uint8Array(buf) });

@@ -53,7 +53,20 @@ export function buildDataset(now: number): Sent[] {
   const today = dayStart(now);
   const out: Sent[] = [];
   let n = 0;
-  const add = (asn: number, ts: number, session: string, o: { cdn: number; flows: Flow[]; extraDown?: number; extraUp?: number; playMs?: number; rebufferMs?: number; intervalMs?: number }) => {
+  const add = (
+    asn: number,
+    ts: number,
+    session: string,
+    o: {
+      cdn: number;
+      flows: Flow[];
+      extraDown?: number;
+      extraUp?: number;
+      playMs?: number;
+      rebufferMs?: number;
+      intervalMs?: number;
+    },
+  ) => {
     const down = o.flows.reduce((s, f) => s + f.down, 0) + (o.extraDown ?? 0);
     const up = o.flows.reduce((s, f) => s + f.up, 0) + (o.extraUp ?? 0);
     const intervalMs = o.intervalMs ?? 60_000;
@@ -106,21 +119,50 @@ export function buildDataset(now: number): Sent[] {
     }
   }
   // Across midnight into day −1: the interval starts on day −2, ts is 10 s after midnight: day −1.
-  add(ASN_A, today - DAY + 10_000, 'a-midnight', { cdn: 123_456_789, flows: [{ peerAsn: ASN_C, down: 7_777_777, up: 1_111_111 }, { peerAsn: 0, down: 999, up: 888 }], intervalMs: 60_000, playMs: 59_000, rebufferMs: 1_000 });
+  add(ASN_A, today - DAY + 10_000, 'a-midnight', {
+    cdn: 123_456_789,
+    flows: [
+      { peerAsn: ASN_C, down: 7_777_777, up: 1_111_111 },
+      { peerAsn: 0, down: 999, up: 888 },
+    ],
+    intervalMs: 60_000,
+    playMs: 59_000,
+    rebufferMs: 1_000,
+  });
   // Day −1, ASN A: cross-ISP out only (p2p_in = 0 apart from the midnight report), plus unknown peers.
   for (let i = 0; i < 20; i++) {
-    add(ASN_A, today - DAY + 3_600_000 + i * 997_003, `a-d1-${i % 7}`, { cdn: int(5_000_000, 50_000_000), flows: [{ peerAsn: ASN_B, down: 0, up: int(100, 900_000) }, { peerAsn: 0, down: int(0, 500_000), up: int(0, 500_000) }] });
+    add(ASN_A, today - DAY + 3_600_000 + i * 997_003, `a-d1-${i % 7}`, {
+      cdn: int(5_000_000, 50_000_000),
+      flows: [
+        { peerAsn: ASN_B, down: 0, up: int(100, 900_000) },
+        { peerAsn: 0, down: int(0, 500_000), up: int(0, 500_000) },
+      ],
+    });
   }
   // ASN B: day −3 and day −1, nothing on day −2. Unknown-peer flows only on day −3 (balance empty).
   for (let i = 0; i < 25; i++) {
-    add(ASN_B, today - 3 * DAY + 7_200_000 + i * 1_234_567, `b-s${i % 5}`, { cdn: int(1_000, 10_000_000), flows: [{ peerAsn: 0, down: int(0, 1_000_000), up: int(0, 1_000_000) }] });
-    add(ASN_B, today - DAY + 7_200_000 + i * 1_234_567, `b-s${i % 9}`, { cdn: int(1_000, 10_000_000), flows: [{ peerAsn: ASN_A, down: int(1, 2_000_000), up: int(0, 2_000_000) }, { peerAsn: ASN_B, down: int(0, 300_000), up: 0 }], playMs: 0, rebufferMs: 0 });
+    add(ASN_B, today - 3 * DAY + 7_200_000 + i * 1_234_567, `b-s${i % 5}`, {
+      cdn: int(1_000, 10_000_000),
+      flows: [{ peerAsn: 0, down: int(0, 1_000_000), up: int(0, 1_000_000) }],
+    });
+    add(ASN_B, today - DAY + 7_200_000 + i * 1_234_567, `b-s${i % 9}`, {
+      cdn: int(1_000, 10_000_000),
+      flows: [
+        { peerAsn: ASN_A, down: int(1, 2_000_000), up: int(0, 2_000_000) },
+        { peerAsn: ASN_B, down: int(0, 300_000), up: 0 },
+      ],
+      playMs: 0,
+      rebufferMs: 0,
+    });
   }
   // Today: a few reports in the buckets that have started (the latest at least a minute ago).
   const todayReports = Math.min(8, Math.floor((now - today) / 120_000));
   for (let i = 0; i < todayReports; i++) {
     const ts = today + Math.floor(((now - 60_000 - today) * (i + 1)) / (todayReports + 1));
-    add(ASN_A, ts, `a-s${i % 3}`, { cdn: int(1_000_000, 20_000_000), flows: [{ peerAsn: ASN_B, down: int(0, 3_000_000), up: int(0, 3_000_000) }] });
+    add(ASN_A, ts, `a-s${i % 3}`, {
+      cdn: int(1_000_000, 20_000_000),
+      flows: [{ peerAsn: ASN_B, down: int(0, 3_000_000), up: int(0, 3_000_000) }],
+    });
   }
   // A client clock 3 minutes ahead (the contract allows 5): its bucket has not started yet, so it is
   // left out of the p95 but its bytes count (on whichever day its ts falls).
@@ -141,12 +183,23 @@ function fixed(num: number, den: number, places: number): string {
   return `${str.slice(0, str.length - places)}.${str.slice(str.length - places)}`;
 }
 
-export const EXPECTED_HEADER = 'date,asn,isp,delivered_cdn_bytes,p2p_intra_bytes,p2p_in_bytes,p2p_out_bytes,balance,offload_ratio,peak_mbps_p95,sessions,play_hours,rebuffer_ratio';
+export const EXPECTED_HEADER =
+  'date,asn,isp,delivered_cdn_bytes,p2p_intra_bytes,p2p_in_bytes,p2p_out_bytes,balance,offload_ratio,peak_mbps_p95,sessions,play_hours,rebuffer_ratio';
 
 export type Expected = Record<string, string>;
 
-function figures(asn: number, reports: Sent['report'][], startedBuckets: number[]): Omit<Expected, 'date' | 'asn' | 'isp'> {
-  let cdn = 0, p2pDown = 0, intra = 0, inn = 0, out = 0, play = 0, reb = 0;
+function figures(
+  asn: number,
+  reports: Sent['report'][],
+  startedBuckets: number[],
+): Omit<Expected, 'date' | 'asn' | 'isp'> {
+  let cdn = 0,
+    p2pDown = 0,
+    intra = 0,
+    inn = 0,
+    out = 0,
+    play = 0,
+    reb = 0;
   const sessions = new Set<string>();
   const perBucket = new Map<number, number>();
   for (const r of reports) {
@@ -199,16 +252,40 @@ export function days(from: string, to: string): string[] {
   return out;
 }
 
-export function expectedReport(data: Sent[], asns: number[], from: string, to: string, now: number, names: Map<number, string>) {
+export function expectedReport(
+  data: Sent[],
+  asns: number[],
+  from: string,
+  to: string,
+  now: number,
+  names: Map<number, string>,
+) {
   const rows: Expected[] = [];
   const totals: Expected[] = [];
   for (const asn of [...asns].sort((a, b) => a - b)) {
     const mine = data.filter((s) => s.asn === asn).map((s) => s.report);
     const ds = days(from, to);
     for (const d of ds) {
-      rows.push({ date: d, asn: String(asn), isp: names.get(asn) ?? '', ...figures(asn, mine.filter((r) => utcDay(r.ts) === d), started(d, now)) });
+      rows.push({
+        date: d,
+        asn: String(asn),
+        isp: names.get(asn) ?? '',
+        ...figures(
+          asn,
+          mine.filter((r) => utcDay(r.ts) === d),
+          started(d, now),
+        ),
+      });
     }
-    totals.push({ asn: String(asn), isp: names.get(asn) ?? '', ...figures(asn, mine.filter((r) => utcDay(r.ts) >= from && utcDay(r.ts) <= to), ds.flatMap((d) => started(d, now))) });
+    totals.push({
+      asn: String(asn),
+      isp: names.get(asn) ?? '',
+      ...figures(
+        asn,
+        mine.filter((r) => utcDay(r.ts) >= from && utcDay(r.ts) <= to),
+        ds.flatMap((d) => started(d, now)),
+      ),
+    });
   }
   return { rows, totals };
 }

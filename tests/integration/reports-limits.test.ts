@@ -9,7 +9,12 @@ const input = { asns: [3320], from: '2026-01-01', to: '2026-01-31' };
 
 describe('report generation limits', () => {
   it(`computes at most ${MAX_RUNNING} at once, lets ${MAX_WAITING} wait, and refuses the rest with a retryable error`, async () => {
-    const all = Array.from({ length: MAX_RUNNING + MAX_WAITING + 3 }, () => generateReport(input).then(() => 'ok', (e: unknown) => e));
+    const all = Array.from({ length: MAX_RUNNING + MAX_WAITING + 3 }, () =>
+      generateReport(input).then(
+        () => 'ok',
+        (e: unknown) => e,
+      ),
+    );
     const results = await Promise.all(all);
     expect(results.filter((r) => r === 'ok')).toHaveLength(MAX_RUNNING + MAX_WAITING);
     const refused = results.filter((r) => r !== 'ok') as ServiceError[];

@@ -36,7 +36,10 @@ beforeAll(async () => {
 /** No class gained exposure between two snapshots (and the global kill was not lifted). */
 function expectNoRaise(before: Snapshot, after: Snapshot): void {
   for (const c of DEVICE_CLASSES) {
-    const d = exposureDelta({ rule: before.classes[c].rule, killed: before.classes[c].killed }, { rule: after.classes[c].rule, killed: after.classes[c].killed });
+    const d = exposureDelta(
+      { rule: before.classes[c].rule, killed: before.classes[c].killed },
+      { rule: after.classes[c].rule, killed: after.classes[c].killed },
+    );
     expect(d.raises, c).toEqual([]);
   }
   expect(before.global.killed && !after.global.killed).toBe(false);
@@ -55,7 +58,12 @@ async function current(cls: 'smart_tv' | 'desktop' | 'mobile' = 'smart_tv') {
   return (await readSnapshot()).classes[cls];
 }
 
-const enabled = (over: Partial<RolloutRule> = {}): RolloutRule => ({ ...defaultRule('smart_tv'), state: 'enabled', percentage: 10, ...over });
+const enabled = (over: Partial<RolloutRule> = {}): RolloutRule => ({
+  ...defaultRule('smart_tv'),
+  state: 'enabled',
+  percentage: 10,
+  ...over,
+});
 
 const tested = new Set<string>();
 
@@ -63,7 +71,12 @@ describe('gates', () => {
   it('propose: a change raising exposure only opens a request', async () => {
     tested.add('propose');
     const before = await readSnapshot();
-    const res = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled(), baseVersion: 0, reason: 'start the TV rollout' });
+    const res = await op.rollouts.propose({
+      deviceClass: 'smart_tv',
+      rule: enabled(),
+      baseVersion: 0,
+      reason: 'start the TV rollout',
+    });
     expect(res.outcome).toBe('requested');
     expectNoRaise(before, await readSnapshot());
     expect((await current()).version).toBe(0);
@@ -76,14 +89,29 @@ describe('gates', () => {
   it('approve: self-approval is refused, operators cannot approve, a different approver applies it', async () => {
     tested.add('approve');
     const before = await readSnapshot();
-    const own = await appr.rollouts.propose({ deviceClass: 'desktop', rule: { ...enabled(), salt: 'desktop-v1' }, baseVersion: 0, reason: 'desktop too' });
+    const own = await appr.rollouts.propose({
+      deviceClass: 'desktop',
+      rule: { ...enabled(), salt: 'desktop-v1' },
+      baseVersion: 0,
+      reason: 'desktop too',
+    });
     expect(own.outcome).toBe('requested');
     if (own.outcome !== 'requested') return;
-    await expect(appr.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) })).rejects.toThrow(/cannot approve your own/);
-    expect(await code(op2.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) }))).toBe('FORBIDDEN');
-    expect(await code(viewer.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) }))).toBe('FORBIDDEN');
+    await expect(appr.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) })).rejects.toThrow(
+      /cannot approve your own/,
+    );
+    expect(await code(op2.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(await code(viewer.rollouts.approve({ id: own.requestId, revision: await latest(own.requestId) }))).toBe(
+      'FORBIDDEN',
+    );
     expectNoRaise(before, await readSnapshot());
-    const ok = await appr2.rollouts.approve({ id: own.requestId, comment: 'looks right', revision: await latest(own.requestId) });
+    const ok = await appr2.rollouts.approve({
+      id: own.requestId,
+      comment: 'looks right',
+      revision: await latest(own.requestId),
+    });
     expect(ok.status).toBe('applied');
     const d = await current('desktop');
     expect(d).toMatchObject({ version: 1, rule: { state: 'enabled', percentage: 10 } });
@@ -100,7 +128,13 @@ describe('gates', () => {
       expect(req!.deviceClass).toBe('smart_tv');
       const a1 = await appr.rollouts.approve({ id: req!.id, revision: req!.revision });
       expect(a1).toMatchObject({ status: 'pending', approvals: [expect.objectContaining({ comment: '' })] });
-      const edited = await op.rollouts.edit({ id: req!.id, revision: a1.revision, rule: enabled({ percentage: 20 }), baseVersion: 0, reason: 'make it 20%' });
+      const edited = await op.rollouts.edit({
+        id: req!.id,
+        revision: a1.revision,
+        rule: enabled({ percentage: 20 }),
+        baseVersion: 0,
+        reason: 'make it 20%',
+      });
       expect(edited.approvals).toEqual([]);
       expect(await code(appr2.rollouts.approve({ id: req!.id, revision: a1.revision }))).toBe('CONFLICT');
       const a2 = await appr2.rollouts.approve({ id: req!.id, revision: edited.revision });
@@ -121,35 +155,88 @@ describe('gates', () => {
 
   it('a stale base must be rebased; two operators never overwrite each other', async () => {
     const v = (await current()).version;
-    const up = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 30 }), baseVersion: v, reason: 'to 30%' });
+    const up = await op.rollouts.propose({
+      deviceClass: 'smart_tv',
+      rule: enabled({ percentage: 30 }),
+      baseVersion: v,
+      reason: 'to 30%',
+    });
     if (up.outcome !== 'requested') throw new Error('expected a request');
     // Meanwhile someone else lowers the cap (applies at once): the request is now stale.
-    const low = await op2.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 20, maxPeers: 6 }), baseVersion: v, reason: 'fewer peers' });
+    const low = await op2.rollouts.propose({
+      deviceClass: 'smart_tv',
+      rule: enabled({ percentage: 20, maxPeers: 6 }),
+      baseVersion: v,
+      reason: 'fewer peers',
+    });
     expect(low.outcome).toBe('applied');
     const before = await readSnapshot();
-    await expect(appr.rollouts.approve({ id: up.requestId, revision: await latest(up.requestId) })).rejects.toThrow(/Stale base: .*version 1.*now at version 2.*rebase/);
+    await expect(appr.rollouts.approve({ id: up.requestId, revision: await latest(up.requestId) })).rejects.toThrow(
+      /Stale base: .*version 1.*now at version 2.*rebase/,
+    );
     expectNoRaise(before, await readSnapshot());
     // Proposing on the old version is refused too.
-    await expect(op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 5 }), baseVersion: v, reason: 'old view' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      op.rollouts.propose({
+        deviceClass: 'smart_tv',
+        rule: enabled({ percentage: 5 }),
+        baseVersion: v,
+        reason: 'old view',
+      }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     // Two lowering edits from the same version at once: exactly one wins.
     const both = await Promise.allSettled([
-      op.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 15, maxPeers: 6 }), baseVersion: v + 1, reason: 'a' + 'aa' }),
-      op2.rollouts.propose({ deviceClass: 'smart_tv', rule: enabled({ percentage: 12, maxPeers: 6 }), baseVersion: v + 1, reason: 'bbb' }),
+      op.rollouts.propose({
+        deviceClass: 'smart_tv',
+        rule: enabled({ percentage: 15, maxPeers: 6 }),
+        baseVersion: v + 1,
+        reason: 'a' + 'aa',
+      }),
+      op2.rollouts.propose({
+        deviceClass: 'smart_tv',
+        rule: enabled({ percentage: 12, maxPeers: 6 }),
+        baseVersion: v + 1,
+        reason: 'bbb',
+      }),
     ]);
     expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'CONFLICT' });
+    expect((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+      code: 'CONFLICT',
+    });
     const now = await current();
     expect(now.version).toBe(v + 2);
     // Rebase the request onto the current version, then approval applies it.
-    await op.rollouts.edit({ id: up.requestId, rule: enabled({ percentage: 30, maxPeers: 6 }), baseVersion: now.version, reason: 'rebased', revision: await latest(up.requestId) });
-    expect((await appr.rollouts.approve({ id: up.requestId, revision: await latest(up.requestId) })).status).toBe('applied');
+    await op.rollouts.edit({
+      id: up.requestId,
+      rule: enabled({ percentage: 30, maxPeers: 6 }),
+      baseVersion: now.version,
+      reason: 'rebased',
+      revision: await latest(up.requestId),
+    });
+    expect((await appr.rollouts.approve({ id: up.requestId, revision: await latest(up.requestId) })).status).toBe(
+      'applied',
+    );
     expect(await current()).toMatchObject({ version: v + 3, rule: { percentage: 30 } });
   });
 
   it('lowering applies at once and needs a reason', async () => {
     const cur = await current();
-    expect(await code(op.rollouts.propose({ deviceClass: 'smart_tv', rule: { ...cur.rule, percentage: 25 }, baseVersion: cur.version, reason: '' }))).toBe('BAD_REQUEST');
-    const r = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: { ...cur.rule, percentage: 25 }, baseVersion: cur.version, reason: 'too hot' });
+    expect(
+      await code(
+        op.rollouts.propose({
+          deviceClass: 'smart_tv',
+          rule: { ...cur.rule, percentage: 25 },
+          baseVersion: cur.version,
+          reason: '',
+        }),
+      ),
+    ).toBe('BAD_REQUEST');
+    const r = await op.rollouts.propose({
+      deviceClass: 'smart_tv',
+      rule: { ...cur.rule, percentage: 25 },
+      baseVersion: cur.version,
+      reason: 'too hot',
+    });
     expect(r.outcome).toBe('applied');
     const [a] = await listAudit({ action: 'rollout.change_applied' });
     expect(a).toMatchObject({ reason: 'too hot', actor_email: opEmail });
@@ -162,14 +249,28 @@ describe('gates', () => {
     tested.add('cancel');
     const cur = await current();
     const before = await readSnapshot();
-    const r1 = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: { ...cur.rule, percentage: 90 }, baseVersion: cur.version, reason: 'yolo' });
-    const r2 = await op.rollouts.propose({ deviceClass: 'smart_tv', rule: { ...cur.rule, mode: 'full', uploadCapKbps: 500 }, baseVersion: cur.version, reason: 'upload' });
+    const r1 = await op.rollouts.propose({
+      deviceClass: 'smart_tv',
+      rule: { ...cur.rule, percentage: 90 },
+      baseVersion: cur.version,
+      reason: 'yolo',
+    });
+    const r2 = await op.rollouts.propose({
+      deviceClass: 'smart_tv',
+      rule: { ...cur.rule, mode: 'full', uploadCapKbps: 500 },
+      baseVersion: cur.version,
+      reason: 'upload',
+    });
     if (r1.outcome !== 'requested' || r2.outcome !== 'requested') throw new Error('expected requests');
     expect(await code(op.rollouts.reject({ id: r1.requestId, comment: 'nope' }))).toBe('FORBIDDEN');
     expect((await appr.rollouts.reject({ id: r1.requestId, comment: 'too fast' })).status).toBe('rejected');
     expect((await op2.rollouts.cancel({ id: r2.requestId, reason: 'not now' })).status).toBe('voided');
-    expect(await code(appr.rollouts.approve({ id: r1.requestId, revision: await latest(r1.requestId) }))).toBe('CONFLICT');
-    expect(await code(appr.rollouts.approve({ id: r2.requestId, revision: await latest(r2.requestId) }))).toBe('CONFLICT');
+    expect(await code(appr.rollouts.approve({ id: r1.requestId, revision: await latest(r1.requestId) }))).toBe(
+      'CONFLICT',
+    );
+    expect(await code(appr.rollouts.approve({ id: r2.requestId, revision: await latest(r2.requestId) }))).toBe(
+      'CONFLICT',
+    );
     expectNoRaise(before, await readSnapshot());
     expect((await listAudit({ action: 'rollout.change_request_rejected' }))[0]).toMatchObject({ reason: 'too fast' });
   });
@@ -186,7 +287,9 @@ describe('gates', () => {
     const u = await op.rollouts.unkill({ deviceClass: 'smart_tv', reason: 'incident over' });
     expectNoRaise(before, await readSnapshot());
     expect((await current()).killed).toBe(true);
-    expect((await appr.rollouts.approve({ id: u.requestId, revision: await latest(u.requestId) })).status).toBe('applied');
+    expect((await appr.rollouts.approve({ id: u.requestId, revision: await latest(u.requestId) })).status).toBe(
+      'applied',
+    );
     expect((await current()).killed).toBe(false);
     // Global kill: every class off at once; lifting needs approval too.
     await op.rollouts.kill({ deviceClass: '*', reason: 'global incident' });
@@ -204,13 +307,36 @@ describe('gates', () => {
     tested.add('setCapabilities');
     const before = await readSnapshot();
     const m = await current('mobile');
-    await expect(op.rollouts.propose({ deviceClass: 'mobile', rule: { ...m.rule, mode: 'full' }, baseVersion: m.version, reason: 'upload on phones' })).rejects.toThrow(
-      /mobile may not upload, so mode "full" is not allowed/,
-    );
-    expect(await code(appr.rollouts.setCapabilities({ deviceClass: 'mobile', capabilities: { mayUpload: true, maxUploadCapKbps: 100, maxPeers: 4 }, reason: 'x y z' }))).toBe('FORBIDDEN');
+    await expect(
+      op.rollouts.propose({
+        deviceClass: 'mobile',
+        rule: { ...m.rule, mode: 'full' },
+        baseVersion: m.version,
+        reason: 'upload on phones',
+      }),
+    ).rejects.toThrow(/mobile may not upload, so mode "full" is not allowed/);
+    expect(
+      await code(
+        appr.rollouts.setCapabilities({
+          deviceClass: 'mobile',
+          capabilities: { mayUpload: true, maxUploadCapKbps: 100, maxPeers: 4 },
+          reason: 'x y z',
+        }),
+      ),
+    ).toBe('FORBIDDEN');
     const tv = await current();
-    await expect(admin.rollouts.setCapabilities({ deviceClass: 'smart_tv', capabilities: { mayUpload: true, maxUploadCapKbps: 100, maxPeers: 2 }, reason: 'shrink' })).rejects.toThrow(/lower the rule first/);
-    await admin.rollouts.setCapabilities({ deviceClass: 'mobile', capabilities: { mayUpload: true, maxUploadCapKbps: 300, maxPeers: 8 }, reason: 'new phones' });
+    await expect(
+      admin.rollouts.setCapabilities({
+        deviceClass: 'smart_tv',
+        capabilities: { mayUpload: true, maxUploadCapKbps: 100, maxPeers: 2 },
+        reason: 'shrink',
+      }),
+    ).rejects.toThrow(/lower the rule first/);
+    await admin.rollouts.setCapabilities({
+      deviceClass: 'mobile',
+      capabilities: { mayUpload: true, maxUploadCapKbps: 300, maxPeers: 8 },
+      reason: 'new phones',
+    });
     expectNoRaise(before, await readSnapshot());
     expect((await current()).version).toBe(tv.version);
   });
@@ -235,12 +361,20 @@ describe('gates', () => {
       bytes_cdn: 1000,
       bytes_p2p_down: cohort === 'p2p' ? 3000 : 0,
     });
-    const rows = [...Array.from({ length: 20 }, (_, i) => row('p2p', i, 57_000, 3_000)), ...Array.from({ length: 20 }, (_, i) => row('control', i, 59_400, 600))];
+    const rows = [
+      ...Array.from({ length: 20 }, (_, i) => row('p2p', i, 57_000, 3_000)),
+      ...Array.from({ length: 20 }, (_, i) => row('control', i, 59_400, 600)),
+    ];
     await insert('telemetry_raw', rows);
     const list = await viewer.rollouts.list();
     const live = list.classes.find((c) => c.deviceClass === 'smart_tv')!.live;
     expect(live.sessions).toBe(40);
-    expect(live.cohorts.map((c) => [c.cohort, c.share])).toEqual(expect.arrayContaining([['p2p', 0.5], ['control', 0.5]]));
+    expect(live.cohorts.map((c) => [c.cohort, c.share])).toEqual(
+      expect.arrayContaining([
+        ['p2p', 0.5],
+        ['control', 0.5],
+      ]),
+    );
     expect(live.offload).toBeCloseTo((20 * 3000) / (20 * 4000 + 20 * 1000), 6);
   });
 
@@ -249,14 +383,23 @@ describe('gates', () => {
     resetRolloutSettings();
     try {
       const m = await current('mobile');
-      const r = await op.rollouts.propose({ deviceClass: 'mobile', rule: { ...m.rule, state: 'enabled', percentage: 1 }, baseVersion: m.version, reason: 'phones 1%' });
+      const r = await op.rollouts.propose({
+        deviceClass: 'mobile',
+        rule: { ...m.rule, state: 'enabled', percentage: 1 },
+        baseVersion: m.version,
+        reason: 'phones 1%',
+      });
       if (r.outcome !== 'requested') throw new Error('expected a request');
       await new Promise((res) => setTimeout(res, 500));
       const list = await viewer.rollouts.requests({});
       expect(list.find((x) => x.id === r.requestId)!.status).toBe('expired');
-      expect(await code(appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) }))).toBe('CONFLICT');
+      expect(await code(appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) }))).toBe(
+        'CONFLICT',
+      );
       expect((await current('mobile')).rule.state).toBe('disabled');
-      expect((await listAudit({ action: 'rollout.change_request_expired' }))[0]).toMatchObject({ actor_kind: 'system' });
+      expect((await listAudit({ action: 'rollout.change_request_expired' }))[0]).toMatchObject({
+        actor_kind: 'system',
+      });
     } finally {
       delete process.env.SWARMDECK_ROLLOUT_REQUEST_TTL_HOURS;
       resetRolloutSettings();
@@ -265,11 +408,24 @@ describe('gates', () => {
 
   it('whoever edited a request cannot approve it either', async () => {
     const d = await current('desktop');
-    const r = await op.rollouts.propose({ deviceClass: 'desktop', rule: { ...d.rule, percentage: d.rule.percentage + 1 }, baseVersion: d.version, reason: 'one more percent' });
+    const r = await op.rollouts.propose({
+      deviceClass: 'desktop',
+      rule: { ...d.rule, percentage: d.rule.percentage + 1 },
+      baseVersion: d.version,
+      reason: 'one more percent',
+    });
     if (r.outcome !== 'requested') throw new Error('expected a request');
-    const edited = await appr2.rollouts.edit({ id: r.requestId, rule: { ...d.rule, percentage: 100 }, baseVersion: d.version, reason: 'all of it', revision: await latest(r.requestId) });
+    const edited = await appr2.rollouts.edit({
+      id: r.requestId,
+      rule: { ...d.rule, percentage: 100 },
+      baseVersion: d.version,
+      reason: 'all of it',
+      revision: await latest(r.requestId),
+    });
     expect(edited.editors.map((e) => e.id)).toHaveLength(1);
-    await expect(appr2.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) })).rejects.toThrow(/You edited this change request/);
+    await expect(appr2.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) })).rejects.toThrow(
+      /You edited this change request/,
+    );
     expect((await current('desktop')).rule.percentage).toBe(d.rule.percentage);
     await appr.rollouts.reject({ id: r.requestId, comment: 'too much' });
   });
@@ -277,22 +433,50 @@ describe('gates', () => {
   it('a request asking more than capabilities lowered meanwhile can be neither rebased nor approved', async () => {
     const m = await current('mobile');
     expect(m.capabilities.mayUpload).toBe(true);
-    const r = await op.rollouts.propose({ deviceClass: 'mobile', rule: { ...m.rule, mode: 'full', uploadCapKbps: 200 }, baseVersion: m.version, reason: 'phones upload' });
+    const r = await op.rollouts.propose({
+      deviceClass: 'mobile',
+      rule: { ...m.rule, mode: 'full', uploadCapKbps: 200 },
+      baseVersion: m.version,
+      reason: 'phones upload',
+    });
     if (r.outcome !== 'requested') throw new Error('expected a request');
-    await admin.rollouts.setCapabilities({ deviceClass: 'mobile', capabilities: { mayUpload: false, maxUploadCapKbps: 0, maxPeers: 8 }, reason: 'battery drain' });
+    await admin.rollouts.setCapabilities({
+      deviceClass: 'mobile',
+      capabilities: { mayUpload: false, maxUploadCapKbps: 0, maxPeers: 8 },
+      reason: 'battery drain',
+    });
     const fresh = await current('mobile');
-    await expect(op.rollouts.edit({ id: r.requestId, baseVersion: fresh.version, reason: 'rebased', revision: await latest(r.requestId) })).rejects.toThrow(/mobile may not upload/);
+    await expect(
+      op.rollouts.edit({
+        id: r.requestId,
+        baseVersion: fresh.version,
+        reason: 'rebased',
+        revision: await latest(r.requestId),
+      }),
+    ).rejects.toThrow(/mobile may not upload/);
     // Rebasing refuses the over-asking rule; an approval of the stale request is refused too.
-    expect(await code(appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) }))).toBe('CONFLICT');
+    expect(await code(appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) }))).toBe(
+      'CONFLICT',
+    );
     const approvals = await listAudit({ action: 'rollout.change_request_approved', targetId: r.requestId });
     expect(approvals).toEqual([]);
     expect((await current('mobile')).rule.mode).toBe('download');
   });
 
   it('annotations list applied config changes in a time range', async () => {
-    const list = await viewer.rollouts.annotations({ from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) });
+    const list = await viewer.rollouts.annotations({
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 60_000),
+    });
     expect(list.length).toBeGreaterThan(5);
-    expect(list.map((a) => a.label)).toEqual(expect.arrayContaining(['desktop 10% download', 'smart_tv killed', 'all classes killed', 'all classes kill lifted']));
+    expect(list.map((a) => a.label)).toEqual(
+      expect.arrayContaining([
+        'desktop 10% download',
+        'smart_tv killed',
+        'all classes killed',
+        'all classes kill lifted',
+      ]),
+    );
     const empty = await viewer.rollouts.annotations({ from: new Date(0), to: new Date(1000) });
     expect(empty).toEqual([]);
   });
@@ -315,17 +499,34 @@ describe('reviewed revision', () => {
     const appr = (await callerAs('approver')).caller;
     // Whatever earlier tests left, one more percent of the class with the least exposure is a raise.
     const snap = await readSnapshot();
-    const cls = DEVICE_CLASSES.filter((c) => !snap.classes[c].killed).sort((a, b) => exposure(snap.classes[a].rule) - exposure(snap.classes[b].rule))[0]!;
+    const cls = DEVICE_CLASSES.filter((c) => !snap.classes[c].killed).sort(
+      (a, b) => exposure(snap.classes[a].rule) - exposure(snap.classes[b].rule),
+    )[0]!;
     const now = snap.classes[cls];
-    const rule = now.rule.state === 'enabled' ? { ...now.rule, percentage: now.rule.percentage + 1 } : { ...now.rule, state: 'enabled' as const, percentage: 1 };
-    const r = await op.rollouts.propose({ deviceClass: cls, rule, baseVersion: now.version, reason: 'one percent more' });
+    const rule =
+      now.rule.state === 'enabled'
+        ? { ...now.rule, percentage: now.rule.percentage + 1 }
+        : { ...now.rule, state: 'enabled' as const, percentage: 1 };
+    const r = await op.rollouts.propose({
+      deviceClass: cls,
+      rule,
+      baseVersion: now.version,
+      reason: 'one percent more',
+    });
     if (r.outcome !== 'requested') throw new Error('raising exposure must open a change request');
     // @ts-expect-error the revision is required
-    const missing = await appr.rollouts.approve({ id: r.requestId }).then(() => null, (e: TRPCError) => e);
+    const missing = await appr.rollouts.approve({ id: r.requestId }).then(
+      () => null,
+      (e: TRPCError) => e,
+    );
     expect(missing?.code).toBe('BAD_REQUEST');
     expect(missing?.message).toContain('revision');
     // @ts-expect-error the revision is required
-    expect(await code(op.rollouts.edit({ id: r.requestId, baseVersion: now.version, reason: 'again' }))).toBe('BAD_REQUEST');
-    expect((await appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) })).status).toBe('applied');
+    expect(await code(op.rollouts.edit({ id: r.requestId, baseVersion: now.version, reason: 'again' }))).toBe(
+      'BAD_REQUEST',
+    );
+    expect((await appr.rollouts.approve({ id: r.requestId, revision: await latest(r.requestId) })).status).toBe(
+      'applied',
+    );
   });
 });

@@ -92,18 +92,35 @@ function reports(ids: string[], cohort: string, version: number, rate: number) {
   });
 }
 
-const ratio = (rows: ReturnType<typeof reports>) => rows.reduce((s, r) => s + r.rebuffer_ms, 0) / rows.reduce((s, r) => s + r.play_ms + r.rebuffer_ms, 0);
+const ratio = (rows: ReturnType<typeof reports>) =>
+  rows.reduce((s, r) => s + r.rebuffer_ms, 0) / rows.reduce((s, r) => s + r.play_ms + r.rebuffer_ms, 0);
 
 describe('guarded rollout plans', () => {
   let planId = '';
 
   it('refuses bad plans with a message naming the field', async () => {
     tested.add('create');
-    const rising = await code(op.rolloutPlans.create({ plan: plan({ stages: [{ percentage: 10, minDurationMinutes: 5, minDevicesPerCohort: 50 }, { percentage: 5, minDurationMinutes: 5, minDevicesPerCohort: 50 }] }), reason: 'tv ramp' }));
+    const rising = await code(
+      op.rolloutPlans.create({
+        plan: plan({
+          stages: [
+            { percentage: 10, minDurationMinutes: 5, minDevicesPerCohort: 50 },
+            { percentage: 5, minDurationMinutes: 5, minDevicesPerCohort: 50 },
+          ],
+        }),
+        reason: 'tv ramp',
+      }),
+    );
     expect(rising).toMatch(/^BAD_REQUEST: stages\.1\.percentage: Stages must rise/);
-    expect(await code(op.rolloutPlans.create({ plan: plan({ holdbackPercentage: 0 }), reason: 'tv ramp' }))).toMatch(/^BAD_REQUEST: holdbackPercentage: A holdback above 0 %/);
-    expect(await code(op.rolloutPlans.create({ plan: plan({ deviceClass: 'mobile', mode: 'full' }), reason: 'phones' }))).toMatch(/^BAD_REQUEST: mode: mobile may not upload/);
-    expect(await code(op.rolloutPlans.create({ plan: plan({ stages: [] }), reason: 'tv ramp' }))).toMatch(/^BAD_REQUEST: stages: /);
+    expect(await code(op.rolloutPlans.create({ plan: plan({ holdbackPercentage: 0 }), reason: 'tv ramp' }))).toMatch(
+      /^BAD_REQUEST: holdbackPercentage: A holdback above 0 %/,
+    );
+    expect(
+      await code(op.rolloutPlans.create({ plan: plan({ deviceClass: 'mobile', mode: 'full' }), reason: 'phones' })),
+    ).toMatch(/^BAD_REQUEST: mode: mobile may not upload/);
+    expect(await code(op.rolloutPlans.create({ plan: plan({ stages: [] }), reason: 'tv ramp' }))).toMatch(
+      /^BAD_REQUEST: stages: /,
+    );
     expect(await code(viewer.rolloutPlans.create({ plan: plan(), reason: 'tv ramp' }))).toMatch(/^FORBIDDEN/);
     expect(await listAudit({ action: 'rollout.plan_requested' })).toEqual([]);
   });
@@ -117,7 +134,9 @@ describe('guarded rollout plans', () => {
     const req = reqs.find((r) => r.id === created.requestId)!;
     expect(req).toMatchObject({ kind: 'plan', deviceClass: 'smart_tv' });
     expect(req.rule).toMatchObject({ percentage: 60, holdbackPercentage: 20, state: 'enabled' });
-    expect(await code(op.rolloutPlans.create({ plan: plan(), reason: 'again' }))).toMatch(/^CONFLICT: smart_tv already has an open plan/);
+    expect(await code(op.rolloutPlans.create({ plan: plan(), reason: 'again' }))).toMatch(
+      /^CONFLICT: smart_tv already has an open plan/,
+    );
     expect(await code(op.rollouts.approve({ id: req.id, revision: await latest(req.id) }))).toMatch(/^FORBIDDEN/);
     await appr.rollouts.approve({ id: req.id, revision: await latest(req.id) });
     const tv = (await readSnapshot()).classes.smart_tv;
@@ -145,7 +164,16 @@ describe('guarded rollout plans', () => {
     expect((await readSnapshot()).classes.smart_tv.rule.percentage).toBe(40);
     const [a] = await listAudit({ action: 'rollout.plan_advanced' });
     expect(a).toMatchObject({ actor_kind: 'system', target_id: 'smart_tv' });
-    const d = JSON.parse(a!.details) as { guardrails: { metric: string; treatment: number; control: number; interval: [number, number]; devices: { treatment: number; control: number } }[]; mismatches: number };
+    const d = JSON.parse(a!.details) as {
+      guardrails: {
+        metric: string;
+        treatment: number;
+        control: number;
+        interval: [number, number];
+        devices: { treatment: number; control: number };
+      }[];
+      mismatches: number;
+    };
     const rr = d.guardrails.find((g) => g.metric === 'rebuffer_ratio')!;
     expect(rr.treatment).toBeCloseTo(ratio(t), 12);
     expect(rr.control).toBeCloseTo(ratio(c), 12);
@@ -170,18 +198,24 @@ describe('guarded rollout plans', () => {
     // A regression acts at once, before the stage's minimum time.
     const [look] = await evaluatePlans(Date.now());
     expect(look).toMatchObject({ action: 'hold' });
-    expect(look!.words).toMatch(/^Held at stage 2 of 3 \(40 %\): Rebuffer ratio: p2p \d\.\d\d % vs holdback \d\.\d\d %/);
+    expect(look!.words).toMatch(
+      /^Held at stage 2 of 3 \(40 %\): Rebuffer ratio: p2p \d\.\d\d % vs holdback \d\.\d\d %/,
+    );
     expect((await readSnapshot()).classes.smart_tv.rule.percentage).toBe(40);
     const [h] = await listAudit({ action: 'rollout.plan_held' });
     expect(h).toMatchObject({ actor_kind: 'system' });
-    const rr = (JSON.parse(h!.details) as { guardrails: { metric: string; treatment: number; status: string }[] }).guardrails.find((g) => g.metric === 'rebuffer_ratio')!;
+    const rr = (
+      JSON.parse(h!.details) as { guardrails: { metric: string; treatment: number; status: string }[] }
+    ).guardrails.find((g) => g.metric === 'rebuffer_ratio')!;
     expect(rr).toMatchObject({ status: 'regressed' });
     expect(rr.treatment).toBeCloseTo(ratio(t), 12);
     // Held: the evaluator leaves it alone.
     expect(await evaluatePlans(Date.now() + 600_000)).toEqual([]);
     const resumed = await op.rolloutPlans.resume({ id: planId, reason: 'false alarm? look again' });
     expect(resumed.status).toBe('pending_approval');
-    expect(await code(op.rollouts.approve({ id: resumed.requestId, revision: await latest(resumed.requestId) }))).toMatch(/^FORBIDDEN/);
+    expect(
+      await code(op.rollouts.approve({ id: resumed.requestId, revision: await latest(resumed.requestId) })),
+    ).toMatch(/^FORBIDDEN/);
     await appr2.rollouts.approve({ id: resumed.requestId, revision: await latest(resumed.requestId) });
     expect((await getPlan(planId)).status).toBe('running');
     expect((await readSnapshot()).classes.smart_tv.rule.percentage).toBe(40);
@@ -194,7 +228,11 @@ describe('guarded rollout plans', () => {
     expect((await getPlan(planId)).status).toBe('paused');
     expect(await evaluatePlans(Date.now() + 600_000)).toEqual([]);
     expect((await op2.rolloutPlans.resume({ id: planId, reason: 'window over' })).status).toBe('running');
-    const edited = await op.rolloutPlans.edit({ id: planId, plan: plan({ stages: [...plan().stages, { percentage: 80, minDurationMinutes: 1, minDevicesPerCohort: 100 }] }), reason: 'go to 80' });
+    const edited = await op.rolloutPlans.edit({
+      id: planId,
+      plan: plan({ stages: [...plan().stages, { percentage: 80, minDurationMinutes: 1, minDevicesPerCohort: 100 }] }),
+      reason: 'go to 80',
+    });
     expect(edited).toMatchObject({ status: 'pending_approval', stageIndex: 1 });
     expect((await readSnapshot()).classes.smart_tv.rule.percentage).toBe(40);
     await appr.rollouts.approve({ id: edited.requestId, revision: await latest(edited.requestId) });
@@ -203,7 +241,9 @@ describe('guarded rollout plans', () => {
 
   it('rolling back applies at once', async () => {
     tested.add('rollback');
-    expect(await code(op.rolloutPlans.rollback({ id: planId, toStage: 1, reason: 'not an earlier stage' }))).toMatch(/^BAD_REQUEST: toStage/);
+    expect(await code(op.rolloutPlans.rollback({ id: planId, toStage: 1, reason: 'not an earlier stage' }))).toMatch(
+      /^BAD_REQUEST: toStage/,
+    );
     await op.rolloutPlans.rollback({ id: planId, toStage: 0, reason: 'support tickets' });
     expect((await readSnapshot()).classes.smart_tv.rule.percentage).toBe(20);
     expect((await getPlan(planId)).status).toBe('rolled_back');
@@ -221,7 +261,10 @@ describe('guarded rollout plans', () => {
     expect((await readSnapshot()).classes.smart_tv.killed).toBe(false);
     expect((await getPlan(planId)).status).toBe('stopped');
     expect(await evaluatePlans(Date.now() + 600_000)).toEqual([]);
-    expect((await listAudit({ action: 'rollout.plan_stopped' }))[0]).toMatchObject({ actor_kind: 'system', reason: 'Kill switch: incident 7' });
+    expect((await listAudit({ action: 'rollout.plan_stopped' }))[0]).toMatchObject({
+      actor_kind: 'system',
+      reason: 'Kill switch: incident 7',
+    });
     // A stopped plan can be cancelled, freeing the class for a new plan.
     expect((await op.rolloutPlans.cancel({ id: planId, reason: 'start over' })).status).toBe('cancelled');
     const again = await op.rolloutPlans.create({ plan: plan(), reason: 'tv ramp, take two' });

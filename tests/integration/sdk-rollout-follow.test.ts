@@ -33,8 +33,22 @@ const REFRESH = 6_000;
 async function enable(cls: DeviceClass): Promise<void> {
   const snap = await refreshSnapshot();
   const cur = snap.classes[cls];
-  const rule: RolloutRule = { ...cur.rule, state: 'enabled', mode: 'download', percentage: 100, holdbackPercentage: 0, uploadCapKbps: 0, maxPeers: 8 };
-  const res = await proposeChange({ actor: alice, deviceClass: cls, rule, baseVersion: cur.version, reason: 'follow test' });
+  const rule: RolloutRule = {
+    ...cur.rule,
+    state: 'enabled',
+    mode: 'download',
+    percentage: 100,
+    holdbackPercentage: 0,
+    uploadCapKbps: 0,
+    maxPeers: 8,
+  };
+  const res = await proposeChange({
+    actor: alice,
+    deviceClass: cls,
+    rule,
+    baseVersion: cur.version,
+    reason: 'follow test',
+  });
   if (res.outcome === 'requested') await approveRequest({ actor: bob, id: res.requestId });
 }
 

@@ -31,7 +31,13 @@ const bob: Actor = { kind: 'user', id: 'u-bob', email: 'bob@example.com' };
 async function setRule(cls: 'smart_tv' | 'desktop', patch: Partial<RolloutRule>): Promise<void> {
   const snap = await refreshSnapshot();
   const cur = snap.classes[cls];
-  const res = await proposeChange({ actor: alice, deviceClass: cls, rule: { ...cur.rule, ...patch }, baseVersion: cur.version, reason: 'sim test' });
+  const res = await proposeChange({
+    actor: alice,
+    deviceClass: cls,
+    rule: { ...cur.rule, ...patch },
+    baseVersion: cur.version,
+    reason: 'sim test',
+  });
   if (res.outcome === 'requested') await approveRequest({ actor: bob, id: res.requestId });
 }
 
@@ -49,7 +55,14 @@ beforeAll(async () => {
   });
   await setRule('smart_tv', { state: 'enabled', mode: 'full', percentage: 100, uploadCapKbps: 4000, maxPeers: 15 });
   // Desktops everywhere but on Deutsche Telekom, which the server can only know from the forwarded address.
-  await setRule('desktop', { state: 'enabled', mode: 'full', percentage: 100, uploadCapKbps: 3000, maxPeers: 10, targeting: { asnAllow: [], asnDeny: [3320], countries: [], minClientVersion: '' } });
+  await setRule('desktop', {
+    state: 'enabled',
+    mode: 'full',
+    percentage: 100,
+    uploadCapKbps: 3000,
+    maxPeers: 10,
+    targeting: { asnAllow: [], asnDeny: [3320], countries: [], minClientVersion: '' },
+  });
   tally = await runLive({
     url: server.url,
     key: KEY,
@@ -81,7 +94,7 @@ const Totals = z.object({
 });
 
 describe('simulator against the real endpoints', () => {
-  it('stored totals equal the simulator\'s own tally: bytes per source, reports, distinct sessions', async () => {
+  it("stored totals equal the simulator's own tally: bytes per source, reports, distinct sessions", async () => {
     expect(tally.generated.reports).toBeGreaterThan(100);
     expect(tally.dropped).toEqual({ overflow: 0, expired: 0, rejected: 0 });
     expect(tally.delivered).toEqual(tally.generated);
@@ -105,11 +118,23 @@ describe('simulator against the real endpoints', () => {
     const rows = await query(
       'SELECT asn, any(country) AS country, count() AS reports, sum(bytes_cdn) AS cdn, sum(bytes_p2p_down) AS p2pDown FROM telemetry_raw GROUP BY asn ORDER BY asn',
       {},
-      z.object({ asn: z.coerce.number(), country: z.string(), reports: z.coerce.number(), cdn: z.coerce.number(), p2pDown: z.coerce.number() }),
+      z.object({
+        asn: z.coerce.number(),
+        country: z.string(),
+        reports: z.coerce.number(),
+        cdn: z.coerce.number(),
+        p2pDown: z.coerce.number(),
+      }),
     );
     const expected = [...tally.deliveredByAsn.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([asn, s]) => ({ asn, country: ISPS.find((i) => i.asn === asn)!.country, reports: s.reports, cdn: s.cdn, p2pDown: s.p2pDown }));
+      .map(([asn, s]) => ({
+        asn,
+        country: ISPS.find((i) => i.asn === asn)!.country,
+        reports: s.reports,
+        cdn: s.cdn,
+        p2pDown: s.p2pDown,
+      }));
     expect(rows).toEqual(expected);
   });
 
@@ -119,11 +144,22 @@ describe('simulator against the real endpoints', () => {
     const rows = await query(
       'SELECT device_class, asn = 3320 AS dtag, opt_out, p2p_mode, cohort, count() AS n FROM telemetry_raw GROUP BY device_class, dtag, opt_out, p2p_mode, cohort ORDER BY device_class, dtag, opt_out, p2p_mode, cohort',
       {},
-      z.object({ device_class: z.string(), dtag: z.coerce.number(), opt_out: z.coerce.number(), p2p_mode: z.string(), cohort: z.string(), n: z.coerce.number() }),
+      z.object({
+        device_class: z.string(),
+        dtag: z.coerce.number(),
+        opt_out: z.coerce.number(),
+        p2p_mode: z.string(),
+        cohort: z.string(),
+        n: z.coerce.number(),
+      }),
     );
     for (const r of rows) {
       const expectedMode =
-        r.opt_out === 1 ? 'off' : r.device_class === 'smart_tv' || (r.device_class === 'desktop' && r.dtag === 0) ? 'full' : 'off';
+        r.opt_out === 1
+          ? 'off'
+          : r.device_class === 'smart_tv' || (r.device_class === 'desktop' && r.dtag === 0)
+            ? 'full'
+            : 'off';
       expect({ ...r, n: undefined }).toMatchObject({ p2p_mode: expectedMode });
       if (r.device_class !== 'smart_tv' && r.device_class !== 'desktop') expect(r.cohort).toBe('off');
       if (r.device_class === 'smart_tv') expect(r.cohort).toBe('p2p');

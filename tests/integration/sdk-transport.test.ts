@@ -21,7 +21,8 @@ import { withFreshStore } from '../helpers/store';
 const KEY = 'sdk-transport-ingest-key-0001';
 withFreshStore({ SWARMDECK_INGEST_KEY: KEY, SWARMDECK_INGEST_IP_RATE: '0', SWARMDECK_INGEST_LINGER_MS: '0' });
 
-type Mode = { kind: 'pass' } | { kind: '503'; left: number; retryAfter?: string } | { kind: 'lose-response'; left: number };
+type Mode =
+  { kind: 'pass' } | { kind: '503'; left: number; retryAfter?: string } | { kind: 'lose-response'; left: number };
 
 interface Seen {
   ids: string[];
@@ -60,7 +61,9 @@ beforeAll(async () => {
     seen.push(entry);
     if (mode.kind === '503' && mode.left-- > 0) {
       entry.answered = 503;
-      res.writeHead(503, { 'retry-after': mode.retryAfter ?? '0', 'content-type': 'application/json' }).end('{"error":"storage unavailable"}');
+      res
+        .writeHead(503, { 'retry-after': mode.retryAfter ?? '0', 'content-type': 'application/json' })
+        .end('{"error":"storage unavailable"}');
       return;
     }
     if (!upstream) {
@@ -70,7 +73,12 @@ beforeAll(async () => {
     }
     const up = await fetch(`${upstream.url}/api/v1/telemetry`, {
       method: 'POST',
-      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)) as [string, string][]),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)) as [
+          string,
+          string,
+        ][],
+      ),
       body: raw,
     });
     const text = await up.text();
@@ -99,7 +107,12 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const Stored = z.object({ n: z.coerce.number(), ids: z.coerce.number(), cdn: z.coerce.number(), p2p: z.coerce.number() });
+const Stored = z.object({
+  n: z.coerce.number(),
+  ids: z.coerce.number(),
+  cdn: z.coerce.number(),
+  p2p: z.coerce.number(),
+});
 async function stored(ids: string[]) {
   return (
     await query(
@@ -121,7 +134,13 @@ function reporter(over: Partial<Parameters<typeof createReporter>[0]> = {}): Rep
     compress: gzipNode,
     retryBaseMs: 20,
     retryMaxMs: 200,
-    session: { deviceId: `dev-${++deviceSeq}`, deviceClass: 'desktop', clientVersion: '9.4.1', contentId: 'title-001', swarmId: 'title-001/hd' },
+    session: {
+      deviceId: `dev-${++deviceSeq}`,
+      deviceClass: 'desktop',
+      clientVersion: '9.4.1',
+      contentId: 'title-001',
+      swarmId: 'title-001/hd',
+    },
     config: { p2pMode: 'full', cohort: 'p2p', configVersion: 1 },
     ...over,
   });
@@ -141,7 +160,10 @@ function interval(r: Reporter, k: number): TelemetryReport {
 async function until(cond: () => boolean, what: string, ms = 90_000) {
   const end = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; proxy saw ${JSON.stringify(seen.map((x) => [x.ids.length, x.answered]))}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out waiting for ${what}; proxy saw ${JSON.stringify(seen.map((x) => [x.ids.length, x.answered]))}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -162,7 +184,12 @@ describe('SDK transport against the real ingestion endpoint', () => {
     expect(seen.map((s) => s.answered)).toEqual([503, 503, 503, 200]);
     for (const s of seen) expect(s.ids).toEqual(ids);
     expect(seen.every((s) => s.gzip)).toBe(true);
-    expect(await stored(ids)).toEqual({ n: 3, ids: 3, cdn: made.reduce((a, x) => a + x.bytes.cdn, 0), p2p: 3 * 1_250_000 });
+    expect(await stored(ids)).toEqual({
+      n: 3,
+      ids: 3,
+      cdn: made.reduce((a, x) => a + x.bytes.cdn, 0),
+      p2p: 3 * 1_250_000,
+    });
     expect(r.stats()).toMatchObject({ accepted: 3, duplicates: 0, retries: 3, droppedOverflow: 0 });
     r.transport.close();
   });
@@ -198,7 +225,12 @@ describe('SDK transport against the real ingestion endpoint', () => {
     await r.flush({ force: true });
     await until(() => r.stats().queued === 0, 'delivery after restart');
     const ids = made.map((x) => x.reportId);
-    expect(await stored(ids)).toEqual({ n: 8, ids: 8, cdn: made.reduce((a, x) => a + x.bytes.cdn, 0), p2p: 8 * 1_250_000 });
+    expect(await stored(ids)).toEqual({
+      n: 8,
+      ids: 8,
+      cdn: made.reduce((a, x) => a + x.bytes.cdn, 0),
+      p2p: 8 * 1_250_000,
+    });
     expect(r.stats()).toMatchObject({ accepted: 6, duplicates: 2, droppedOverflow: 0, droppedExpired: 0 });
     r.transport.close();
   });
@@ -207,7 +239,10 @@ describe('SDK transport against the real ingestion endpoint', () => {
     seen.length = 0;
     mode = { kind: 'pass' };
     const dropped: string[] = [];
-    const r = reporter({ bufferLimit: 4, onDropped: (rs, why) => why === 'overflow' && dropped.push(...rs.map((x) => x.reportId)) });
+    const r = reporter({
+      bufferLimit: 4,
+      onDropped: (rs, why) => why === 'overflow' && dropped.push(...rs.map((x) => x.reportId)),
+    });
     await stopServer();
     const made: TelemetryReport[] = [];
     for (let k = 1; k <= 10; k++) {

@@ -8,14 +8,22 @@ import { AuditView } from './view';
 export const metadata: Metadata = { title: 'Audit' };
 export const dynamic = 'force-dynamic';
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const raw = await searchParams;
   const sp = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
   const me = await (await serverCaller()).auth.me();
-  if (can(me?.role, 'audit:read')) await prefetch(trpc.audit.list.queryOptions({ ...auditFiltersFromSearch(sp), limit: 500 }));
+  if (can(me?.role, 'audit:read'))
+    await prefetch(trpc.audit.list.queryOptions({ ...auditFiltersFromSearch(sp), limit: 500 }));
   return (
     <HydrateClient>
-      <PageHeader title="Audit" description="Every change, approval, kill, sign-in and automatic action, with who, when, before/after and why." />
+      <PageHeader
+        title="Audit"
+        description="Every change, approval, kill, sign-in and automatic action, with who, when, before/after and why."
+      />
       <AuditView />
     </HydrateClient>
   );

@@ -53,11 +53,21 @@ export function AuditView() {
   return (
     <div className="grid gap-4">
       <Card>
-        <form key={key} onSubmit={apply} className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="audit-filters">
+        <form
+          key={key}
+          onSubmit={apply}
+          className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6"
+          data-testid="audit-filters"
+        >
           {AUDIT_FILTER_KEYS.map((k) => (
             <label key={k} className="grid gap-1 text-tremor-label">
               <span className="text-tremor-content dark:text-dark-tremor-content">{LABELS[k]}</span>
-              <input name={k} type={k === 'from' || k === 'to' ? 'datetime-local' : 'text'} defaultValue={sp.get(k) ?? ''} className={input} />
+              <input
+                name={k}
+                type={k === 'from' || k === 'to' ? 'datetime-local' : 'text'}
+                defaultValue={sp.get(k) ?? ''}
+                className={input}
+              />
             </label>
           ))}
           <div className="flex items-end gap-2 sm:col-span-3 lg:col-span-6">
@@ -76,10 +86,16 @@ export function AuditView() {
         ) : rows.isError ? (
           <ErrorState error={rows.error} onRetry={() => void rows.refetch()} />
         ) : rows.data.length === 0 ? (
-          <EmptyState title="No audit entries match">Change the filters, or wait for someone to sign in or change something.</EmptyState>
+          <EmptyState title="No audit entries match">
+            Change the filters, or wait for someone to sign in or change something.
+          </EmptyState>
         ) : (
           <>
-            <Text>{rows.data.length === 500 ? 'Newest 500 entries; narrow the filters or export for more.' : `${rows.data.length} entries`}</Text>
+            <Text>
+              {rows.data.length === 500
+                ? 'Newest 500 entries; narrow the filters or export for more.'
+                : `${rows.data.length} entries`}
+            </Text>
             <Table className="mt-2" data-testid="audit-table">
               <TableHead>
                 <TableRow>
@@ -101,7 +117,11 @@ export function AuditView() {
                     <TableCell className="max-w-xs whitespace-normal">{r.reason}</TableCell>
                     <TableCell className="max-w-md whitespace-normal font-mono text-xs">
                       {r.before || r.after ? (
-                        <button type="button" className="text-left" onClick={() => setOpen(open === r.id ? null : r.id)}>
+                        <button
+                          type="button"
+                          className="text-left"
+                          onClick={() => setOpen(open === r.id ? null : r.id)}
+                        >
                           {open === r.id ? (
                             <>
                               <div>before: {r.before || '—'}</div>

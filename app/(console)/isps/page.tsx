@@ -15,7 +15,10 @@ export default async function IspsPage({ searchParams }: { searchParams: PageSea
   ]);
   return (
     <HydrateClient>
-      <PageHeader title="ISPs" description="Per-ISP traffic balance: CDN delivery, P2P within and across ISPs, and the 95th-percentile peak." />
+      <PageHeader
+        title="ISPs"
+        description="Per-ISP traffic balance: CDN delivery, P2P within and across ISPs, and the 95th-percentile peak."
+      />
       <IspsView />
     </HydrateClient>
   );

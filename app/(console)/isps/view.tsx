@@ -49,10 +49,18 @@ export function IspsView() {
         )}
       </Panel>
       <div className="grid gap-4 xl:grid-cols-2">
-        <Panel title="Balance over time" subtitle="P2P out ÷ P2P in per bucket (1.0 = balanced), largest ISPs" testId="isps-balance" status={{ ...statusOf(series), empty: series.data ? series.data.asns.length === 0 : false }}>
+        <Panel
+          title="Balance over time"
+          subtitle="P2P out ÷ P2P in per bucket (1.0 = balanced), largest ISPs"
+          testId="isps-balance"
+          status={{ ...statusOf(series), empty: series.data ? series.data.asns.length === 0 : false }}
+        >
           {series.data && (
             <TimeSeriesChart
-              data={series.data.series.map((p) => ({ t: p.t, ...Object.fromEntries(series.data.asns.map((a) => [name(a), p.byAsn[a]?.balance ?? null])) }))}
+              data={series.data.series.map((p) => ({
+                t: p.t,
+                ...Object.fromEntries(series.data.asns.map((a) => [name(a), p.byAsn[a]?.balance ?? null])),
+              }))}
               categories={series.data.asns.map(name)}
               colors={COLORS.series}
               unit="ratio"
@@ -63,7 +71,11 @@ export function IspsView() {
         </Panel>
         <Panel
           title="ISP × ISP flows"
-          subtitle={flows.data ? `P2P bytes received by the row ISP from the column ISP, top ${flows.data.asns.length}; from unknown peer ISP: ${FORMAT.bytes(flows.data.unknownPeerBytes)}` : undefined}
+          subtitle={
+            flows.data
+              ? `P2P bytes received by the row ISP from the column ISP, top ${flows.data.asns.length}; from unknown peer ISP: ${FORMAT.bytes(flows.data.unknownPeerBytes)}`
+              : undefined
+          }
           testId="isps-flows"
           status={{ ...statusOf(flows), empty: flows.data ? flows.data.asns.length === 0 : false }}
         >

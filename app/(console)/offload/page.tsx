@@ -15,7 +15,10 @@ export default async function OffloadPage({ searchParams }: { searchParams: Page
   ]);
   return (
     <HydrateClient>
-      <PageHeader title="Offload" description="Offload ratio and bytes by source over time, broken down by every dimension." />
+      <PageHeader
+        title="Offload"
+        description="Offload ratio and bytes by source over time, broken down by every dimension."
+      />
       <OffloadView />
     </HydrateClient>
   );

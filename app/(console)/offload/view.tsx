@@ -41,7 +41,11 @@ export function OffloadView() {
       <div className="grid gap-4 lg:grid-cols-2">
         <Panel
           title="Bytes by source"
-          subtitle={s ? `CDN ${formatBytes(s.totals.cdnBytes)} · P2P ${formatBytes(s.totals.p2pBytes)} · offload ${formatPercent(s.totals.offload)}` : undefined}
+          subtitle={
+            s
+              ? `CDN ${formatBytes(s.totals.cdnBytes)} · P2P ${formatBytes(s.totals.p2pBytes)} · offload ${formatPercent(s.totals.offload)}`
+              : undefined
+          }
           testId="offload-bytes"
           status={{ ...statusOf(series), empty }}
         >
@@ -57,8 +61,23 @@ export function OffloadView() {
             />
           )}
         </Panel>
-        <Panel title="Offload ratio" subtitle="P2P ÷ (P2P + CDN) per bucket" testId="offload-ratio" status={{ ...statusOf(series), empty }}>
-          {s && <TimeSeriesChart data={s.series.map((p) => ({ t: p.t, Offload: p.offload }))} categories={['Offload']} colors={[COLORS.offload]} unit="percent" kind="line" stepSeconds={s.stepSeconds} annotations={annotations} />}
+        <Panel
+          title="Offload ratio"
+          subtitle="P2P ÷ (P2P + CDN) per bucket"
+          testId="offload-ratio"
+          status={{ ...statusOf(series), empty }}
+        >
+          {s && (
+            <TimeSeriesChart
+              data={s.series.map((p) => ({ t: p.t, Offload: p.offload }))}
+              categories={['Offload']}
+              colors={[COLORS.offload]}
+              unit="percent"
+              kind="line"
+              stepSeconds={s.stepSeconds}
+              annotations={annotations}
+            />
+          )}
         </Panel>
       </div>
 

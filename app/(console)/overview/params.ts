@@ -13,7 +13,9 @@ export function toSearchParams(sp: Record<string, string | string[] | undefined>
   return out;
 }
 
-export async function dashboardInput(searchParams: PageSearchParams): Promise<{ sp: URLSearchParams; input: { range: TimeRangeInput; filters: Filters } }> {
+export async function dashboardInput(
+  searchParams: PageSearchParams,
+): Promise<{ sp: URLSearchParams; input: { range: TimeRangeInput; filters: Filters } }> {
   const sp = toSearchParams(await searchParams);
   return { sp, input: { range: rangeFromSearchParams(sp), filters: filtersFromSearchParams(sp) } };
 }

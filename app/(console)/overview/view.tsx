@@ -37,8 +37,11 @@ export function OverviewView() {
 
   const d = ov.data;
   const annotations = useRolloutAnnotations(d ? { from: d.from, to: d.to } : undefined);
-  const spark = (pick: (p: NonNullable<typeof d>['series'][number]) => number | null) => (d ? d.series.map((p) => ({ t: p.t, v: pick(p) })) : []);
-  const empty = d ? d.current.cdnBytes + d.current.p2pBytes === 0 && d.previous.cdnBytes + d.previous.p2pBytes === 0 : false;
+  const spark = (pick: (p: NonNullable<typeof d>['series'][number]) => number | null) =>
+    d ? d.series.map((p) => ({ t: p.t, v: pick(p) })) : [];
+  const empty = d
+    ? d.current.cdnBytes + d.current.p2pBytes === 0 && d.previous.cdnBytes + d.previous.p2pBytes === 0
+    : false;
 
   return (
     <div className="grid gap-6">
@@ -48,7 +51,15 @@ export function OverviewView() {
         <ErrorState error={ov.error} onRetry={() => void ov.refetch()} />
       ) : (
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-5" data-testid="overview-tiles">
-          <KpiTile testId="tile-offload" title="Offload ratio" unit="percent" value={d!.current.offload} previous={d!.previous.offload} spark={spark((p) => p.offload)} color={COLORS.offload} />
+          <KpiTile
+            testId="tile-offload"
+            title="Offload ratio"
+            unit="percent"
+            value={d!.current.offload}
+            previous={d!.previous.offload}
+            spark={spark((p) => p.offload)}
+            color={COLORS.offload}
+          />
           <KpiTile
             testId="tile-saved"
             title="CDN egress saved"
@@ -59,12 +70,29 @@ export function OverviewView() {
             color={COLORS.p2p}
             detail={
               <span data-testid="tile-saved-cost">
-                ≈ {new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(d!.current.savedCost)} at ${d!.costPerGb}/GB
+                ≈ {new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(d!.current.savedCost)}{' '}
+                at ${d!.costPerGb}/GB
               </span>
             }
           />
-          <KpiTile testId="tile-sessions" title="Concurrent sessions (avg)" unit="count" value={d!.current.concurrentSessions} previous={d!.previous.concurrentSessions} spark={spark((p) => p.concurrentSessions)} color="violet" />
-          <KpiTile testId="tile-peers" title="Active peers" unit="count" value={d!.current.activePeers} previous={d!.previous.activePeers} spark={spark((p) => p.activePeers)} color="cyan" />
+          <KpiTile
+            testId="tile-sessions"
+            title="Concurrent sessions (avg)"
+            unit="count"
+            value={d!.current.concurrentSessions}
+            previous={d!.previous.concurrentSessions}
+            spark={spark((p) => p.concurrentSessions)}
+            color="violet"
+          />
+          <KpiTile
+            testId="tile-peers"
+            title="Active peers"
+            unit="count"
+            value={d!.current.activePeers}
+            previous={d!.previous.activePeers}
+            spark={spark((p) => p.activePeers)}
+            color="cyan"
+          />
           <KpiTile
             testId="tile-rebuffer"
             title="Rebuffer ratio, P2P cohort"
@@ -74,7 +102,11 @@ export function OverviewView() {
             spark={spark((p) => p.rebufferP2p)}
             color="amber"
             higherIsBetter={false}
-            detail={<span data-testid="tile-rebuffer-control">control cohort: {formatPercent(d!.current.rebufferControl, 2)}</span>}
+            detail={
+              <span data-testid="tile-rebuffer-control">
+                control cohort: {formatPercent(d!.current.rebufferControl, 2)}
+              </span>
+            }
           />
         </div>
       )}
@@ -83,11 +115,32 @@ export function OverviewView() {
         <label htmlFor="cost-per-gb" className="text-tremor-content dark:text-dark-tremor-content">
           CDN cost ($/GB)
         </label>
-        <NumberInput id="cost-per-gb" className="max-w-32" min={0} step={0.005} value={costPerGb} onValueChange={(v) => Number.isFinite(v) && v >= 0 && setCost(v)} />
+        <NumberInput
+          id="cost-per-gb"
+          className="max-w-32"
+          min={0}
+          step={0.005}
+          value={costPerGb}
+          onValueChange={(v) => Number.isFinite(v) && v >= 0 && setCost(v)}
+        />
       </div>
 
-      <Panel title="Offload over time" subtitle="P2P share of delivered bytes" testId="overview-offload" status={{ ...statusOf(ov), empty }}>
-        {d && <TimeSeriesChart data={d.series.map((p) => ({ t: p.t, Offload: p.offload }))} categories={['Offload']} colors={[COLORS.offload]} unit="percent" stepSeconds={d.stepSeconds} annotations={annotations} />}
+      <Panel
+        title="Offload over time"
+        subtitle="P2P share of delivered bytes"
+        testId="overview-offload"
+        status={{ ...statusOf(ov), empty }}
+      >
+        {d && (
+          <TimeSeriesChart
+            data={d.series.map((p) => ({ t: p.t, Offload: p.offload }))}
+            categories={['Offload']}
+            colors={[COLORS.offload]}
+            unit="percent"
+            stepSeconds={d.stepSeconds}
+            annotations={annotations}
+          />
+        )}
       </Panel>
 
       <div className="grid gap-4 xl:grid-cols-3" data-testid="movers">
@@ -109,14 +162,20 @@ export function OverviewView() {
                 columns={[
                   { key: 'label', label: MOVER_COLUMN[dim], value: (r) => r.label, truncate: true },
                   { key: 'offload', label: 'Offload', unit: 'percent', value: (r) => r.offload },
-                  { key: 'abs', label: 'Change', unit: 'percent', value: (r) => Math.abs(r.change ?? 0), render: (r) => `${(r.change ?? 0) >= 0 ? '+' : '−'}${Math.abs((r.change ?? 0) * 100).toFixed(1)} pts` },
+                  {
+                    key: 'abs',
+                    label: 'Change',
+                    unit: 'percent',
+                    value: (r) => Math.abs(r.change ?? 0),
+                    render: (r) =>
+                      `${(r.change ?? 0) >= 0 ? '+' : '−'}${Math.abs((r.change ?? 0) * 100).toFixed(1)} pts`,
+                  },
                 ]}
               />
             )}
           </Panel>
         ))}
       </div>
-
     </div>
   );
 }

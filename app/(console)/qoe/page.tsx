@@ -12,7 +12,10 @@ export default async function QoePage({ searchParams }: { searchParams: PageSear
   await prefetch(trpc.dashboards.qoe.queryOptions({ ...input, source: qoeSourceFromSearchParams(sp) }));
   return (
     <HydrateClient>
-      <PageHeader title="QoE" description="Is playback as smooth with P2P as on the CDN alone? Rebuffering, startup, failures and bitrate by cohort and device class." />
+      <PageHeader
+        title="QoE"
+        description="Is playback as smooth with P2P as on the CDN alone? Rebuffering, startup, failures and bitrate by cohort and device class."
+      />
       <QoeView />
     </HydrateClient>
   );

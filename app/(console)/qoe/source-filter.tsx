@@ -28,7 +28,10 @@ export function useQoeSource(): { value: QoeSource; set: (v: QoeSource) => void 
 export function SourceFilter({ value, onChange }: { value: QoeSource; onChange: (v: QoeSource) => void }) {
   return (
     <div className="flex flex-wrap items-center gap-3 text-sm">
-      <label htmlFor="qoe-source" className="font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong">
+      <label
+        htmlFor="qoe-source"
+        className="font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong"
+      >
         Source
       </label>
       <select
@@ -45,7 +48,8 @@ export function SourceFilter({ value, onChange }: { value: QoeSource; onChange: 
         ))}
       </select>
       <span className="text-tremor-content dark:text-dark-tremor-content">
-        CMCD players report playback only (no P2P bytes); a session reporting both ways counts once, with its SDK figures.
+        CMCD players report playback only (no P2P bytes); a session reporting both ways counts once, with its SDK
+        figures.
       </span>
     </div>
   );

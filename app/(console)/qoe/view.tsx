@@ -17,7 +17,12 @@ const METRICS: { key: Metric; title: string; unit: Unit; subtitle: string }[] = 
   { key: 'rebufferRatio', title: 'Rebuffer ratio', unit: 'percent', subtitle: 'stalled ÷ (playing + stalled)' },
   { key: 'startupP50', title: 'Startup time p50', unit: 'ms', subtitle: 'median time to first frame' },
   { key: 'startupP95', title: 'Startup time p95', unit: 'ms', subtitle: '95th percentile time to first frame' },
-  { key: 'failureRate', title: 'Playback failure rate', unit: 'percent', subtitle: 'sessions with a fatal error ÷ sessions' },
+  {
+    key: 'failureRate',
+    title: 'Playback failure rate',
+    unit: 'percent',
+    subtitle: 'sessions with a fatal error ÷ sessions',
+  },
   { key: 'avgBitrateKbps', title: 'Average bitrate', unit: 'kbps', subtitle: 'time-weighted over playing time' },
 ];
 
@@ -25,7 +30,10 @@ export function QoeView() {
   const trpc = useTRPC();
   const { range, filters, setFilter } = useViewParams();
   const source = useQoeSource();
-  const q = useQuery({ ...trpc.dashboards.qoe.queryOptions({ range, filters, source: source.value }), refetchInterval: refetchFor(range) });
+  const q = useQuery({
+    ...trpc.dashboards.qoe.queryOptions({ range, filters, source: source.value }),
+    refetchInterval: refetchFor(range),
+  });
   const d = q.data;
   const annotations = useRolloutAnnotations(d ? { from: d.from, to: d.to } : undefined);
   const empty = d ? d.cohorts.length === 0 : false;
@@ -34,10 +42,19 @@ export function QoeView() {
       <SourceFilter value={source.value} onChange={source.set} />
       <div className="grid gap-4 xl:grid-cols-2">
         {METRICS.map((m) => (
-          <Panel key={m.key} title={m.title} subtitle={`${m.subtitle}, by cohort`} testId={`qoe-${m.key}`} status={{ ...statusOf(q), empty }}>
+          <Panel
+            key={m.key}
+            title={m.title}
+            subtitle={`${m.subtitle}, by cohort`}
+            testId={`qoe-${m.key}`}
+            status={{ ...statusOf(q), empty }}
+          >
             {d && (
               <TimeSeriesChart
-                data={d.series.map((p) => ({ t: p.t, ...Object.fromEntries(d.cohorts.map((c) => [c, p.byCohort[c]?.[m.key] ?? null])) }))}
+                data={d.series.map((p) => ({
+                  t: p.t,
+                  ...Object.fromEntries(d.cohorts.map((c) => [c, p.byCohort[c]?.[m.key] ?? null])),
+                }))}
                 categories={d.cohorts}
                 colors={COLORS.series}
                 unit={m.unit}
@@ -50,7 +67,12 @@ export function QoeView() {
           </Panel>
         ))}
       </div>
-      <Panel title="By cohort and device class" subtitle="Over the whole range · click a row to filter by its device class" testId="qoe-table" status={{ ...statusOf(q), empty }}>
+      <Panel
+        title="By cohort and device class"
+        subtitle="Over the whole range · click a row to filter by its device class"
+        testId="qoe-table"
+        status={{ ...statusOf(q), empty }}
+      >
         {d && (
           <SortableTable
             rows={d.byCohortDevice}
@@ -59,7 +81,11 @@ export function QoeView() {
             initialSort={{ key: 'cohort', desc: false }}
             columns={[
               { key: 'cohort', label: 'Cohort', value: (r) => r.cohort },
-              { key: 'device', label: 'Device class', value: (r) => DEVICE_CLASS_LABEL[r.deviceClass as DeviceClass] ?? r.deviceClass },
+              {
+                key: 'device',
+                label: 'Device class',
+                value: (r) => DEVICE_CLASS_LABEL[r.deviceClass as DeviceClass] ?? r.deviceClass,
+              },
               { key: 'sessions', label: 'Sessions', unit: 'count', value: (r) => r.sessions },
               { key: 'rebuffer', label: 'Rebuffer ratio', unit: 'percent', value: (r) => r.rebufferRatio },
               { key: 'p50', label: 'Startup p50', unit: 'ms', value: (r) => r.startupP50 },

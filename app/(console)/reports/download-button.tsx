@@ -3,20 +3,38 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatBytes } from '@/lib/format';
 
-type State = { phase: 'idle' } | { phase: 'running'; startedAt: number; received: number; total: number } | { phase: 'error'; message: string };
+type State =
+  | { phase: 'idle' }
+  | { phase: 'running'; startedAt: number; received: number; total: number }
+  | { phase: 'error'; message: string };
 
 /**
  * Downloads a report through fetch so progress can be shown: after a second a bar appears with the
  * time spent generating, then the bytes received as the file streams in.
  */
-export function DownloadButton({ href, label, filenameHint, disabled, onDone }: { href: string; label: string; filenameHint: string; disabled?: boolean; onDone?: () => void }) {
+export function DownloadButton({
+  href,
+  label,
+  filenameHint,
+  disabled,
+  onDone,
+}: {
+  href: string;
+  label: string;
+  filenameHint: string;
+  disabled?: boolean;
+  onDone?: () => void;
+}) {
   const [state, setState] = useState<State>({ phase: 'idle' });
   const [now, setNow] = useState(0);
   const timer = useRef<ReturnType<typeof setInterval> | null>(null);
 
-  useEffect(() => () => {
-    if (timer.current) clearInterval(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearInterval(timer.current);
+    },
+    [],
+  );
 
   async function run() {
     const startedAt = Date.now();
@@ -41,7 +59,9 @@ export function DownloadButton({ href, label, filenameHint, disabled, onDone }: 
         setState({ phase: 'running', startedAt, received, total });
       }
       const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? filenameHint;
-      const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? 'application/octet-stream' }));
+      const url = URL.createObjectURL(
+        new Blob(chunks as BlobPart[], { type: res.headers.get('content-type') ?? 'application/octet-stream' }),
+      );
       const a = document.createElement('a');
       a.href = url;
       a.download = name;
@@ -73,14 +93,24 @@ export function DownloadButton({ href, label, filenameHint, disabled, onDone }: 
         {running ? `${label}…` : label}
       </button>
       {running && elapsed >= 1000 && (
-        <div role="progressbar" aria-label={`Generating ${label}`} aria-valuemin={0} aria-valuemax={state.total || undefined} aria-valuenow={state.received} className="w-40 text-xs text-tremor-content dark:text-dark-tremor-content" data-testid={`progress-${label}`}>
+        <div
+          role="progressbar"
+          aria-label={`Generating ${label}`}
+          aria-valuemin={0}
+          aria-valuemax={state.total || undefined}
+          aria-valuenow={state.received}
+          className="w-40 text-xs text-tremor-content dark:text-dark-tremor-content"
+          data-testid={`progress-${label}`}
+        >
           <div className="h-1.5 w-full overflow-hidden rounded bg-tremor-background-subtle dark:bg-dark-tremor-background-subtle">
             <div
               className={`h-full bg-tremor-brand ${state.total ? '' : 'animate-pulse'}`}
               style={{ width: state.total ? `${Math.round((100 * state.received) / state.total)}%` : '100%' }}
             />
           </div>
-          {state.received === 0 ? `Generating… ${(elapsed / 1000).toFixed(1)} s` : `Downloading ${formatBytes(state.received)}${state.total ? ` of ${formatBytes(state.total)}` : ''}`}
+          {state.received === 0
+            ? `Generating… ${(elapsed / 1000).toFixed(1)} s`
+            : `Downloading ${formatBytes(state.received)}${state.total ? ` of ${formatBytes(state.total)}` : ''}`}
         </div>
       )}
       {state.phase === 'error' && (

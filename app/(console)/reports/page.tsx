@@ -10,7 +10,10 @@ export default async function Page() {
   await prefetch(trpc.reports.recentDownloads.queryOptions({ limit: 20 }));
   return (
     <>
-      <PageHeader title="Reports" description="Per-ISP partnership reports as CSV, spreadsheet, PDF and JSON, and expiring share links for people without a console account." />
+      <PageHeader
+        title="Reports"
+        description="Per-ISP partnership reports as CSV, spreadsheet, PDF and JSON, and expiring share links for people without a console account."
+      />
       <HydrateClient>
         <ReportsView />
       </HydrateClient>

@@ -17,7 +17,6 @@ import { useTRPC } from '../../_trpc/client';
 type ShareLink = inferRouterOutputs<AppRouter>['reports']['shareLinks'][number];
 import { DownloadButton } from './download-button';
 
-
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Selection lives in the URL (asn repeated, start, end) so a report view can be shared with a colleague. */
@@ -28,7 +27,14 @@ function useSelection() {
   const key = sp.toString();
   const sel = useMemo(() => {
     const p = new URLSearchParams(key);
-    const asns = [...new Set(p.getAll('asn').map(Number).filter((n) => Number.isInteger(n) && n >= 0))];
+    const asns = [
+      ...new Set(
+        p
+          .getAll('asn')
+          .map(Number)
+          .filter((n) => Number.isInteger(n) && n >= 0),
+      ),
+    ];
     const start = DAY_RE.test(p.get('start') ?? '') ? p.get('start')! : utcDay(-29);
     const end = DAY_RE.test(p.get('end') ?? '') ? p.get('end')! : utcDay(0);
     return { asns, start, end };
@@ -54,37 +60,70 @@ function IspPicker({ selected, onChange }: { selected: number[]; onChange: (asns
   const [q, setQ] = useState('');
   const search = useQuery(trpc.reports.isps.queryOptions({ q, limit: 20 }));
   const names = useQuery(trpc.reports.isps.queryOptions({ q: '', limit: 100 }));
-  const nameOf = (asn: number) => names.data?.find((r) => r.asn === asn)?.isp ?? search.data?.find((r) => r.asn === asn)?.isp ?? '';
+  const nameOf = (asn: number) =>
+    names.data?.find((r) => r.asn === asn)?.isp ?? search.data?.find((r) => r.asn === asn)?.isp ?? '';
   return (
     <div className="grid gap-2">
-      <label className="text-tremor-default font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong" htmlFor="isp-search">
+      <label
+        className="text-tremor-default font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong"
+        htmlFor="isp-search"
+      >
         ISPs
       </label>
       <div className="flex flex-wrap gap-2" data-testid="selected-isps">
         {selected.length === 0 && <Text>None selected yet: search by name or AS number.</Text>}
         {selected.map((a) => (
-          <span key={a} className="inline-flex items-center gap-1 rounded-full bg-tremor-brand-muted px-2 py-0.5 text-xs text-tremor-brand-emphasis dark:bg-dark-tremor-brand-muted dark:text-dark-tremor-brand-emphasis">
+          <span
+            key={a}
+            className="inline-flex items-center gap-1 rounded-full bg-tremor-brand-muted px-2 py-0.5 text-xs text-tremor-brand-emphasis dark:bg-dark-tremor-brand-muted dark:text-dark-tremor-brand-emphasis"
+          >
             {nameOf(a) || 'ISP'} AS{a}
-            <button type="button" aria-label={`Remove AS${a}`} onClick={() => onChange(selected.filter((x) => x !== a))}>
+            <button
+              type="button"
+              aria-label={`Remove AS${a}`}
+              onClick={() => onChange(selected.filter((x) => x !== a))}
+            >
               ×
             </button>
           </span>
         ))}
       </div>
-      <input id="isp-search" className={`${inputClass} w-72`} placeholder="Search ISP name or ASN (e.g. Telekom, 3320)" value={q} onChange={(e) => setQ(e.target.value)} data-testid="isp-search" />
+      <input
+        id="isp-search"
+        className={`${inputClass} w-72`}
+        placeholder="Search ISP name or ASN (e.g. Telekom, 3320)"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        data-testid="isp-search"
+      />
       <div className="max-h-48 w-full max-w-xl overflow-y-auto rounded-tremor-small border border-tremor-border dark:border-dark-tremor-border">
         {search.isPending ? (
           <LoadingState height="h-12" />
         ) : search.isError ? (
           <ErrorState error={search.error} />
         ) : search.data.length === 0 ? (
-          <p className="p-2 text-tremor-default text-tremor-content dark:text-dark-tremor-content">No ISP in the report storage matches.</p>
+          <p className="p-2 text-tremor-default text-tremor-content dark:text-dark-tremor-content">
+            No ISP in the report storage matches.
+          </p>
         ) : (
           search.data.map((r) => (
-            <label key={r.asn} className="flex cursor-pointer items-center gap-2 px-2 py-1 text-tremor-default hover:bg-tremor-background-muted dark:hover:bg-dark-tremor-background-muted">
-              <input type="checkbox" checked={selected.includes(r.asn)} onChange={(e) => onChange(e.target.checked ? [...selected, r.asn] : selected.filter((x) => x !== r.asn))} />
-              <span className="text-tremor-content-strong dark:text-dark-tremor-content-strong">{r.isp || 'Unknown ISP'}</span>
-              <span className="text-tremor-content-subtle dark:text-dark-tremor-content-subtle">AS{r.asn} · last seen {r.last_day}</span>
+            <label
+              key={r.asn}
+              className="flex cursor-pointer items-center gap-2 px-2 py-1 text-tremor-default hover:bg-tremor-background-muted dark:hover:bg-dark-tremor-background-muted"
+            >
+              <input
+                type="checkbox"
+                checked={selected.includes(r.asn)}
+                onChange={(e) =>
+                  onChange(e.target.checked ? [...selected, r.asn] : selected.filter((x) => x !== r.asn))
+                }
+              />
+              <span className="text-tremor-content-strong dark:text-dark-tremor-content-strong">
+                {r.isp || 'Unknown ISP'}
+              </span>
+              <span className="text-tremor-content-subtle dark:text-dark-tremor-content-subtle">
+                AS{r.asn} · last seen {r.last_day}
+              </span>
             </label>
           ))
         )}
@@ -161,11 +200,19 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
   return (
     <Card>
       <Title>Share links</Title>
-      <Text className="mt-1">A read-only link to this report and its downloads for someone without a console account, until it expires or you revoke it.</Text>
+      <Text className="mt-1">
+        A read-only link to this report and its downloads for someone without a console account, until it expires or you
+        revoke it.
+      </Text>
       <div className="mt-3 flex flex-wrap items-end gap-3">
         <label className="grid gap-1 text-tremor-default">
           Valid for
-          <select className={inputClass} value={hours} onChange={(e) => setHours(Number(e.target.value))} data-testid="share-expiry">
+          <select
+            className={inputClass}
+            value={hours}
+            onChange={(e) => setHours(Number(e.target.value))}
+            data-testid="share-expiry"
+          >
             <option value={24}>1 day</option>
             <option value={168}>7 days</option>
             <option value={720}>30 days</option>
@@ -174,15 +221,30 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
         </label>
         <label className="grid gap-1 text-tremor-default">
           Label (optional)
-          <input className={`${inputClass} w-64`} value={label} maxLength={200} onChange={(e) => setLabel(e.target.value)} placeholder="e.g. Peering review with Telekom" />
+          <input
+            className={`${inputClass} w-64`}
+            value={label}
+            maxLength={200}
+            onChange={(e) => setLabel(e.target.value)}
+            placeholder="e.g. Peering review with Telekom"
+          />
         </label>
-        <button type="button" className={secondaryButtonClass} disabled={asns.length === 0 || create.isPending} onClick={() => create.mutate({ asns, from: start, to: end, expiresInHours: hours, label })} data-testid="share-create">
+        <button
+          type="button"
+          className={secondaryButtonClass}
+          disabled={asns.length === 0 || create.isPending}
+          onClick={() => create.mutate({ asns, from: start, to: end, expiresInHours: hours, label })}
+          data-testid="share-create"
+        >
           Create link for {asns.length} ISP{asns.length === 1 ? '' : 's'}, {start} → {end}
         </button>
       </div>
       {create.isError && <ErrorState error={create.error} />}
       {created && (
-        <div className="mt-3 rounded-tremor-small border border-emerald-300 bg-emerald-50 p-3 text-tremor-default dark:border-emerald-900 dark:bg-emerald-950" data-testid="share-created">
+        <div
+          className="mt-3 rounded-tremor-small border border-emerald-300 bg-emerald-50 p-3 text-tremor-default dark:border-emerald-900 dark:bg-emerald-950"
+          data-testid="share-created"
+        >
           Copy this link now — it is shown once: <code className="break-all">{created}</code>
         </div>
       )}
@@ -219,7 +281,12 @@ function ShareLinks({ asns, start, end }: { asns: number[]; start: string; end: 
                 <TableCell>{l.status}</TableCell>
                 <TableCell>
                   {l.status === 'active' && (
-                    <button type="button" className={secondaryButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate({ id: l.id })}>
+                    <button
+                      type="button"
+                      className={secondaryButtonClass}
+                      disabled={revoke.isPending}
+                      onClick={() => revoke.mutate({ id: l.id })}
+                    >
                       Revoke
                     </button>
                   )}
@@ -239,7 +306,10 @@ export function ReportsView() {
   const { asns, start, end, set } = useSelection();
   const canShare = useCan('reports:share');
   const validRange = start <= end;
-  const preview = useQuery({ ...trpc.reports.preview.queryOptions({ asns, from: start, to: end }), enabled: asns.length > 0 && validRange });
+  const preview = useQuery({
+    ...trpc.reports.preview.queryOptions({ asns, from: start, to: end }),
+    enabled: asns.length > 0 && validRange,
+  });
   return (
     <div className="grid gap-6">
       <Card>
@@ -248,11 +318,25 @@ export function ReportsView() {
           <div className="grid content-start gap-3">
             <label className="grid gap-1 text-tremor-default">
               From (UTC day)
-              <input type="date" className={inputClass} value={start} max={end} onChange={(e) => e.target.value && set({ start: e.target.value })} data-testid="report-from" />
+              <input
+                type="date"
+                className={inputClass}
+                value={start}
+                max={end}
+                onChange={(e) => e.target.value && set({ start: e.target.value })}
+                data-testid="report-from"
+              />
             </label>
             <label className="grid gap-1 text-tremor-default">
               To (UTC day, inclusive)
-              <input type="date" className={inputClass} value={end} min={start} onChange={(e) => e.target.value && set({ end: e.target.value })} data-testid="report-to" />
+              <input
+                type="date"
+                className={inputClass}
+                value={end}
+                min={start}
+                onChange={(e) => e.target.value && set({ end: e.target.value })}
+                data-testid="report-to"
+              />
             </label>
           </div>
         </div>
@@ -270,7 +354,9 @@ export function ReportsView() {
         </div>
       </Card>
       {asns.length === 0 ? (
-        <EmptyState title="Pick one or more ISPs">Search by ISP name or AS number above, then choose the days; the preview, charts and downloads follow.</EmptyState>
+        <EmptyState title="Pick one or more ISPs">
+          Search by ISP name or AS number above, then choose the days; the preview, charts and downloads follow.
+        </EmptyState>
       ) : preview.isPending ? (
         <LoadingState label="Computing the report…" />
       ) : preview.isError ? (

@@ -33,7 +33,9 @@ function fmtDiff(metric: string, v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';
   const info = METRIC_INFO[metric as GuardrailMetric];
   const sign = v >= 0 ? '+' : '−';
-  return info?.unit === '%' ? `${sign}${Math.abs(v * 100).toFixed(2)} pp` : `${sign}${Math.abs(v).toFixed(0)} ${info?.unit ?? ''}`;
+  return info?.unit === '%'
+    ? `${sign}${Math.abs(v * 100).toFixed(2)} pp`
+    : `${sign}${Math.abs(v).toFixed(0)} ${info?.unit ?? ''}`;
 }
 
 function fmtValue(metric: string, v: number | null | undefined): string {
@@ -51,7 +53,10 @@ export function PlansPanel({ role }: { role: Role | null }) {
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div>
           <Title>Guarded rollout plans</Title>
-          <Text>Staged exposure per class, advanced by the server only while every guardrail holds against the class&apos;s holdback.</Text>
+          <Text>
+            Staged exposure per class, advanced by the server only while every guardrail holds against the class&apos;s
+            holdback.
+          </Text>
         </div>
         {can(role, 'rollouts:propose') && (
           <button type="button" className={buttonClass} onClick={() => setCreating(true)}>
@@ -64,7 +69,10 @@ export function PlansPanel({ role }: { role: Role | null }) {
       ) : plans.isError ? (
         <ErrorState error={plans.error} onRetry={() => void plans.refetch()} />
       ) : plans.data.length === 0 ? (
-        <Text className="mt-3">No plans yet. A plan ramps a class in stages (e.g. 1 → 5 → 10 → 25 → 50 → 90 %) and is approved once, for its last stage.</Text>
+        <Text className="mt-3">
+          No plans yet. A plan ramps a class in stages (e.g. 1 → 5 → 10 → 25 → 50 → 90 %) and is approved once, for its
+          last stage.
+        </Text>
       ) : (
         <div className="mt-4 grid gap-4">
           {plans.data.map((p) => (
@@ -81,26 +89,42 @@ function PlanCard({ p, role }: { p: Plan; role: Role | null }) {
   const trpc = useTRPC();
   const open = ['running', 'paused', 'held', 'rolled_back', 'pending_approval', 'stopped'].includes(p.status);
   const [expanded, setExpanded] = useState(open);
-  const detail = useQuery({ ...trpc.rolloutPlans.get.queryOptions({ id: p.id }), enabled: expanded, refetchInterval: 15_000 });
+  const detail = useQuery({
+    ...trpc.rolloutPlans.get.queryOptions({ id: p.id }),
+    enabled: expanded,
+    refetchInterval: 15_000,
+  });
   const lastLook = detail.data?.looks.at(-1);
   return (
-    <section className="rounded-tremor-default border border-tremor-border p-4 dark:border-dark-tremor-border" data-testid={`plan-${p.deviceClass}`} aria-label={`Plan for ${p.deviceClass}`}>
+    <section
+      className="rounded-tremor-default border border-tremor-border p-4 dark:border-dark-tremor-border"
+      data-testid={`plan-${p.deviceClass}`}
+      aria-label={`Plan for ${p.deviceClass}`}
+    >
       <div className="flex flex-wrap items-center gap-2">
         <span className="font-semibold">{p.deviceClass}</span>
         <Badge color={STATUS_COLOR[p.status] ?? 'gray'} data-testid="plan-status">
           {p.status.replace('_', ' ')}
         </Badge>
         <Text>
-          {p.plan.mode}, holdback {p.plan.holdbackPercentage} %, α {p.plan.alpha * 100} % per plan, on regression: {p.plan.onRegression.replace('_', ' ')}
+          {p.plan.mode}, holdback {p.plan.holdbackPercentage} %, α {p.plan.alpha * 100} % per plan, on regression:{' '}
+          {p.plan.onRegression.replace('_', ' ')}
         </Text>
-        <button type="button" className={linkButtonClass} onClick={() => setExpanded((x) => !x)} aria-expanded={expanded}>
+        <button
+          type="button"
+          className={linkButtonClass}
+          onClick={() => setExpanded((x) => !x)}
+          aria-expanded={expanded}
+        >
           {expanded ? 'Hide evidence' : 'Show evidence'}
         </button>
       </div>
       <StageTimeline p={p} timeline={detail.data?.timeline} />
       <p className="mt-2 text-tremor-default" data-testid="plan-decision">
         <span className="font-medium">Decision: </span>
-        {p.status === 'running' && lastLook && lastLook.ts > (p.decision?.ts ?? '') ? lastLook.why : (p.decision?.words ?? '—')}
+        {p.status === 'running' && lastLook && lastLook.ts > (p.decision?.ts ?? '')
+          ? lastLook.why
+          : (p.decision?.words ?? '—')}
       </p>
       {can(role, 'rollouts:propose') && <PlanActions p={p} />}
       {expanded &&
@@ -117,7 +141,8 @@ function PlanCard({ p, role }: { p: Plan; role: Role | null }) {
 
 function StageTimeline({ p, timeline }: { p: Plan; timeline?: Out['rolloutPlans']['get']['timeline'] }) {
   const started = new Map<number, string>();
-  for (const r of timeline ?? []) if (r.status === 'running' && !started.has(r.stageIndex)) started.set(r.stageIndex, r.updatedAt);
+  for (const r of timeline ?? [])
+    if (r.status === 'running' && !started.has(r.stageIndex)) started.set(r.stageIndex, r.updatedAt);
   return (
     <ol className="mt-3 flex flex-wrap gap-2" aria-label="Stages" data-testid="stage-timeline">
       {p.plan.stages.map((s, i) => {
@@ -127,12 +152,24 @@ function StageTimeline({ p, timeline }: { p: Plan; timeline?: Out['rolloutPlans'
             key={i}
             data-state={state}
             className={`rounded-tremor-small border px-2 py-1 text-tremor-label ${
-              state === 'current' ? 'border-tremor-brand font-semibold' : state === 'done' ? 'border-emerald-500' : 'border-tremor-border dark:border-dark-tremor-border'
+              state === 'current'
+                ? 'border-tremor-brand font-semibold'
+                : state === 'done'
+                  ? 'border-emerald-500'
+                  : 'border-tremor-border dark:border-dark-tremor-border'
             }`}
           >
             {state === 'done' ? '✓ ' : state === 'current' ? '▶ ' : ''}
-            {s.percentage} %<span className="text-tremor-content dark:text-dark-tremor-content"> · ≥ {s.minDurationMinutes} min · ≥ {s.minDevicesPerCohort} devices</span>
-            {started.get(i) && <span className="block text-tremor-content dark:text-dark-tremor-content">from {formatDate(started.get(i))}</span>}
+            {s.percentage} %
+            <span className="text-tremor-content dark:text-dark-tremor-content">
+              {' '}
+              · ≥ {s.minDurationMinutes} min · ≥ {s.minDevicesPerCohort} devices
+            </span>
+            {started.get(i) && (
+              <span className="block text-tremor-content dark:text-dark-tremor-content">
+                from {formatDate(started.get(i))}
+              </span>
+            )}
           </li>
         );
       })}
@@ -141,7 +178,8 @@ function StageTimeline({ p, timeline }: { p: Plan; timeline?: Out['rolloutPlans'
 }
 
 function Evidence({ looks, stage }: { looks: Look[]; stage: number }) {
-  if (looks.length === 0) return <Text className="mt-3">No looks yet: the evaluator checks running plans every minute.</Text>;
+  if (looks.length === 0)
+    return <Text className="mt-3">No looks yet: the evaluator checks running plans every minute.</Text>;
   const latestTs = looks.at(-1)!.ts;
   const latest = looks.filter((l) => l.ts === latestTs);
   const srmP = latest[0]!.srm_p;
@@ -150,17 +188,28 @@ function Evidence({ looks, stage }: { looks: Look[]; stage: number }) {
     <div className="mt-4 grid gap-4">
       <div className="flex flex-wrap gap-4 text-tremor-default" data-testid="plan-samples">
         <span>
-          Devices: <strong>{latest[0]!.n_treatment.toLocaleString('en')}</strong> p2p / <strong>{latest[0]!.n_control.toLocaleString('en')}</strong> holdback
+          Devices: <strong>{latest[0]!.n_treatment.toLocaleString('en')}</strong> p2p /{' '}
+          <strong>{latest[0]!.n_control.toLocaleString('en')}</strong> holdback
         </span>
         <span data-testid="srm-status">
-          Split check (SRM): {srmP < 0.001 ? <Badge color="red">mismatch, p = {srmP.toExponential(1)}</Badge> : <Badge color="emerald">ok, p = {srmP.toFixed(3)}</Badge>}
+          Split check (SRM):{' '}
+          {srmP < 0.001 ? (
+            <Badge color="red">mismatch, p = {srmP.toExponential(1)}</Badge>
+          ) : (
+            <Badge color="emerald">ok, p = {srmP.toFixed(3)}</Badge>
+          )}
         </span>
         <span>Misreported cohorts excluded: {latest[0]!.mismatches.toLocaleString('en')}</span>
         <span className="text-tremor-content dark:text-dark-tremor-content">as of {formatDate(latestTs)}</span>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         {metrics.map((m) => (
-          <GuardrailChart key={m} metric={m} looks={looks.filter((l) => l.metric === m && l.stage_index === stage)} latest={latest.find((l) => l.metric === m)} />
+          <GuardrailChart
+            key={m}
+            metric={m}
+            looks={looks.filter((l) => l.metric === m && l.stage_index === stage)}
+            latest={latest.find((l) => l.metric === m)}
+          />
         ))}
       </div>
     </div>
@@ -181,7 +230,10 @@ function GuardrailChart({ metric, looks, latest }: { metric: string; looks: Look
     }));
   const unit = info?.unit === '%' ? 'pp' : info?.unit;
   return (
-    <figure data-testid={`guardrail-${metric}`} className="rounded-tremor-small border border-tremor-border p-3 dark:border-dark-tremor-border">
+    <figure
+      data-testid={`guardrail-${metric}`}
+      className="rounded-tremor-small border border-tremor-border p-3 dark:border-dark-tremor-border"
+    >
       <figcaption className="flex flex-wrap items-center gap-2">
         <span className="font-medium">{info?.label ?? metric}</span>
         {latest && (
@@ -191,7 +243,9 @@ function GuardrailChart({ metric, looks, latest }: { metric: string; looks: Look
         )}
         {latest && (
           <Text>
-            p2p {fmtValue(metric, latest.treatment)} vs holdback {fmtValue(metric, latest.control)}; difference {fmtDiff(metric, latest.diff)} [{fmtDiff(metric, latest.lower)}, {fmtDiff(metric, latest.upper)}], tolerated {fmtDiff(metric, latest.threshold)}
+            p2p {fmtValue(metric, latest.treatment)} vs holdback {fmtValue(metric, latest.control)}; difference{' '}
+            {fmtDiff(metric, latest.diff)} [{fmtDiff(metric, latest.lower)}, {fmtDiff(metric, latest.upper)}], tolerated{' '}
+            {fmtDiff(metric, latest.threshold)}
           </Text>
         )}
       </figcaption>
@@ -236,28 +290,59 @@ function PlanActions({ p }: { p: Plan }) {
       <label className="sr-only" htmlFor={`reason-${p.id}`}>
         Reason
       </label>
-      <input id={`reason-${p.id}`} className={`${inputClass} max-w-xs`} placeholder="Reason (required)" value={reason} onChange={(e) => setReason(e.target.value)} />
+      <input
+        id={`reason-${p.id}`}
+        className={`${inputClass} max-w-xs`}
+        placeholder="Reason (required)"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
       {p.status === 'running' && (
-        <button type="button" className={linkButtonClass} disabled={r.length < 3} onClick={() => pause.mutate({ id: p.id, reason: r })}>
+        <button
+          type="button"
+          className={linkButtonClass}
+          disabled={r.length < 3}
+          onClick={() => pause.mutate({ id: p.id, reason: r })}
+        >
           Pause
         </button>
       )}
       {['paused', 'held', 'rolled_back', 'stopped'].includes(p.status) && (
-        <button type="button" className={linkButtonClass} disabled={r.length < 3} onClick={() => resume.mutate({ id: p.id, reason: r })}>
+        <button
+          type="button"
+          className={linkButtonClass}
+          disabled={r.length < 3}
+          onClick={() => resume.mutate({ id: p.id, reason: r })}
+        >
           {p.status === 'paused' ? 'Resume' : 'Request resume (needs approval)'}
         </button>
       )}
       {['running', 'paused', 'held', 'rolled_back'].includes(p.status) && p.stageIndex > 0 && (
-        <button type="button" className={linkButtonClass} disabled={r.length < 3} onClick={() => rollback.mutate({ id: p.id, toStage: p.stageIndex - 1, reason: r })}>
+        <button
+          type="button"
+          className={linkButtonClass}
+          disabled={r.length < 3}
+          onClick={() => rollback.mutate({ id: p.id, toStage: p.stageIndex - 1, reason: r })}
+        >
           Back to {p.plan.stages[p.stageIndex - 1]!.percentage} %
         </button>
       )}
       {['running', 'paused', 'held', 'rolled_back'].includes(p.status) && p.stageIndex >= 0 && (
-        <button type="button" className={linkButtonClass} disabled={r.length < 3} onClick={() => rollback.mutate({ id: p.id, toStage: null, reason: r })}>
+        <button
+          type="button"
+          className={linkButtonClass}
+          disabled={r.length < 3}
+          onClick={() => rollback.mutate({ id: p.id, toStage: null, reason: r })}
+        >
           Roll back to 0 %
         </button>
       )}
-      <button type="button" className={linkButtonClass} disabled={r.length < 3} onClick={() => cancel.mutate({ id: p.id, reason: r })}>
+      <button
+        type="button"
+        className={linkButtonClass}
+        disabled={r.length < 3}
+        onClick={() => cancel.mutate({ id: p.id, reason: r })}
+      >
         Cancel plan
       </button>
       <MutationError error={err} />
@@ -289,7 +374,8 @@ function PlanForm({ onClose }: { onClose: () => void }) {
       },
     }),
   );
-  const set = (k: keyof typeof f) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setF({ ...f, [k]: e.target.value });
+  const set = (k: keyof typeof f) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    setF({ ...f, [k]: e.target.value });
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     create.mutate({
@@ -303,7 +389,11 @@ function PlanForm({ onClose }: { onClose: () => void }) {
         stages: f.stages
           .split(/[,\s→]+/)
           .filter(Boolean)
-          .map((s) => ({ percentage: Number(s), minDurationMinutes: Number(f.minDurationMinutes), minDevicesPerCohort: Number(f.minDevicesPerCohort) })),
+          .map((s) => ({
+            percentage: Number(s),
+            minDurationMinutes: Number(f.minDurationMinutes),
+            minDevicesPerCohort: Number(f.minDevicesPerCohort),
+          })),
       },
       reason: f.reason,
     });
@@ -333,7 +423,11 @@ function PlanForm({ onClose }: { onClose: () => void }) {
             <option value="full">full (receive and upload)</option>
           </select>
         </label>
-        {field('Stages (% of the class, rising)', 'stages', 'e.g. 1, 5, 10, 25, 50, 90 — the last one is what gets approved')}
+        {field(
+          'Stages (% of the class, rising)',
+          'stages',
+          'e.g. 1, 5, 10, 25, 50, 90 — the last one is what gets approved',
+        )}
         {field('Holdback (%)', 'holdbackPercentage', 'the control the guardrails compare against; must be above 0')}
         {field('Minimum minutes per stage', 'minDurationMinutes')}
         {field('Minimum devices per cohort per stage', 'minDevicesPerCohort')}
@@ -348,7 +442,10 @@ function PlanForm({ onClose }: { onClose: () => void }) {
           </select>
         </label>
         {field('Reason', 'reason')}
-        <Text>Guardrails (defaults): rebuffer ratio +0.2 pp, start-up +10 %, failures +0.5 pp, bitrate −5 %; α 5 % for the whole plan.</Text>
+        <Text>
+          Guardrails (defaults): rebuffer ratio +0.2 pp, start-up +10 %, failures +0.5 pp, bitrate −5 %; α 5 % for the
+          whole plan.
+        </Text>
         <MutationError error={create.error} />
         <div className="flex gap-2">
           <button type="submit" className={buttonClass} disabled={create.isPending}>
@@ -374,13 +471,17 @@ export function NotificationsPanel() {
       ) : notes.isError ? (
         <ErrorState error={notes.error} onRetry={() => void notes.refetch()} />
       ) : notes.data.length === 0 ? (
-        <Text className="mt-2">No notifications yet: stage advances, holds, rollbacks, sample-ratio mismatches and kills appear here.</Text>
+        <Text className="mt-2">
+          No notifications yet: stage advances, holds, rollbacks, sample-ratio mismatches and kills appear here.
+        </Text>
       ) : (
         <ul className="mt-2 grid gap-1 text-tremor-default">
           {notes.data.map((n) => (
             <li key={n.id} className="flex flex-wrap gap-x-2">
               <span className="text-tremor-content dark:text-dark-tremor-content">{formatDate(n.ts)}</span>
-              <Badge color={n.kind === 'advanced' ? 'emerald' : n.kind === 'kill' ? 'red' : 'amber'}>{n.kind.replace('_', ' ')}</Badge>
+              <Badge color={n.kind === 'advanced' ? 'emerald' : n.kind === 'kill' ? 'red' : 'amber'}>
+                {n.kind.replace('_', ' ')}
+              </Badge>
               <span>{n.text}</span>
             </li>
           ))}
@@ -395,7 +496,12 @@ export function WebhooksPanel() {
   const qc = useQueryClient();
   const hooks = useQuery(trpc.notify.webhooks.queryOptions());
   const deliveries = useQuery({ ...trpc.notify.deliveries.queryOptions({ limit: 20 }), refetchInterval: 15_000 });
-  const [f, setF] = useState({ name: '', url: '', format: 'slack' as 'slack' | 'generic', kinds: ['held', 'rolled_back', 'srm', 'kill'] as string[] });
+  const [f, setF] = useState({
+    name: '',
+    url: '',
+    format: 'slack' as 'slack' | 'generic',
+    kinds: ['held', 'rolled_back', 'srm', 'kill'] as string[],
+  });
   const [secret, setSecret] = useState<string | null>(null);
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: trpc.notify.webhooks.queryKey() });
@@ -416,7 +522,10 @@ export function WebhooksPanel() {
   return (
     <Card data-testid="webhooks">
       <Title>Webhooks</Title>
-      <Text>Slack-compatible or generic JSON (signed: X-Swarmdeck-Signature = sha256 HMAC of “timestamp.body”). Failing webhooks are retried with backoff and never block a rollout action.</Text>
+      <Text>
+        Slack-compatible or generic JSON (signed: X-Swarmdeck-Signature = sha256 HMAC of “timestamp.body”). Failing
+        webhooks are retried with backoff and never block a rollout action.
+      </Text>
       {hooks.isPending ? (
         <LoadingState />
       ) : hooks.isError ? (
@@ -435,7 +544,9 @@ export function WebhooksPanel() {
                 <span>{h.kinds.join(', ')}</span>
                 {last && (
                   <Badge color={last.status === 'delivered' ? 'emerald' : last.status === 'failed' ? 'red' : 'amber'}>
-                    last: {last.status} {last.http_status ? `(HTTP ${last.http_status})` : last.error ? `(${last.error})` : ''}, attempt {last.attempt}
+                    last: {last.status}{' '}
+                    {last.http_status ? `(HTTP ${last.http_status})` : last.error ? `(${last.error})` : ''}, attempt{' '}
+                    {last.attempt}
                   </Badge>
                 )}
                 <button type="button" className={linkButtonClass} onClick={() => test.mutate({ id: h.id })}>
@@ -451,14 +562,23 @@ export function WebhooksPanel() {
       )}
       {test.data && (
         <p role="status" className="mt-2 text-tremor-default">
-          Test delivery: {test.data.ok ? `delivered (HTTP ${test.data.httpStatus})` : `failed (${test.data.error || `HTTP ${test.data.httpStatus}`})`}
+          Test delivery:{' '}
+          {test.data.ok
+            ? `delivered (HTTP ${test.data.httpStatus})`
+            : `failed (${test.data.error || `HTTP ${test.data.httpStatus}`})`}
         </p>
       )}
       <form
         className="mt-3 grid gap-2 md:grid-cols-2"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate({ name: f.name, url: f.url, format: f.format, kinds: f.kinds as (typeof KINDS)[number][], enabled: true });
+          create.mutate({
+            name: f.name,
+            url: f.url,
+            format: f.format,
+            kinds: f.kinds as (typeof KINDS)[number][],
+            enabled: true,
+          });
         }}
       >
         <label className="grid gap-1 text-tremor-default">
@@ -467,11 +587,20 @@ export function WebhooksPanel() {
         </label>
         <label className="grid gap-1 text-tremor-default">
           URL
-          <input className={inputClass} value={f.url} onChange={(e) => setF({ ...f, url: e.target.value })} placeholder="https://hooks.slack.com/services/…" />
+          <input
+            className={inputClass}
+            value={f.url}
+            onChange={(e) => setF({ ...f, url: e.target.value })}
+            placeholder="https://hooks.slack.com/services/…"
+          />
         </label>
         <label className="grid gap-1 text-tremor-default">
           Format
-          <select className={inputClass} value={f.format} onChange={(e) => setF({ ...f, format: e.target.value as 'slack' | 'generic' })}>
+          <select
+            className={inputClass}
+            value={f.format}
+            onChange={(e) => setF({ ...f, format: e.target.value as 'slack' | 'generic' })}
+          >
             <option value="slack">Slack-compatible</option>
             <option value="generic">generic JSON (signed)</option>
           </select>
@@ -480,7 +609,13 @@ export function WebhooksPanel() {
           <legend>Events</legend>
           {KINDS.map((k) => (
             <label key={k} className="flex items-center gap-1">
-              <input type="checkbox" checked={f.kinds.includes(k)} onChange={(e) => setF({ ...f, kinds: e.target.checked ? [...f.kinds, k] : f.kinds.filter((x) => x !== k) })} />
+              <input
+                type="checkbox"
+                checked={f.kinds.includes(k)}
+                onChange={(e) =>
+                  setF({ ...f, kinds: e.target.checked ? [...f.kinds, k] : f.kinds.filter((x) => x !== k) })
+                }
+              />
               {k.replace('_', ' ')}
             </label>
           ))}

@@ -24,7 +24,9 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
         className="mt-12 w-full max-w-2xl rounded-tremor-default bg-tremor-background p-6 shadow-lg dark:bg-dark-tremor-background"
         onClick={(e) => e.stopPropagation()}
       >
-        <h2 className="mb-4 text-lg font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">{title}</h2>
+        <h2 className="mb-4 text-lg font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">
+          {title}
+        </h2>
         {children}
       </div>
     </div>
@@ -71,7 +73,11 @@ export function RuleDiff({ before, after }: { before: RolloutRule | null; after:
           const old = b[i]?.[1] ?? '—';
           const changed = old !== value;
           return (
-            <tr key={label} data-changed={changed ? 'true' : undefined} className={changed ? 'bg-amber-50 font-medium dark:bg-amber-950' : ''}>
+            <tr
+              key={label}
+              data-changed={changed ? 'true' : undefined}
+              className={changed ? 'bg-amber-50 font-medium dark:bg-amber-950' : ''}
+            >
               <td className="py-0.5 pr-2 text-tremor-content dark:text-dark-tremor-content">{label}</td>
               <td className="py-0.5 pr-2">{old}</td>
               <td className="py-0.5">{value}</td>

@@ -12,7 +12,16 @@ import { RolloutRule, type Capabilities } from '@/lib/rollout/rule';
 import type { AppRouter } from '@/server/api/root';
 import { useTRPC } from '../../_trpc/client';
 import { NotificationsPanel, PlansPanel, WebhooksPanel } from './plans';
-import { buttonClass, dangerButtonClass, formatDate, inputClass, linkButtonClass, Modal, MutationError, RuleDiff } from './ui';
+import {
+  buttonClass,
+  dangerButtonClass,
+  formatDate,
+  inputClass,
+  linkButtonClass,
+  Modal,
+  MutationError,
+  RuleDiff,
+} from './ui';
 
 type Out = inferRouterOutputs<AppRouter>;
 type ClassRow = Out['rollouts']['list']['classes'][number];
@@ -45,7 +54,11 @@ export function RolloutsView() {
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div>
             <Title>Global kill switch</Title>
-            <Text>{data.global.killed ? 'ENGAGED: every device class is off.' : 'Not engaged. Stops P2P on every class at once, without approval.'}</Text>
+            <Text>
+              {data.global.killed
+                ? 'ENGAGED: every device class is off.'
+                : 'Not engaged. Stops P2P on every class at once, without approval.'}
+            </Text>
           </div>
           <div className="flex gap-2">
             {!data.global.killed && can(role, 'rollouts:kill') && (
@@ -63,11 +76,23 @@ export function RolloutsView() {
       </Card>
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
         {data.classes.map((c) => (
-          <ClassCard key={c.deviceClass} c={c} role={role} globalKilled={data.global.killed} onKill={() => setKillTarget(c.deviceClass)} onUnkill={() => setUnkillTarget(c.deviceClass)} />
+          <ClassCard
+            key={c.deviceClass}
+            c={c}
+            role={role}
+            globalKilled={data.global.killed}
+            onKill={() => setKillTarget(c.deviceClass)}
+            onUnkill={() => setUnkillTarget(c.deviceClass)}
+          />
         ))}
       </div>
       <PlansPanel role={role} />
-      <RequestsPanel role={role} myId={me.data?.id ?? null} classes={data.classes} globalVersion={data.global.version} />
+      <RequestsPanel
+        role={role}
+        myId={me.data?.id ?? null}
+        classes={data.classes}
+        globalVersion={data.global.version}
+      />
       <NotificationsPanel />
       {can(role, 'settings:manage') && <WebhooksPanel />}
       <HistoryPanel />
@@ -77,7 +102,19 @@ export function RolloutsView() {
   );
 }
 
-function ClassCard({ c, role, globalKilled, onKill, onUnkill }: { c: ClassRow; role: Role | null; globalKilled: boolean; onKill: () => void; onUnkill: () => void }) {
+function ClassCard({
+  c,
+  role,
+  globalKilled,
+  onKill,
+  onUnkill,
+}: {
+  c: ClassRow;
+  role: Role | null;
+  globalKilled: boolean;
+  onKill: () => void;
+  onUnkill: () => void;
+}) {
   const [editing, setEditing] = useState(false);
   const [caps, setCaps] = useState(false);
   const r = c.rule;
@@ -117,7 +154,8 @@ function ClassCard({ c, role, globalKilled, onKill, onUnkill }: { c: ClassRow; r
         </dd>
         <dt className="text-tremor-content dark:text-dark-tremor-content">Class allows</dt>
         <dd>
-          {c.capabilities.mayUpload ? `upload ≤ ${formatCount(c.capabilities.maxUploadCapKbps)} kbps` : 'download only'} · ≤ {c.capabilities.maxPeers} peers
+          {c.capabilities.mayUpload ? `upload ≤ ${formatCount(c.capabilities.maxUploadCapKbps)} kbps` : 'download only'}{' '}
+          · ≤ {c.capabilities.maxPeers} peers
         </dd>
         <dt className="text-tremor-content dark:text-dark-tremor-content">Config version</dt>
         <dd>{c.version}</dd>
@@ -136,7 +174,10 @@ function ClassCard({ c, role, globalKilled, onKill, onUnkill }: { c: ClassRow; r
                 <li key={co.cohort} className="flex items-center gap-2">
                   <span className="w-16">{co.cohort}</span>
                   <span className="h-2 flex-1 rounded bg-tremor-background-subtle dark:bg-dark-tremor-background-subtle">
-                    <span className="block h-2 rounded bg-tremor-brand dark:bg-dark-tremor-brand" style={{ width: `${(co.share * 100).toFixed(1)}%` }} />
+                    <span
+                      className="block h-2 rounded bg-tremor-brand dark:bg-dark-tremor-brand"
+                      style={{ width: `${(co.share * 100).toFixed(1)}%` }}
+                    />
                   </span>
                   <span className="w-14 text-right">{formatPercent(co.share)}</span>
                 </li>
@@ -203,7 +244,11 @@ function EditDialog({ c, onClose }: { c: ClassRow; onClose: () => void }) {
     trpc.rollouts.propose.mutationOptions({
       onSuccess: (res) => {
         refresh();
-        setResult(res.outcome === 'applied' ? `Applied at once (version ${res.version}).` : 'This raises exposure: a change request was opened and waits for an approver.');
+        setResult(
+          res.outcome === 'applied'
+            ? `Applied at once (version ${res.version}).`
+            : 'This raises exposure: a change request was opened and waits for an approver.',
+        );
       },
     }),
   );
@@ -225,8 +270,11 @@ function EditDialog({ c, onClose }: { c: ClassRow; onClose: () => void }) {
     maxPeers: Number(form.maxPeers),
     salt: form.salt.trim(),
   });
-  const delta = candidate.success ? exposureDelta({ rule: r, killed: c.killed }, { rule: candidate.data, killed: c.killed }) : null;
-  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
+  const delta = candidate.success
+    ? exposureDelta({ rule: r, killed: c.killed }, { rule: candidate.data, killed: c.killed })
+    : null;
+  const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
+    setForm({ ...form, [k]: e.target.value });
   const field = (label: string, k: keyof typeof form, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
     <label className="grid gap-1 text-tremor-default">
       <span className="text-tremor-content dark:text-dark-tremor-content">{label}</span>
@@ -249,7 +297,8 @@ function EditDialog({ c, onClose }: { c: ClassRow; onClose: () => void }) {
           className="grid gap-4"
           onSubmit={(e) => {
             e.preventDefault();
-            if (candidate.success) propose.mutate({ deviceClass: c.deviceClass, rule: candidate.data, baseVersion: c.version, reason });
+            if (candidate.success)
+              propose.mutate({ deviceClass: c.deviceClass, rule: candidate.data, baseVersion: c.version, reason });
           }}
         >
           <div className="grid grid-cols-2 gap-3">
@@ -288,23 +337,37 @@ function EditDialog({ c, onClose }: { c: ClassRow; onClose: () => void }) {
               <RuleDiff before={r} after={candidate.data} />
               {delta && delta.raises.length > 0 ? (
                 <p data-testid="needs-approval" className="text-amber-700 dark:text-amber-400">
-                  Raises exposure ({delta.raises.join('; ')}): this becomes a change request that a different approver must approve.
+                  Raises exposure ({delta.raises.join('; ')}): this becomes a change request that a different approver
+                  must approve.
                 </p>
               ) : (
-                <p className="text-tremor-content dark:text-dark-tremor-content">Does not raise exposure: applies at once.</p>
+                <p className="text-tremor-content dark:text-dark-tremor-content">
+                  Does not raise exposure: applies at once.
+                </p>
               )}
             </>
           )}
           <label className="grid gap-1 text-tremor-default">
             <span className="text-tremor-content dark:text-dark-tremor-content">Reason (required)</span>
-            <textarea name="reason" required minLength={3} className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <textarea
+              name="reason"
+              required
+              minLength={3}
+              className={inputClass}
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
           </label>
           <MutationError error={propose.error} />
           <div className="flex justify-end gap-2">
             <button type="button" className={linkButtonClass} onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className={buttonClass} disabled={!candidate.success || reason.trim().length < 3 || propose.isPending}>
+            <button
+              type="submit"
+              className={buttonClass}
+              disabled={!candidate.success || reason.trim().length < 3 || propose.isPending}
+            >
               {delta && delta.raises.length > 0 ? 'Request change' : 'Apply'}
             </button>
           </div>
@@ -314,7 +377,15 @@ function EditDialog({ c, onClose }: { c: ClassRow; onClose: () => void }) {
   );
 }
 
-function ReasonDialog({ title, label, action, pending, error, onSubmit, onClose }: {
+function ReasonDialog({
+  title,
+  label,
+  action,
+  pending,
+  error,
+  onSubmit,
+  onClose,
+}: {
   title: string;
   label: string;
   action: string;
@@ -335,14 +406,25 @@ function ReasonDialog({ title, label, action, pending, error, onSubmit, onClose 
       >
         <label className="grid gap-1 text-tremor-default">
           <span>{label}</span>
-          <textarea name="reason" required minLength={3} className={inputClass} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <textarea
+            name="reason"
+            required
+            minLength={3}
+            className={inputClass}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
         </label>
         <MutationError error={error} />
         <div className="flex justify-end gap-2">
           <button type="button" className={linkButtonClass} onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className={action === 'Kill' ? dangerButtonClass : buttonClass} disabled={reason.trim().length < 3 || pending}>
+          <button
+            type="submit"
+            className={action === 'Kill' ? dangerButtonClass : buttonClass}
+            disabled={reason.trim().length < 3 || pending}
+          >
             {action}
           </button>
         </div>
@@ -401,15 +483,32 @@ function CapabilitiesDialog({ c, onClose }: { c: ClassRow; onClose: () => void }
         }}
       >
         <label className="flex items-center gap-2">
-          <input type="checkbox" checked={caps.mayUpload} onChange={(e) => setCaps({ ...caps, mayUpload: e.target.checked })} /> May upload (storage and power for full)
+          <input
+            type="checkbox"
+            checked={caps.mayUpload}
+            onChange={(e) => setCaps({ ...caps, mayUpload: e.target.checked })}
+          />{' '}
+          May upload (storage and power for full)
         </label>
         <label className="grid gap-1">
           <span>Highest upload cap (kbps)</span>
-          <input type="number" min={0} className={inputClass} value={caps.maxUploadCapKbps} onChange={(e) => setCaps({ ...caps, maxUploadCapKbps: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={0}
+            className={inputClass}
+            value={caps.maxUploadCapKbps}
+            onChange={(e) => setCaps({ ...caps, maxUploadCapKbps: Number(e.target.value) })}
+          />
         </label>
         <label className="grid gap-1">
           <span>Most peers</span>
-          <input type="number" min={0} className={inputClass} value={caps.maxPeers} onChange={(e) => setCaps({ ...caps, maxPeers: Number(e.target.value) })} />
+          <input
+            type="number"
+            min={0}
+            className={inputClass}
+            value={caps.maxPeers}
+            onChange={(e) => setCaps({ ...caps, maxPeers: Number(e.target.value) })}
+          />
         </label>
         <label className="grid gap-1">
           <span>Reason (required)</span>
@@ -445,10 +544,16 @@ function HistoryPanel() {
         <ul className="mt-2 grid gap-1 text-tremor-default">
           {events.data.map((e) => (
             <li key={e.seq} className="flex flex-wrap gap-x-2">
-              <span className="text-tremor-content dark:text-dark-tremor-content">#{e.seq} {formatDate(e.ts)}</span>
-              <span className="font-medium">{e.device_class === '*' ? 'all classes' : e.device_class} v{e.class_version}</span>
+              <span className="text-tremor-content dark:text-dark-tremor-content">
+                #{e.seq} {formatDate(e.ts)}
+              </span>
+              <span className="font-medium">
+                {e.device_class === '*' ? 'all classes' : e.device_class} v{e.class_version}
+              </span>
               <span>{e.kind.replace('_', ' ')}</span>
-              <span className="text-tremor-content dark:text-dark-tremor-content">by {e.actor_email || e.actor_id}</span>
+              <span className="text-tremor-content dark:text-dark-tremor-content">
+                by {e.actor_email || e.actor_id}
+              </span>
               <span>— {e.reason}</span>
             </li>
           ))}
@@ -458,9 +563,22 @@ function HistoryPanel() {
   );
 }
 
-function RequestsPanel({ role, myId, classes, globalVersion }: { role: Role | null; myId: string | null; classes: ClassRow[]; globalVersion: number }) {
+function RequestsPanel({
+  role,
+  myId,
+  classes,
+  globalVersion,
+}: {
+  role: Role | null;
+  myId: string | null;
+  classes: ClassRow[];
+  globalVersion: number;
+}) {
   const trpc = useTRPC();
-  const requests = useQuery({ ...trpc.rollouts.requests.queryOptions({ status: 'pending', limit: 100 }), refetchInterval: 15_000 });
+  const requests = useQuery({
+    ...trpc.rollouts.requests.queryOptions({ status: 'pending', limit: 100 }),
+    refetchInterval: 15_000,
+  });
   return (
     <Card data-testid="pending-requests">
       <Title>Pending change requests</Title>
@@ -470,12 +588,21 @@ function RequestsPanel({ role, myId, classes, globalVersion }: { role: Role | nu
         <ErrorState error={requests.error} onRetry={() => void requests.refetch()} />
       ) : requests.data.length === 0 ? (
         <div className="mt-3">
-          <EmptyState title="No pending requests">Changes that raise exposure wait here for a different approver.</EmptyState>
+          <EmptyState title="No pending requests">
+            Changes that raise exposure wait here for a different approver.
+          </EmptyState>
         </div>
       ) : (
         <ul className="mt-3 grid gap-4">
           {requests.data.map((r) => (
-            <RequestItem key={r.id} r={r} role={role} myId={myId} cls={classes.find((c) => c.deviceClass === r.deviceClass) ?? null} globalVersion={globalVersion} />
+            <RequestItem
+              key={r.id}
+              r={r}
+              role={role}
+              myId={myId}
+              cls={classes.find((c) => c.deviceClass === r.deviceClass) ?? null}
+              globalVersion={globalVersion}
+            />
           ))}
         </ul>
       )}
@@ -483,7 +610,19 @@ function RequestsPanel({ role, myId, classes, globalVersion }: { role: Role | nu
   );
 }
 
-function RequestItem({ r, role, myId, cls, globalVersion }: { r: Req; role: Role | null; myId: string | null; cls: ClassRow | null; globalVersion: number }) {
+function RequestItem({
+  r,
+  role,
+  myId,
+  cls,
+  globalVersion,
+}: {
+  r: Req;
+  role: Role | null;
+  myId: string | null;
+  cls: ClassRow | null;
+  globalVersion: number;
+}) {
   const trpc = useTRPC();
   const refresh = useRefresh();
   const [comment, setComment] = useState('');
@@ -497,10 +636,18 @@ function RequestItem({ r, role, myId, cls, globalVersion }: { r: Req; role: Role
   const mine = myId !== null && (myId === r.author.id || r.editors.some((e) => e.id === myId));
   const error = approve.error ?? reject.error ?? cancel.error ?? rebase.error;
   return (
-    <li data-testid="request" className="rounded-tremor-small border border-tremor-border p-3 dark:border-dark-tremor-border">
+    <li
+      data-testid="request"
+      className="rounded-tremor-small border border-tremor-border p-3 dark:border-dark-tremor-border"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="font-medium">
-          {r.kind === 'unkill' ? 'Lift kill switch' : r.kind === 'plan' ? 'Rollout plan (approve its last stage)' : 'Change'} · {r.deviceClass === '*' ? 'all classes' : r.deviceClass}
+          {r.kind === 'unkill'
+            ? 'Lift kill switch'
+            : r.kind === 'plan'
+              ? 'Rollout plan (approve its last stage)'
+              : 'Change'}{' '}
+          · {r.deviceClass === '*' ? 'all classes' : r.deviceClass}
         </p>
         <div className="flex gap-1">
           {stale && <Badge color="amber">stale: rebase needed</Badge>}
@@ -508,18 +655,39 @@ function RequestItem({ r, role, myId, cls, globalVersion }: { r: Req; role: Role
         </div>
       </div>
       <Text>
-        by {r.author.email} · {formatDate(r.createdAt)} · expires {formatDate(r.expiresAt)} · based on version {r.baseVersion}
+        by {r.author.email} · {formatDate(r.createdAt)} · expires {formatDate(r.expiresAt)} · based on version{' '}
+        {r.baseVersion}
       </Text>
       <Text className="mt-1">Reason: {r.reason}</Text>
-      {r.kind !== 'unkill' && <div className="mt-2"><RuleDiff before={cls?.rule ?? null} after={r.rule} /></div>}
+      {r.kind !== 'unkill' && (
+        <div className="mt-2">
+          <RuleDiff before={cls?.rule ?? null} after={r.rule} />
+        </div>
+      )}
       <div className="mt-3 flex flex-wrap items-center gap-2">
         {can(role, 'rollouts:approve') && !mine && (
           <>
-            <input aria-label="Comment" placeholder="Comment" className={`${inputClass} max-w-xs`} value={comment} onChange={(e) => setComment(e.target.value)} />
-            <button type="button" className={buttonClass} disabled={stale || approve.isPending} onClick={() => approve.mutate({ id: r.id, revision: r.revision, comment })}>
+            <input
+              aria-label="Comment"
+              placeholder="Comment"
+              className={`${inputClass} max-w-xs`}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+            />
+            <button
+              type="button"
+              className={buttonClass}
+              disabled={stale || approve.isPending}
+              onClick={() => approve.mutate({ id: r.id, revision: r.revision, comment })}
+            >
               Approve
             </button>
-            <button type="button" className={linkButtonClass} disabled={comment.trim().length < 3 || reject.isPending} onClick={() => reject.mutate({ id: r.id, comment })}>
+            <button
+              type="button"
+              className={linkButtonClass}
+              disabled={comment.trim().length < 3 || reject.isPending}
+              onClick={() => reject.mutate({ id: r.id, comment })}
+            >
               Reject
             </button>
           </>
@@ -528,13 +696,25 @@ function RequestItem({ r, role, myId, cls, globalVersion }: { r: Req; role: Role
           <button
             type="button"
             className={linkButtonClass}
-            onClick={() => rebase.mutate({ id: r.id, revision: r.revision, rule: r.rule ?? undefined, baseVersion: current, reason: `${r.reason} (rebased onto version ${current})` })}
+            onClick={() =>
+              rebase.mutate({
+                id: r.id,
+                revision: r.revision,
+                rule: r.rule ?? undefined,
+                baseVersion: current,
+                reason: `${r.reason} (rebased onto version ${current})`,
+              })
+            }
           >
             Rebase onto version {current}
           </button>
         )}
         {can(role, 'rollouts:propose') && (
-          <button type="button" className={linkButtonClass} onClick={() => cancel.mutate({ id: r.id, reason: 'cancelled from the rollouts page' })}>
+          <button
+            type="button"
+            className={linkButtonClass}
+            onClick={() => cancel.mutate({ id: r.id, reason: 'cancelled from the rollouts page' })}
+          >
             Cancel request
           </button>
         )}

@@ -1,6 +1,17 @@
 'use client';
 
-import { Badge, Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from '@tremor/react';
+import {
+  Badge,
+  Card,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title,
+} from '@tremor/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
@@ -40,10 +51,25 @@ export function ApiTokensPanel() {
         For the reports API (<code>Authorization: Bearer …</code>). Scoped to reports; only a hash is stored.
       </Text>
       <form onSubmit={onCreate} className="mt-4 flex flex-wrap items-end gap-2">
-        <input name="name" required maxLength={100} placeholder="Token name" aria-label="Token name" className={inputClass} />
+        <input
+          name="name"
+          required
+          maxLength={100}
+          placeholder="Token name"
+          aria-label="Token name"
+          className={inputClass}
+        />
         <label className="flex items-center gap-1 text-tremor-default">
           Expires in
-          <input name="expiresDays" type="number" min={0} max={3650} defaultValue={90} aria-label="Expires in days (0 = never)" className={`${inputClass} w-20`} />
+          <input
+            name="expiresDays"
+            type="number"
+            min={0}
+            max={3650}
+            defaultValue={90}
+            aria-label="Expires in days (0 = never)"
+            className={`${inputClass} w-20`}
+          />
           days
         </label>
         <button type="submit" className={buttonClass} disabled={create.isPending}>
@@ -58,7 +84,9 @@ export function ApiTokensPanel() {
         <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />
       ) : tokens.data.length === 0 ? (
         <div className="mt-4">
-          <EmptyState title="No API tokens">Create one above, or with <code>npm run token:add -- --scope reports --name …</code>.</EmptyState>
+          <EmptyState title="No API tokens">
+            Create one above, or with <code>npm run token:add -- --scope reports --name …</code>.
+          </EmptyState>
         </div>
       ) : (
         <Table className="mt-4">
@@ -90,7 +118,12 @@ export function ApiTokensPanel() {
                 </TableCell>
                 <TableCell className="text-right">
                   {t.state === 'active' && (
-                    <button type="button" className={linkButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate({ id: t.id })}>
+                    <button
+                      type="button"
+                      className={linkButtonClass}
+                      disabled={revoke.isPending}
+                      onClick={() => revoke.mutate({ id: t.id })}
+                    >
                       Revoke
                     </button>
                   )}

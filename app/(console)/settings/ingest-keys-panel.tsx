@@ -1,6 +1,17 @@
 'use client';
 
-import { Badge, Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from '@tremor/react';
+import {
+  Badge,
+  Card,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title,
+} from '@tremor/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
@@ -48,17 +59,38 @@ export function IngestKeysPanel() {
 
   function onSetOrigins(id: string, e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    setOrigins.mutate({ id, allowedOrigins: parseOrigins(String(new FormData(e.currentTarget).get('allowedOrigins') ?? '')) });
+    setOrigins.mutate({
+      id,
+      allowedOrigins: parseOrigins(String(new FormData(e.currentTarget).get('allowedOrigins') ?? '')),
+    });
   }
 
   return (
     <Card data-testid="ingest-keys-panel">
       <Title>Ingest keys</Title>
-      <Text className="mt-1">One per client application; they identify the app and carry its rate limit. Only a hash is stored.</Text>
+      <Text className="mt-1">
+        One per client application; they identify the app and carry its rate limit. Only a hash is stored.
+      </Text>
       <form onSubmit={onCreate} className="mt-4 flex flex-wrap items-end gap-2">
-        <input name="name" required maxLength={100} placeholder="Application name" aria-label="Key name" className={inputClass} />
+        <input
+          name="name"
+          required
+          maxLength={100}
+          placeholder="Application name"
+          aria-label="Key name"
+          className={inputClass}
+        />
         <label className="flex items-center gap-1 text-tremor-default">
-          <input name="rateLimitPerSec" type="number" min={1} max={10_000_000} defaultValue={1000} required aria-label="Rate limit (reports per second)" className={`${inputClass} w-28`} />
+          <input
+            name="rateLimitPerSec"
+            type="number"
+            min={1}
+            max={10_000_000}
+            defaultValue={1000}
+            required
+            aria-label="Rate limit (reports per second)"
+            className={`${inputClass} w-28`}
+          />
           reports/s
         </label>
         <label className="flex items-center gap-1 text-tremor-default">
@@ -82,8 +114,8 @@ export function IngestKeysPanel() {
         </button>
       </form>
       <Text id="ingest-key-origins-help" className="mt-1">
-        Web players post from their own origin: a request whose Origin the key does not list is refused (403). Devices and servers send no
-        Origin and are not affected.
+        Web players post from their own origin: a request whose Origin the key does not list is refused (403). Devices
+        and servers send no Origin and are not affected.
       </Text>
       <MutationError error={create.error ?? revoke.error ?? setOrigins.error} />
       {shown && <ShownOnce label="New ingest key" value={shown} testId="new-ingest-key" />}
@@ -139,7 +171,12 @@ export function IngestKeysPanel() {
                     <span className="flex flex-wrap items-center gap-1">
                       {k.allowedOrigins === '*' ? 'any origin' : k.allowedOrigins.map((o) => <code key={o}>{o}</code>)}
                       {!k.revokedAt && (
-                        <button type="button" className={linkButtonClass} onClick={() => setEditing(k.id)} aria-label={`Edit allowed origins of ${k.name}`}>
+                        <button
+                          type="button"
+                          className={linkButtonClass}
+                          onClick={() => setEditing(k.id)}
+                          aria-label={`Edit allowed origins of ${k.name}`}
+                        >
                           Edit
                         </button>
                       )}
@@ -155,7 +192,12 @@ export function IngestKeysPanel() {
                 </TableCell>
                 <TableCell className="text-right">
                   {!k.revokedAt && k.id !== 'bootstrap' && (
-                    <button type="button" className={linkButtonClass} disabled={revoke.isPending} onClick={() => revoke.mutate({ id: k.id })}>
+                    <button
+                      type="button"
+                      className={linkButtonClass}
+                      disabled={revoke.isPending}
+                      onClick={() => revoke.mutate({ id: k.id })}
+                    >
                       Revoke
                     </button>
                   )}
@@ -185,10 +227,16 @@ function ClientDrops() {
   const drops = useQuery(trpc.ingestKeys.clientDrops.queryOptions({ days: 7 }));
   return (
     <section className="mt-6" data-testid="client-drops" aria-labelledby="client-drops-title">
-      <h3 id="client-drops-title" className="text-tremor-default font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong">
+      <h3
+        id="client-drops-title"
+        className="text-tremor-default font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong"
+      >
         Reports lost on devices (last 7 days)
       </h3>
-      <Text>Reports a player kept longer than 24 h (never resent: the server could not tell them from duplicates) or pushed out of a full buffer.</Text>
+      <Text>
+        Reports a player kept longer than 24 h (never resent: the server could not tell them from duplicates) or pushed
+        out of a full buffer.
+      </Text>
       {drops.isPending ? (
         <LoadingState />
       ) : drops.isError ? (

@@ -40,7 +40,14 @@ export function UsersPanel() {
     <Card data-testid="users-panel">
       <Title>Users</Title>
       <form onSubmit={onInvite} className="mt-4 flex flex-wrap items-end gap-2">
-        <input name="email" type="email" required placeholder="name@example.com" aria-label="Email to invite" className={`${inputClass} min-w-64`} />
+        <input
+          name="email"
+          type="email"
+          required
+          placeholder="name@example.com"
+          aria-label="Email to invite"
+          className={`${inputClass} min-w-64`}
+        />
         <select name="role" aria-label="Role" defaultValue="viewer" className={inputClass}>
           {ROLES.map((r) => (
             <option key={r} value={r}>

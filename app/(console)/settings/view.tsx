@@ -40,8 +40,16 @@ function SessionsCard() {
   return (
     <Card data-testid="sessions-card">
       <Title>Sessions</Title>
-      <Text className="mt-1">Sessions last 12 hours. Lost a device? End every session you have, this one included.</Text>
-      <button type="button" className={`${linkButtonClass} mt-3`} disabled={end.isPending} onClick={() => end.mutate()} data-testid="sign-out-everywhere">
+      <Text className="mt-1">
+        Sessions last 12 hours. Lost a device? End every session you have, this one included.
+      </Text>
+      <button
+        type="button"
+        className={`${linkButtonClass} mt-3`}
+        disabled={end.isPending}
+        onClick={() => end.mutate()}
+        data-testid="sign-out-everywhere"
+      >
         Sign out everywhere
       </button>
       <MutationError error={end.error} />

@@ -16,7 +16,10 @@ export default async function SwarmsPage({ searchParams }: { searchParams: PageS
   ]);
   return (
     <HydrateClient>
-      <PageHeader title="Swarms" description="Swarm health: peers, connection success, offload and upload balance per swarm." />
+      <PageHeader
+        title="Swarms"
+        description="Swarm health: peers, connection success, offload and upload balance per swarm."
+      />
       <SwarmsView />
     </HydrateClient>
   );

@@ -19,7 +19,15 @@ export function SwarmsView() {
   const refetchInterval = refetchFor(range);
   const list = useListParams(SWARM_SORT_KEYS, 'peers');
   const sw = useQuery({
-    ...trpc.dashboards.swarms.queryOptions({ range, filters, sort: list.sort, desc: list.desc, offset: list.offset, limit: list.limit, q: list.q }),
+    ...trpc.dashboards.swarms.queryOptions({
+      range,
+      filters,
+      sort: list.sort,
+      desc: list.desc,
+      offset: list.offset,
+      limit: list.limit,
+      q: list.q,
+    }),
     refetchInterval,
     // A new page or order keeps the old rows on screen until the new ones arrive.
     placeholderData: (prev) => prev,
@@ -32,7 +40,11 @@ export function SwarmsView() {
     <div className="grid gap-6">
       {sw.data && <IgnoredFiltersNote keys={sw.data.ignoredFilters} />}
       {sw.data && sw.data.troubleTotal > 0 && (
-        <div role="status" className="rounded-tremor-default border border-rose-300 bg-rose-50 p-4 text-tremor-default text-rose-900 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-100" data-testid="swarms-trouble">
+        <div
+          role="status"
+          className="rounded-tremor-default border border-rose-300 bg-rose-50 p-4 text-tremor-default text-rose-900 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-100"
+          data-testid="swarms-trouble"
+        >
           <p className="font-semibold">
             {`${sw.data.troubleTotal} swarm${sw.data.troubleTotal > 1 ? 's' : ''} in trouble`}
             {sw.data.troubleTotal > sw.data.trouble.length ? ` (the ${sw.data.trouble.length} largest below)` : ''}
@@ -50,7 +62,12 @@ export function SwarmsView() {
         </div>
       )}
       <div className="grid gap-4 lg:grid-cols-2">
-        <Panel title="Swarm size over time" subtitle="Active peers (distinct) per bucket, largest swarms" testId="swarm-size" status={{ ...statusOf(size), empty: size.data ? size.data.swarmIds.length === 0 : false }}>
+        <Panel
+          title="Swarm size over time"
+          subtitle="Active peers (distinct) per bucket, largest swarms"
+          testId="swarm-size"
+          status={{ ...statusOf(size), empty: size.data ? size.data.swarmIds.length === 0 : false }}
+        >
           {size.data && (
             <TimeSeriesChart
               data={size.data.series.map((p) => ({ t: p.t, ...p.peers }))}
@@ -80,33 +97,75 @@ export function SwarmsView() {
         </Panel>
       </div>
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <ListSearch key={list.q} value={list.q} onSearch={list.setSearch} label="Search swarm ids" testId="swarms-search" />
+        <ListSearch
+          key={list.q}
+          value={list.q}
+          onSearch={list.setSearch}
+          label="Search swarm ids"
+          testId="swarms-search"
+        />
       </div>
       <Panel
         title="Swarms"
         subtitle="Sort by any column; click a row to filter by its title."
         testId="swarms-table"
         status={{ ...statusOf(sw), empty: sw.data ? rows.length === 0 : false }}
-        emptyText={list.q ? `No swarm id contains “${list.q}” in this range.` : list.offset > 0 ? 'This page is past the end of the list.' : undefined}
+        emptyText={
+          list.q
+            ? `No swarm id contains “${list.q}” in this range.`
+            : list.offset > 0
+              ? 'This page is past the end of the list.'
+              : undefined
+        }
       >
         <SortableTable
           rows={rows}
           rowKey={(r) => r.swarmId}
           onRowClick={(r) => setFilter('contentId', r.contentId)}
-          serverSort={{ key: list.sort, desc: list.desc, onChange: (k, desc) => list.setSort(k as (typeof SWARM_SORT_KEYS)[number], desc) }}
+          serverSort={{
+            key: list.sort,
+            desc: list.desc,
+            onChange: (k, desc) => list.setSort(k as (typeof SWARM_SORT_KEYS)[number], desc),
+          }}
           columns={[
-            { key: 'swarm', label: 'Swarm', value: (r) => r.swarmId, render: (r) => (r.trouble.length ? `⚠ ${r.swarmId}` : r.swarmId) },
+            {
+              key: 'swarm',
+              label: 'Swarm',
+              value: (r) => r.swarmId,
+              render: (r) => (r.trouble.length ? `⚠ ${r.swarmId}` : r.swarmId),
+            },
             { key: 'title', label: 'Title', value: (r) => r.contentId },
             { key: 'peers', label: 'Active peers', unit: 'count', value: (r) => r.activePeers },
             { key: 'uploading', label: 'Uploading peers', unit: 'count', value: (r) => r.uploadingPeers },
-            { key: 'connected', label: 'Mean connected', unit: 'count', value: (r) => r.meanConnected, render: (r) => (r.meanConnected === null ? '—' : `${r.meanConnected.toFixed(1)} peers`) },
+            {
+              key: 'connected',
+              label: 'Mean connected',
+              unit: 'count',
+              value: (r) => r.meanConnected,
+              render: (r) => (r.meanConnected === null ? '—' : `${r.meanConnected.toFixed(1)} peers`),
+            },
             { key: 'success', label: 'Connection success', unit: 'percent', value: (r) => r.connectionSuccess },
             { key: 'offload', label: 'Offload', unit: 'percent', value: (r) => r.offload },
             { key: 'updown', label: 'Up / down', unit: 'ratio', value: (r) => r.upDownRatio },
-            { key: 'p2p', label: 'P2P', unit: 'bytes', value: (r) => r.p2pBytes, render: (r) => FORMAT.bytes(r.p2pBytes) },
+            {
+              key: 'p2p',
+              label: 'P2P',
+              unit: 'bytes',
+              value: (r) => r.p2pBytes,
+              render: (r) => FORMAT.bytes(r.p2pBytes),
+            },
           ]}
         />
-        {sw.data && <Pager offset={sw.data.offset} limit={sw.data.limit} total={sw.data.total} shown={rows.length} onPage={list.setPage} testId="swarms-pager" />}
+        {sw.data && (
+          <Pager
+            offset={sw.data.offset}
+            limit={sw.data.limit}
+            total={sw.data.total}
+            shown={rows.length}
+            onPage={list.setPage}
+            testId="swarms-pager"
+          />
+        )}
       </Panel>
     </div>
   );

@@ -10,7 +10,10 @@ export default async function SystemPage() {
   void prefetch(trpc.store.system.queryOptions());
   return (
     <HydrateClient>
-      <PageHeader title="System" description="How Swarmdeck itself is doing: ingestion, the writer, the store, migrations and backups." />
+      <PageHeader
+        title="System"
+        description="How Swarmdeck itself is doing: ingestion, the writer, the store, migrations and backups."
+      />
       <SystemView />
     </HydrateClient>
   );

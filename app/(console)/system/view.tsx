@@ -34,7 +34,11 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
   return (
     <div>
       <Text>{label}</Text>
-      <p data-testid={testId} data-figure className="text-lg font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">
+      <p
+        data-testid={testId}
+        data-figure
+        className="text-lg font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong"
+      >
         {value}
       </p>
     </div>
@@ -45,20 +49,37 @@ export function SystemView() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const q = useQuery({ ...trpc.store.system.queryOptions(), refetchInterval: REFRESH_MS });
-  const backup = useMutation(trpc.store.backupNow.mutationOptions({ onSettled: () => qc.invalidateQueries({ queryKey: trpc.store.system.queryKey() }) }));
+  const backup = useMutation(
+    trpc.store.backupNow.mutationOptions({
+      onSettled: () => qc.invalidateQueries({ queryKey: trpc.store.system.queryKey() }),
+    }),
+  );
   const d = q.data;
   const status = statusOf(q);
   const now = q.dataUpdatedAt || 0;
 
   return (
     <div className="grid gap-6">
-      <Panel title="Ingestion" subtitle="Reports stored per minute, last hour (UTC); the current minute is still filling." status={status} testId="system-ingestion">
+      <Panel
+        title="Ingestion"
+        subtitle="Reports stored per minute, last hour (UTC); the current minute is still filling."
+        status={status}
+        testId="system-ingestion"
+      >
         {d && (
           <>
             <div className="mb-4 grid grid-cols-1 gap-4 sm:grid-cols-3">
               <Figure label="Now (last full minute)" value={rate(d.ingestion.ratePerSec)} testId="ingest-rate-now" />
-              <Figure label="Last hour (average)" value={`${rate(d.ingestion.hourRatePerSec)} · ${formatCount(d.ingestion.hourTotal)} reports`} testId="ingest-rate-hour" />
-              <Figure label="Last report received" value={ago(d.ingestion.lastReportAt, now)} testId="ingest-last-report" />
+              <Figure
+                label="Last hour (average)"
+                value={`${rate(d.ingestion.hourRatePerSec)} · ${formatCount(d.ingestion.hourTotal)} reports`}
+                testId="ingest-rate-hour"
+              />
+              <Figure
+                label="Last report received"
+                value={ago(d.ingestion.lastReportAt, now)}
+                testId="ingest-last-report"
+              />
             </div>
             <TimeSeriesChart
               data={d.ingestion.minutes.map((m) => ({ t: m.minute, reports: m.reports }))}
@@ -75,14 +96,27 @@ export function SystemView() {
       </Panel>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Panel title="Writer and store" subtitle="Since this process started; the probe is a SELECT 1 on the console's connection." status={status} testId="system-store">
+        <Panel
+          title="Writer and store"
+          subtitle="Since this process started; the probe is a SELECT 1 on the console's connection."
+          status={status}
+          testId="system-store"
+        >
           {d && (
             <div className="grid grid-cols-2 gap-4">
               <Figure label="Writer queue" value={`${formatCount(d.writer.queueRows)} reports`} testId="writer-queue" />
               <Figure label="Writer batches" value={formatCount(d.writer.batches)} />
-              <Figure label="Insert, mean / p95 ≤" value={`${formatMs(d.writer.insert.meanMs)} / ${formatMs(d.writer.insert.p95Ms)}`} testId="writer-insert" />
+              <Figure
+                label="Insert, mean / p95 ≤"
+                value={`${formatMs(d.writer.insert.meanMs)} / ${formatMs(d.writer.insert.p95Ms)}`}
+                testId="writer-insert"
+              />
               <Figure label="Store probe" value={formatMs(d.store.probeMs)} testId="store-probe" />
-              <Figure label="Console queries, mean / p95 ≤" value={`${formatMs(d.store.procedures.meanMs)} / ${formatMs(d.store.procedures.p95Ms)}`} testId="store-latency" />
+              <Figure
+                label="Console queries, mean / p95 ≤"
+                value={`${formatMs(d.store.procedures.meanMs)} / ${formatMs(d.store.procedures.p95Ms)}`}
+                testId="store-latency"
+              />
               <Figure label="Console queries" value={formatCount(d.store.procedures.count)} />
             </div>
           )}
@@ -92,7 +126,10 @@ export function SystemView() {
             <div className="grid grid-cols-2 gap-4">
               <Figure label="Swarmdeck" value={d.process.version} testId="app-version" />
               <Figure label="Uptime" value={duration(d.process.uptimeSec)} testId="uptime" />
-              <Figure label="Store" value={`${d.store.mode === 'embedded' ? 'embedded (chdb)' : 'ClickHouse server'} ${d.store.engine}`} />
+              <Figure
+                label="Store"
+                value={`${d.store.mode === 'embedded' ? 'embedded (chdb)' : 'ClickHouse server'} ${d.store.engine}`}
+              />
               <Figure label="Memory (RSS)" value={formatBytes(d.process.rssBytes)} />
               <Figure label="Node.js" value={d.process.node} />
               <Figure
@@ -105,7 +142,13 @@ export function SystemView() {
         </Panel>
       </div>
 
-      <Panel title="Tables" subtitle="Rows and bytes on disk of every table (active parts)." status={statusOf(q, (x: typeof d) => !x || x.tables.length === 0, d)} emptyText="No tables yet." testId="store-status">
+      <Panel
+        title="Tables"
+        subtitle="Rows and bytes on disk of every table (active parts)."
+        status={statusOf(q, (x: typeof d) => !x || x.tables.length === 0, d)}
+        emptyText="No tables yet."
+        testId="store-status"
+      >
         {d && (
           <Table>
             <TableHead>
@@ -130,8 +173,15 @@ export function SystemView() {
 
       <Card data-testid="system-backups">
         <div className="flex flex-wrap items-center justify-between gap-2">
-          <h2 className="text-tremor-title font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong">Backups</h2>
-          <Button size="xs" disabled={!d || d.store.mode !== 'embedded' || backup.isPending} loading={backup.isPending} onClick={() => backup.mutate()}>
+          <h2 className="text-tremor-title font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong">
+            Backups
+          </h2>
+          <Button
+            size="xs"
+            disabled={!d || d.store.mode !== 'embedded' || backup.isPending}
+            loading={backup.isPending}
+            onClick={() => backup.mutate()}
+          >
             Back up now
           </Button>
         </div>
@@ -149,7 +199,9 @@ export function SystemView() {
             <>
               <Text>
                 In {d.backups.dir}.{' '}
-                {d.backups.everyHours > 0 ? `Scheduled every ${d.backups.everyHours} h, keeping ${d.backups.keep}.` : 'No schedule (SWARMDECK_BACKUP_EVERY_HOURS is 0).'}
+                {d.backups.everyHours > 0
+                  ? `Scheduled every ${d.backups.everyHours} h, keeping ${d.backups.keep}.`
+                  : 'No schedule (SWARMDECK_BACKUP_EVERY_HOURS is 0).'}
               </Text>
               {d.backups.list.length === 0 ? (
                 <p data-testid="backups-empty" className="mt-2 text-tremor-default">

@@ -38,11 +38,25 @@ export function AcceptInviteForm({ token, minLength }: { token: string; minLengt
     <form onSubmit={onSubmit} className="flex flex-col gap-4">
       <label className="flex flex-col gap-1 text-tremor-default">
         <span>New password</span>
-        <input name="password" type="password" autoComplete="new-password" minLength={minLength} required className={input} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={minLength}
+          required
+          className={input}
+        />
       </label>
       <label className="flex flex-col gap-1 text-tremor-default">
         <span>Repeat it</span>
-        <input name="confirm" type="password" autoComplete="new-password" minLength={minLength} required className={input} />
+        <input
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          minLength={minLength}
+          required
+          className={input}
+        />
       </label>
       {error && (
         <p role="alert" className="text-tremor-default text-red-700 dark:text-red-400">

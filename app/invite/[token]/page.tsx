@@ -12,7 +12,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-tremor-default border border-tremor-border bg-tremor-background p-6 shadow-tremor-card dark:border-dark-tremor-border dark:bg-dark-tremor-background">
-        <h1 className="mb-1 text-2xl font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">Accept invitation</h1>
+        <h1 className="mb-1 text-2xl font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">
+          Accept invitation
+        </h1>
         {invite ? (
           <>
             <p className="mb-6 text-tremor-default text-tremor-content dark:text-dark-tremor-content">

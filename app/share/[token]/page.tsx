@@ -10,7 +10,11 @@ import { resolveShareToken } from '@/server/reports/share-links';
 export const dynamic = 'force-dynamic';
 
 // The token is the credential: keep it out of Referer headers and search engines.
-export const metadata: Metadata = { title: 'ISP traffic report', referrer: 'no-referrer', robots: { index: false, follow: false } };
+export const metadata: Metadata = {
+  title: 'ISP traffic report',
+  referrer: 'no-referrer',
+  robots: { index: false, follow: false },
+};
 
 /** A share link's read-only report with its downloads, and nothing else of the console. */
 export default async function SharePage({ params }: { params: Promise<{ token: string }> }) {
@@ -28,13 +32,18 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
     <main className="mx-auto grid max-w-7xl gap-6 p-6">
       <header className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <p className="text-tremor-default text-tremor-content dark:text-dark-tremor-content">Swarmdeck · shared report</p>
+          <p className="text-tremor-default text-tremor-content dark:text-dark-tremor-content">
+            Swarmdeck · shared report
+          </p>
           <h1 className="text-2xl font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">
             ISP traffic report {link.from} → {link.to}
           </h1>
-          {link.label && <p className="mt-1 text-tremor-default text-tremor-content dark:text-dark-tremor-content">{link.label}</p>}
+          {link.label && (
+            <p className="mt-1 text-tremor-default text-tremor-content dark:text-dark-tremor-content">{link.label}</p>
+          )}
           <p className="mt-1 text-tremor-default text-tremor-content dark:text-dark-tremor-content">
-            Read-only. This link works until {new Date(link.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.
+            Read-only. This link works until {new Date(link.expiresAt).toISOString().slice(0, 16).replace('T', ' ')}{' '}
+            UTC.
           </p>
         </div>
         <nav className="flex flex-wrap gap-2" aria-label="Downloads" data-testid="share-downloads">
@@ -52,8 +61,9 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
       </header>
       <ReportPreviewView preview={preview} />
       <footer className="text-xs text-tremor-content dark:text-dark-tremor-content">
-        Days are UTC. balance = cross-ISP P2P out / in (empty when nothing came in); offload = P2P / (P2P + CDN) bytes received; peak = 95th percentile of
-        5-minute rates of CDN + cross-ISP P2P into the ISP. The PDF explains every figure.
+        Days are UTC. balance = cross-ISP P2P out / in (empty when nothing came in); offload = P2P / (P2P + CDN) bytes
+        received; peak = 95th percentile of 5-minute rates of CDN + cross-ISP P2P into the ISP. The PDF explains every
+        figure.
       </footer>
     </main>
   );

@@ -17,7 +17,9 @@ export const apiTokensRouter = createTRPCRouter({
         expiresDays: z.number().int().min(1).max(3650).nullable().default(90),
       }),
     )
-    .mutation(({ ctx, input }) => createApiToken({ ...input, actor: { kind: 'user', id: ctx.user.id, email: ctx.user.email } })),
+    .mutation(({ ctx, input }) =>
+      createApiToken({ ...input, actor: { kind: 'user', id: ctx.user.id, email: ctx.user.email } }),
+    ),
 
   revoke: manage.input(z.object({ id: z.string().min(1).max(100) })).mutation(async ({ ctx, input }) => {
     const ok = await revokeApiToken(input.id, { kind: 'user', id: ctx.user.id, email: ctx.user.email });

@@ -9,7 +9,11 @@ export const authRouter = createTRPCRouter({
   /** Ends every session of the signed-in user, this one included (e.g. after a lost laptop). */
   signOutEverywhere: authedProcedure.mutation(async ({ ctx }) => {
     await endSessions(ctx.user.id);
-    await audit({ actor: { kind: 'user', id: ctx.user.id, email: ctx.user.email }, action: 'auth.signed_out_everywhere', target: { type: 'user', id: ctx.user.id } });
+    await audit({
+      actor: { kind: 'user', id: ctx.user.id, email: ctx.user.email },
+      action: 'auth.signed_out_everywhere',
+      target: { type: 'user', id: ctx.user.id },
+    });
     return { ok: true };
   }),
 });

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { createTRPCRouter, permissionProcedure } from '../trpc';
 import { clientDropTotals } from '../../ingest/client-drops';
-import { BOOTSTRAP_KEY_ID, createIngestKey, CreateIngestKeyInput, listIngestKeys, revokeIngestKey, setIngestKeyOrigins, SetIngestKeyOriginsInput } from '../../ingest/keys';
+import {
+  BOOTSTRAP_KEY_ID,
+  createIngestKey,
+  CreateIngestKeyInput,
+  listIngestKeys,
+  revokeIngestKey,
+  setIngestKeyOrigins,
+  SetIngestKeyOriginsInput,
+} from '../../ingest/keys';
 
 const manage = permissionProcedure('ingest-keys:manage');
 
@@ -16,9 +24,9 @@ export const ingestKeysRouter = createTRPCRouter({
     return { days: input.days, keys: list.sort((a, b) => a.name.localeCompare(b.name)) };
   }),
   /** The key is in this answer only; it is never stored or shown again. */
-  create: manage.input(CreateIngestKeyInput).mutation(({ ctx, input }) =>
-    createIngestKey(input, { kind: 'user', id: ctx.user.id, email: ctx.user.email }),
-  ),
+  create: manage
+    .input(CreateIngestKeyInput)
+    .mutation(({ ctx, input }) => createIngestKey(input, { kind: 'user', id: ctx.user.id, email: ctx.user.email })),
   /** Which browser origins may use the key: '*' or exact origins (audited). */
   setOrigins: manage
     .input(SetIngestKeyOriginsInput)

@@ -18,13 +18,21 @@ const Id = z.string().uuid('A webhook id');
 export const notifyRouter = createTRPCRouter({
   /** The notification list: every rollout event that was announced (stage advanced, held, rolled back, SRM, kill). */
   notifications: permissionProcedure('rollouts:read')
-    .input(z.object({ kind: NotifyKind.optional(), limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
+    .input(
+      z
+        .object({ kind: NotifyKind.optional(), limit: z.number().int().min(1).max(500).default(100) })
+        .default({ limit: 100 }),
+    )
     .query(({ input }) => listNotifications(input)),
 
   webhooks: permissionProcedure('settings:manage').query(() => listWebhooks()),
 
   deliveries: permissionProcedure('settings:manage')
-    .input(z.object({ webhookId: Id.optional(), limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
+    .input(
+      z
+        .object({ webhookId: Id.optional(), limit: z.number().int().min(1).max(500).default(100) })
+        .default({ limit: 100 }),
+    )
     .query(({ input }) => listDeliveries(input)),
 
   /** Register a webhook; the response carries its signing secret, shown this once. */

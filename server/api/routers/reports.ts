@@ -7,7 +7,9 @@ import { createTRPCRouter, permissionProcedure } from '../trpc';
 const actorOf = (u: { id: string; email: string }) => ({ kind: 'user' as const, id: u.id, email: u.email });
 
 export const reportsRouter = createTRPCRouter({
-  preview: permissionProcedure('reports:export').input(PreviewInput).query(({ input }) => previewReport(input)),
+  preview: permissionProcedure('reports:export')
+    .input(PreviewInput)
+    .query(({ input }) => previewReport(input)),
   isps: permissionProcedure('reports:export')
     .input(z.object({ q: z.string().max(100).default(''), limit: z.number().int().min(1).max(100).default(20) }))
     .query(({ input }) => searchIsps(input.q, input.limit)),

@@ -1,7 +1,19 @@
 import 'server-only';
 import { z } from 'zod';
 import { DeviceClass } from '@/lib/rollout/rule';
-import { cancelPlan, createPlan, editPlan, evaluatePlans, getPlan, listPlans, pausePlan, planLooks, planTimeline, resumePlan, rollbackPlan } from '../../rollout/plans';
+import {
+  cancelPlan,
+  createPlan,
+  editPlan,
+  evaluatePlans,
+  getPlan,
+  listPlans,
+  pausePlan,
+  planLooks,
+  planTimeline,
+  resumePlan,
+  rollbackPlan,
+} from '../../rollout/plans';
 import { type Actor } from '../../rollout/service';
 import { createTRPCRouter, permissionProcedure } from '../trpc';
 import type { SessionUser } from '../../auth/session';
@@ -13,7 +25,9 @@ function actor(u: SessionUser): Actor {
 const Reason = z.string().trim().min(3, 'A reason is required (at least 3 characters).').max(2000);
 const Id = z.string().uuid('A plan id');
 /** The plan body is validated by the service (field-named messages), after this size bound. */
-const PlanBody = z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= 20_000, 'The plan is too large.');
+const PlanBody = z
+  .record(z.string(), z.unknown())
+  .refine((v) => JSON.stringify(v).length <= 20_000, 'The plan is too large.');
 
 export const rolloutPlansRouter = createTRPCRouter({
   list: permissionProcedure('rollouts:read')
@@ -23,7 +37,11 @@ export const rolloutPlansRouter = createTRPCRouter({
   /** One plan with its stage timeline and the guardrail evidence of its looks. */
   get: permissionProcedure('rollouts:read')
     .input(z.object({ id: Id }))
-    .query(async ({ input }) => ({ plan: await getPlan(input.id), timeline: await planTimeline(input.id), looks: await planLooks(input.id) })),
+    .query(async ({ input }) => ({
+      plan: await getPlan(input.id),
+      timeline: await planTimeline(input.id),
+      looks: await planLooks(input.id),
+    })),
 
   /** A new plan opens a change request for its ceiling; a different approver approves it like any request. */
   create: permissionProcedure('rollouts:propose')

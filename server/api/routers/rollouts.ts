@@ -54,8 +54,18 @@ export const rolloutsRouter = createTRPCRouter({
   get: permissionProcedure('rollouts:read')
     .input(z.object({ deviceClass: DeviceClass }))
     .query(async ({ input }) => {
-      const [snap, live, events] = await Promise.all([refreshSnapshot(), liveCohorts(15), history({ deviceClass: input.deviceClass, limit: 50 })]);
-      return { deviceClass: input.deviceClass, ...snap.classes[input.deviceClass], globalKilled: snap.global.killed, live: live[input.deviceClass], events };
+      const [snap, live, events] = await Promise.all([
+        refreshSnapshot(),
+        liveCohorts(15),
+        history({ deviceClass: input.deviceClass, limit: 50 }),
+      ]);
+      return {
+        deviceClass: input.deviceClass,
+        ...snap.classes[input.deviceClass],
+        globalKilled: snap.global.killed,
+        live: live[input.deviceClass],
+        events,
+      };
     }),
 
   /** Preview how a change would be classified (raises → needs approval). */
@@ -68,7 +78,11 @@ export const rolloutsRouter = createTRPCRouter({
     }),
 
   requests: permissionProcedure('rollouts:read')
-    .input(z.object({ status: RequestStatus.optional(), limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }))
+    .input(
+      z
+        .object({ status: RequestStatus.optional(), limit: z.number().int().min(1).max(1000).default(100) })
+        .default({ limit: 100 }),
+    )
     .query(({ input }) => listRequests(input)),
 
   request: permissionProcedure('rollouts:read')
@@ -76,7 +90,11 @@ export const rolloutsRouter = createTRPCRouter({
     .query(async ({ input }) => ({ request: await getRequest(input.id), revisions: await requestRevisions(input.id) })),
 
   history: permissionProcedure('rollouts:read')
-    .input(z.object({ deviceClass: Target.optional(), limit: z.number().int().min(1).max(1000).default(100) }).default({ limit: 100 }))
+    .input(
+      z
+        .object({ deviceClass: Target.optional(), limit: z.number().int().min(1).max(1000).default(100) })
+        .default({ limit: 100 }),
+    )
     .query(({ input }) => history(input)),
 
   /** Config changes in a time range: annotations for the dashboards' time-series charts. */
@@ -86,12 +104,22 @@ export const rolloutsRouter = createTRPCRouter({
 
   /** Lowering changes apply at once; raising ones become a change request. */
   propose: permissionProcedure('rollouts:propose')
-    .input(z.object({ deviceClass: DeviceClass, rule: RolloutRule, baseVersion: z.number().int().min(0), reason: Reason }))
+    .input(
+      z.object({ deviceClass: DeviceClass, rule: RolloutRule, baseVersion: z.number().int().min(0), reason: Reason }),
+    )
     .mutation(({ ctx, input }) => proposeChange({ actor: actor(ctx.user), ...input })),
 
   /** Edit or rebase a pending request (voids its approvals). */
   edit: permissionProcedure('rollouts:propose')
-    .input(z.object({ id: z.string().min(1).max(64), revision: ReviewedRevision, rule: RolloutRule.optional(), baseVersion: z.number().int().min(0), reason: Reason }))
+    .input(
+      z.object({
+        id: z.string().min(1).max(64),
+        revision: ReviewedRevision,
+        rule: RolloutRule.optional(),
+        baseVersion: z.number().int().min(0),
+        reason: Reason,
+      }),
+    )
     .mutation(({ ctx, input }) => editRequest({ actor: actor(ctx.user), ...input })),
 
   cancel: permissionProcedure('rollouts:propose')
@@ -99,7 +127,13 @@ export const rolloutsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => cancelRequest({ actor: actor(ctx.user), ...input })),
 
   approve: permissionProcedure('rollouts:approve')
-    .input(z.object({ id: z.string().min(1).max(64), revision: ReviewedRevision, comment: z.string().max(2000).default('') }))
+    .input(
+      z.object({
+        id: z.string().min(1).max(64),
+        revision: ReviewedRevision,
+        comment: z.string().max(2000).default(''),
+      }),
+    )
     .mutation(({ ctx, input }) => approveRequest({ actor: actor(ctx.user), ...input })),
 
   reject: permissionProcedure('rollouts:approve')
@@ -114,7 +148,9 @@ export const rolloutsRouter = createTRPCRouter({
   /** Lifting a kill switch raises exposure: it opens a change request. */
   unkill: permissionProcedure('rollouts:propose')
     .input(z.object({ deviceClass: Target, reason: Reason }))
-    .mutation(({ ctx, input }) => requestUnkill({ actor: actor(ctx.user), target: input.deviceClass, reason: input.reason })),
+    .mutation(({ ctx, input }) =>
+      requestUnkill({ actor: actor(ctx.user), target: input.deviceClass, reason: input.reason }),
+    ),
 
   setCapabilities: permissionProcedure('settings:manage')
     .input(z.object({ deviceClass: DeviceClass, capabilities: Capabilities, reason: Reason }))

@@ -24,9 +24,13 @@ export const usersRouter = createTRPCRouter({
   /** Ends the user's sessions at once. */
   deactivate: manage
     .input(z.object({ id: z.string().min(1).max(100) }))
-    .mutation(({ ctx, input }) => mapUserErrors(() => setActive({ id: input.id, active: false, actor: actorOf(ctx.user) }))),
+    .mutation(({ ctx, input }) =>
+      mapUserErrors(() => setActive({ id: input.id, active: false, actor: actorOf(ctx.user) })),
+    ),
 
   reactivate: manage
     .input(z.object({ id: z.string().min(1).max(100) }))
-    .mutation(({ ctx, input }) => mapUserErrors(() => setActive({ id: input.id, active: true, actor: actorOf(ctx.user) }))),
+    .mutation(({ ctx, input }) =>
+      mapUserErrors(() => setActive({ id: input.id, active: true, actor: actorOf(ctx.user) })),
+    ),
 });

@@ -73,7 +73,9 @@ function rawBranch(s: Source, sdk: boolean, cmcd: 'none' | 'all' | 'cmcd-only'):
 
 function rollupBranch(s: Source, sdk: boolean, cmcd: 'none' | 'all' | 'cmcd-only'): string[] {
   const grain = s.grain === 'raw' ? 60 : GRAIN_SECONDS[s.grain];
-  const dims = dimsOf(s).map((c) => (c === 'asn' ? 'asn' : `toString(${c}) AS ${c}`)).join(', ');
+  const dims = dimsOf(s)
+    .map((c) => (c === 'asn' ? 'asn' : `toString(${c}) AS ${c}`))
+    .join(', ');
   const out: string[] = [];
   if (sdk) {
     out.push(`SELECT bucket, ${dims}, toUInt64(play_ms) AS play_ms, toUInt64(rebuffer_ms) AS rebuffer_ms,

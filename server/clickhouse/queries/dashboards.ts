@@ -145,7 +145,14 @@ function rollup(table: string, grain: Grain, dims: string[], agg: Source['agg'])
   return { name: `${table}_${grain}`, from: `${table}_${grain}`, time: 'bucket', grain, dims, agg };
 }
 
-export const RAW: Source = { name: 'telemetry_raw', from: 'telemetry_raw', time: 'ts', grain: 'raw', dims: ALL_DIMS, agg: RAW_AGG };
+export const RAW: Source = {
+  name: 'telemetry_raw',
+  from: 'telemetry_raw',
+  time: 'ts',
+  grain: 'raw',
+  dims: ALL_DIMS,
+  agg: RAW_AGG,
+};
 const RAW_PAIRS: Source = {
   name: 'telemetry_raw_flows',
   from: 'telemetry_raw ARRAY JOIN flows_peer_asn AS peer_asn, flows_down AS flow_down, flows_up AS flow_up',
@@ -159,18 +166,30 @@ const RAW_PAIRS: Source = {
 export const FAMILIES = {
   totals: (g: Grain) => [
     rollup('dash_totals', g, ['device_class', 'cohort', 'p2p_mode'], TOTALS_AGG),
-    rollup('dash_totals_wide', g, ['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version'], TOTALS_AGG),
+    rollup(
+      'dash_totals_wide',
+      g,
+      ['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version'],
+      TOTALS_AGG,
+    ),
   ],
   /** Offload by one title or ISP, unfiltered: the swarm and ISP rollups are far smaller than the wide one. */
   offload: (g: Grain) => [
     rollup('dash_totals', g, ['device_class', 'cohort', 'p2p_mode'], TOTALS_AGG),
     rollup('dash_swarm', g, ['content_id'], SWARM_AGG),
     rollup('dash_isp', ispGrain(g), ['asn'], ISP_AGG),
-    rollup('dash_totals_wide', g, ['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version'], TOTALS_AGG),
+    rollup(
+      'dash_totals_wide',
+      g,
+      ['device_class', 'cohort', 'p2p_mode', 'asn', 'country', 'content_id', 'client_version'],
+      TOTALS_AGG,
+    ),
   ],
   swarm: (g: Grain) => [rollup('dash_swarm', g, ['swarm_id', 'content_id'], SWARM_AGG)],
   isp: (g: Grain) => [rollup('dash_isp', ispGrain(g), ['asn'], ISP_AGG)],
-  pair: (g: Grain) => [rollup('dash_isp_pair', ispGrain(g), ['asn', 'peer_asn'], { flowDown: 'sum(down)', flowUp: 'sum(up)' })],
+  pair: (g: Grain) => [
+    rollup('dash_isp_pair', ispGrain(g), ['asn', 'peer_asn'], { flowDown: 'sum(down)', flowUp: 'sum(up)' }),
+  ],
 } as const;
 export type Family = keyof typeof FAMILIES;
 
@@ -260,12 +279,13 @@ export type TrafficRow = z.infer<typeof TrafficRow>;
  */
 export function trafficSql(s: Source, key: 'step' | 'period', where: string, stepIsGrain = false): string {
   // play/rebuffer are plain sums in every source, so the per-cohort split is the same sum with -If.
-  const sumIf = (agg: Agg, cohortParam: string) => a(s, agg).replace(/^sum\((.*)\)$/, `sumIf($1, cohort = {${cohortParam}:String})`);
+  const sumIf = (agg: Agg, cohortParam: string) =>
+    a(s, agg).replace(/^sum\((.*)\)$/, `sumIf($1, cohort = {${cohortParam}:String})`);
   const keyExpr =
     key === 'step'
       ? `toString(${stepExpr(s, stepIsGrain)})`
       : `if(${s.time} >= {lo:DateTime('UTC')}, 'current', 'previous')`;
-  const lo = key === 'step' ? '{lo:DateTime(\'UTC\')}' : '{prevLo:DateTime(\'UTC\')}';
+  const lo = key === 'step' ? "{lo:DateTime('UTC')}" : "{prevLo:DateTime('UTC')}";
   return `SELECT ${keyExpr} AS k,
   ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down,
   ${a(s, 'intervalMs')} AS interval_ms, ${a(s, 'peers')} AS peers,

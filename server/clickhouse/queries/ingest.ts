@@ -97,7 +97,11 @@ export const ClientDropTotalsSql = `SELECT ingest_key_id AS key_id, sum(expired)
 FROM ${DROPS_TABLE} FINAL
 WHERE received_at >= now64(3) - toIntervalDay({days:UInt16})
 GROUP BY ingest_key_id`;
-export const ClientDropTotalsRow = z.object({ key_id: z.string(), expired: z.coerce.number(), overflow: z.coerce.number() });
+export const ClientDropTotalsRow = z.object({
+  key_id: z.string(),
+  expired: z.coerce.number(),
+  overflow: z.coerce.number(),
+});
 
 /** ingest:stats — the last hour's offload per minute (the shape of a dashboard query). */
 export const OffloadLastHourSql = `SELECT toStartOfMinute(ts) AS minute,

@@ -218,7 +218,11 @@ WHERE device_class = {cls:String}
 GROUP BY class_version
 ORDER BY class_version DESC
 LIMIT 10000`;
-export const ClassVersionRow = z.object({ class_version: z.coerce.number(), rule: z.string(), killed: z.coerce.number() });
+export const ClassVersionRow = z.object({
+  class_version: z.coerce.number(),
+  rule: z.string(),
+  killed: z.coerce.number(),
+});
 
 /**
  * One class's playback since a moment, per device and reported (configVersion, cohort): the evaluator

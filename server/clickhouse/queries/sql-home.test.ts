@@ -6,7 +6,8 @@ const SERVER = path.resolve(import.meta.dirname, '../..');
 /** The door itself (connection, settings, migrations runner) may speak SQL; so may the query modules. */
 const ALLOWED = new Set(['clickhouse/client.ts', 'clickhouse/migrate.ts']);
 /** SQL statement text inside a string or template literal. */
-const STATEMENT = /[`'"]\s*(SELECT\s|INSERT\s+INTO\s|ALTER\s+TABLE\s|CREATE\s+(TABLE|VIEW|MATERIALIZED)\s|DROP\s+TABLE\s|BACKUP\s+DATABASE\s|RESTORE\s+DATABASE\s|OPTIMIZE\s+TABLE\s|TRUNCATE\s|SYSTEM\s+[A-Z])/;
+const STATEMENT =
+  /[`'"]\s*(SELECT\s|INSERT\s+INTO\s|ALTER\s+TABLE\s|CREATE\s+(TABLE|VIEW|MATERIALIZED)\s|DROP\s+TABLE\s|BACKUP\s+DATABASE\s|RESTORE\s+DATABASE\s|OPTIMIZE\s+TABLE\s|TRUNCATE\s|SYSTEM\s+[A-Z])/;
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -39,7 +40,7 @@ describe('one door to ClickHouse', () => {
     const dir = fs.mkdtempSync(path.join(SERVER, '..', '.scratch-sql-'));
     try {
       fs.mkdirSync(path.join(dir, 'audit'));
-      fs.writeFileSync(path.join(dir, 'audit', 'log.ts'), "const q = `SELECT count() FROM audit_log`;\n");
+      fs.writeFileSync(path.join(dir, 'audit', 'log.ts'), 'const q = `SELECT count() FROM audit_log`;\n');
       fs.writeFileSync(path.join(dir, 'audit', 'ok.ts'), "// selects the newest row\nconst s = 'SELECTED';\n");
       expect(sqlOutsideItsHome(dir)).toEqual(['server/audit/log.ts:1: const q = `SELECT count() FROM audit_log`;']);
     } finally {

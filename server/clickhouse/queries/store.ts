@@ -22,7 +22,8 @@ function ident(s: string): string {
 export const backupDatabaseSql = (file: string) => `BACKUP DATABASE default TO File(${sqlString(file)})`;
 export const restoreDatabaseSql = (file: string) => `RESTORE DATABASE default FROM File(${sqlString(file)})`;
 export const dropTableSql = (table: string) => `DROP TABLE IF EXISTS ${ident(table)} SYNC`;
-export const StoreTablesSql = "SELECT name, toUInt8(engine = 'MaterializedView') AS is_view FROM system.tables WHERE database = currentDatabase()";
+export const StoreTablesSql =
+  "SELECT name, toUInt8(engine = 'MaterializedView') AS is_view FROM system.tables WHERE database = currentDatabase()";
 export const StoreTablesRow = z.object({ name: z.string(), is_view: z.coerce.number() });
 export const CountStoreTablesSql = 'SELECT count() AS n FROM system.tables WHERE database = currentDatabase()';
 export const CountStoreTablesRow = z.object({ n: z.coerce.number() });
@@ -60,4 +61,8 @@ SELECT version, file, toUnixTimestamp64Milli(applied_at) AS applied_at
 FROM schema_migrations
 ORDER BY version DESC
 LIMIT {limit:UInt32}`;
-export const RecentMigrationRow = z.object({ version: z.coerce.number(), file: z.string(), applied_at: z.coerce.number() });
+export const RecentMigrationRow = z.object({
+  version: z.coerce.number(),
+  file: z.string(),
+  applied_at: z.coerce.number(),
+});

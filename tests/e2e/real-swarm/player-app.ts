@@ -30,7 +30,14 @@ interface PlayerState {
   incidents: string[];
 }
 
-const state: PlayerState = { own: { http: 0, p2pDown: 0, p2pUp: 0 }, applied: [], fragments: 0, loaded: new Set(), errors: [], incidents: [] };
+const state: PlayerState = {
+  own: { http: 0, p2pDown: 0, p2pUp: 0 },
+  applied: [],
+  fragments: 0,
+  loaded: new Set(),
+  errors: [],
+  incidents: [],
+};
 (window as unknown as { player: unknown }).player = {
   state,
   async start(o: StartOptions) {
@@ -59,9 +66,14 @@ const state: PlayerState = { own: { http: 0, p2pDown: 0, p2pUp: 0 }, applied: []
     hls.p2pEngine.addEventListener('onSegmentAbort', (d: { segment: { url: string }; downloadSource?: string }) => {
       state.incidents.push(`abort ${d.downloadSource} ${d.segment.url.split('/').pop()} at ${Date.now()}`);
     });
-    hls.p2pEngine.addEventListener('onSegmentError', (d: { segment: { url: string }; downloadSource?: string; error: { type: string } }) => {
-      state.incidents.push(`error ${d.downloadSource} ${d.segment.url.split('/').pop()} ${d.error.type} at ${Date.now()}`);
-    });
+    hls.p2pEngine.addEventListener(
+      'onSegmentError',
+      (d: { segment: { url: string }; downloadSource?: string; error: { type: string } }) => {
+        state.incidents.push(
+          `error ${d.downloadSource} ${d.segment.url.split('/').pop()} ${d.error.type} at ${Date.now()}`,
+        );
+      },
+    );
     hls.p2pEngine.addEventListener('onChunkUploaded', (bytes: number) => {
       state.own.p2pUp += bytes;
     });
@@ -78,7 +90,13 @@ const state: PlayerState = { own: { http: 0, p2pDown: 0, p2pUp: 0 }, applied: []
       video,
       baseUrl: o.baseUrl,
       ingestKey: o.ingestKey,
-      session: { deviceId: o.deviceId, deviceClass: 'desktop', clientVersion: '1.0.0', contentId: o.contentId, swarmId: o.swarmId },
+      session: {
+        deviceId: o.deviceId,
+        deviceClass: 'desktop',
+        clientVersion: '1.0.0',
+        contentId: o.contentId,
+        swarmId: o.swarmId,
+      },
       intervalMs: 2_000,
       pollIntervalMs: 1_000,
       onApplied: (a) => state.applied.push({ ...a, at: Date.now() }),

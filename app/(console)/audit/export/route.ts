@@ -13,7 +13,11 @@ export async function GET(req: Request) {
   if (!can(user.role, 'audit:read')) return new Response('Your role lacks the permission audit:read.', { status: 403 });
   const f = auditFiltersFromSearch(new URL(req.url).searchParams);
   const rows = await listAudit({ ...f, limit: 10_000 });
-  await audit({ actor: { kind: 'user', id: user.id, email: user.email }, action: 'audit.exported', details: { rows: rows.length, filters: f } });
+  await audit({
+    actor: { kind: 'user', id: user.id, email: user.email },
+    action: 'audit.exported',
+    details: { rows: rows.length, filters: f },
+  });
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
   return new Response(auditCsv(rows), {
     headers: {

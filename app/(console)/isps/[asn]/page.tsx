@@ -7,7 +7,13 @@ import { IspDetailView } from './view';
 
 export const metadata: Metadata = { title: 'ISP' };
 
-export default async function IspDetailPage({ params, searchParams }: { params: Promise<{ asn: string }>; searchParams: PageSearchParams }) {
+export default async function IspDetailPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ asn: string }>;
+  searchParams: PageSearchParams;
+}) {
   const { asn: raw } = await params;
   const asn = Number(raw);
   if (!/^\d{1,10}$/.test(raw) || asn > 4_294_967_295) notFound();

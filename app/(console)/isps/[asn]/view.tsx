@@ -26,7 +26,10 @@ export function IspDetailView({ asn }: { asn: number }) {
   const trpc = useTRPC();
   const { range, filters } = useViewParams();
   const sp = useSearchParams();
-  const q = useQuery({ ...trpc.dashboards.ispDetail.queryOptions({ range, filters, asn }), refetchInterval: refetchFor(range) });
+  const q = useQuery({
+    ...trpc.dashboards.ispDetail.queryOptions({ range, filters, asn }),
+    refetchInterval: refetchFor(range),
+  });
   const d = q.data;
   const r = d?.row;
   return (
@@ -51,14 +54,30 @@ export function IspDetailView({ asn }: { asn: number }) {
             <Figure testId="isp-balance" label="Balance (out ÷ in)" value={r?.balance ?? null} unit="ratio" />
             <Figure testId="isp-offload" label="Offload" value={r?.offload ?? null} unit="percent" />
             <Figure testId="isp-peak" label="Peak p95 (5-min, CDN + P2P in)" value={r?.peakMbpsP95 ?? 0} unit="mbps" />
-            <Figure testId="isp-unknown" label="P2P from unknown peer ISP" value={r?.unknownPeerDown ?? 0} unit="bytes" />
+            <Figure
+              testId="isp-unknown"
+              label="P2P from unknown peer ISP"
+              value={r?.unknownPeerDown ?? 0}
+              unit="bytes"
+            />
           </div>
         </>
       )}
-      <Panel title="Traffic over time" subtitle="Delivered CDN, P2P intra, in and out per bucket" testId="isp-traffic" status={{ ...statusOf(q), empty: !r }}>
+      <Panel
+        title="Traffic over time"
+        subtitle="Delivered CDN, P2P intra, in and out per bucket"
+        testId="isp-traffic"
+        status={{ ...statusOf(q), empty: !r }}
+      >
         {d && (
           <TimeSeriesChart
-            data={d.series.map((p) => ({ t: p.t, 'Delivered CDN': p.deliveredCdn, 'P2P intra': p.p2pIntra, 'P2P in': p.p2pIn, 'P2P out': p.p2pOut }))}
+            data={d.series.map((p) => ({
+              t: p.t,
+              'Delivered CDN': p.deliveredCdn,
+              'P2P intra': p.p2pIntra,
+              'P2P in': p.p2pIn,
+              'P2P out': p.p2pOut,
+            }))}
             categories={['Delivered CDN', 'P2P intra', 'P2P in', 'P2P out']}
             colors={[COLORS.cdn, COLORS.intra, COLORS.in, COLORS.out]}
             unit="bytes"
@@ -66,17 +85,41 @@ export function IspDetailView({ asn }: { asn: number }) {
           />
         )}
       </Panel>
-      <Panel title="Balance over time" subtitle="P2P out ÷ P2P in (1.0 = balanced; gaps where nothing came in)" testId="isp-balance-series" status={{ ...statusOf(q), empty: !r }}>
-        {d && <TimeSeriesChart data={d.series.map((p) => ({ t: p.t, Balance: p.balance }))} categories={['Balance']} colors={[COLORS.out]} unit="ratio" kind="line" stepSeconds={d.stepSeconds} />}
+      <Panel
+        title="Balance over time"
+        subtitle="P2P out ÷ P2P in (1.0 = balanced; gaps where nothing came in)"
+        testId="isp-balance-series"
+        status={{ ...statusOf(q), empty: !r }}
+      >
+        {d && (
+          <TimeSeriesChart
+            data={d.series.map((p) => ({ t: p.t, Balance: p.balance }))}
+            categories={['Balance']}
+            colors={[COLORS.out]}
+            unit="ratio"
+            kind="line"
+            stepSeconds={d.stepSeconds}
+          />
+        )}
       </Panel>
-      <Panel title="Partner ISPs" subtitle="P2P bytes exchanged with each remote ISP" testId="isp-partners" status={{ ...statusOf(q), empty: d ? d.partners.length === 0 : false }}>
+      <Panel
+        title="Partner ISPs"
+        subtitle="P2P bytes exchanged with each remote ISP"
+        testId="isp-partners"
+        status={{ ...statusOf(q), empty: d ? d.partners.length === 0 : false }}
+      >
         {d && (
           <SortableTable
             rows={d.partners}
             rowKey={(p) => String(p.peerAsn)}
             initialSort={{ key: 'in', desc: true }}
             columns={[
-              { key: 'asn', label: 'Peer ASN', value: (p) => p.peerAsn, render: (p) => (p.peerAsn === 0 ? 'unknown' : `AS${p.peerAsn}`) },
+              {
+                key: 'asn',
+                label: 'Peer ASN',
+                value: (p) => p.peerAsn,
+                render: (p) => (p.peerAsn === 0 ? 'unknown' : `AS${p.peerAsn}`),
+              },
               { key: 'isp', label: 'ISP', value: (p) => p.isp || '—' },
               { key: 'in', label: 'Received from', unit: 'bytes', value: (p) => p.inBytes },
               { key: 'out', label: 'Sent to', unit: 'bytes', value: (p) => p.outBytes },

@@ -13,7 +13,8 @@ export async function POST(req: Request) {
   const body = await readBody(req);
   if (body instanceof Response) return body;
   const parsed = Body.safeParse(body);
-  if (!parsed.success) return Response.json({ error: 'Send an email and a password.' }, { status: 400, headers: NO_STORE });
+  if (!parsed.success)
+    return Response.json({ error: 'Send an email and a password.' }, { status: 400, headers: NO_STORE });
   const result = await signInWithPassword({ ...parsed.data, client: clientKey(req.headers) });
   if (!result.ok && result.reason === 'locked') {
     return Response.json(

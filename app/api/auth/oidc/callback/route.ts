@@ -9,7 +9,17 @@ export async function GET(req: Request) {
   if (!oidcConfigured()) return Response.json({ error: 'Single sign-on is not configured.' }, { status: 404 });
   const secure = isHttps(req);
   const headers = new Headers({ 'cache-control': 'no-store' });
-  headers.append('set-cookie', [`${OIDC_COOKIE}=`, 'Path=/api/auth/oidc', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join('; '));
+  headers.append(
+    'set-cookie',
+    [
+      `${OIDC_COOKIE}=`,
+      'Path=/api/auth/oidc',
+      'HttpOnly',
+      'SameSite=Lax',
+      'Max-Age=0',
+      ...(secure ? ['Secure'] : []),
+    ].join('; '),
+  );
   const result = await finishOidc(req, readCookie(req.headers, OIDC_COOKIE));
   if (!result.ok) {
     headers.set('location', `/sign-in?error=${result.reason === 'no_role' ? 'sso_role' : 'sso'}`);

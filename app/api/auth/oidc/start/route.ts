@@ -12,8 +12,21 @@ export async function GET(req: Request) {
   try {
     started = await startOidc(req, next);
   } catch {
-    return new Response(null, { status: 303, headers: { location: '/sign-in?error=sso', 'cache-control': 'no-store' } });
+    return new Response(null, {
+      status: 303,
+      headers: { location: '/sign-in?error=sso', 'cache-control': 'no-store' },
+    });
   }
-  const cookie = [`${OIDC_COOKIE}=${started.cookie}`, 'Path=/api/auth/oidc', 'HttpOnly', 'SameSite=Lax', 'Max-Age=600', ...(isHttps(req) ? ['Secure'] : [])].join('; ');
-  return new Response(null, { status: 303, headers: { location: started.url, 'set-cookie': cookie, 'cache-control': 'no-store' } });
+  const cookie = [
+    `${OIDC_COOKIE}=${started.cookie}`,
+    'Path=/api/auth/oidc',
+    'HttpOnly',
+    'SameSite=Lax',
+    'Max-Age=600',
+    ...(isHttps(req) ? ['Secure'] : []),
+  ].join('; ');
+  return new Response(null, {
+    status: 303,
+    headers: { location: started.url, 'set-cookie': cookie, 'cache-control': 'no-store' },
+  });
 }
