@@ -42,13 +42,18 @@ const config = [
       ],
     },
   },
-  // One home for errors: services throw ServiceError; server/core/errors.ts alone maps it to tRPC and HTTP.
+  // One home each: services throw ServiceError (server/core/errors.ts alone maps it to tRPC and HTTP);
+  // process-wide state goes through processSingleton / processSlot (server/core/rate-limit.ts).
   {
     files: ['server/**', 'app/**'],
-    ignores: ['server/core/errors.ts', '**/*.test.ts'],
+    ignores: ['server/core/errors.ts', 'server/core/rate-limit.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        {
+          selector: "TSAsExpression[expression.name='globalThis']",
+          message: 'Keep process-wide state in processSingleton / processSlot (server/core/rate-limit.ts).',
+        },
         {
           selector: "NewExpression[callee.name='TRPCError']",
           message:

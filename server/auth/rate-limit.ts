@@ -1,3 +1,4 @@
+import { processSingleton } from '../core/rate-limit';
 /**
  * Sign-in throttling, per email and per client address: after `max` attempts that did not succeed inside
  * `windowMs`, the key is locked out for `lockMs`. An attempt is counted when it starts — before the
@@ -30,9 +31,7 @@ interface Entry {
   lockAudited?: boolean;
 }
 
-const KEY = Symbol.for('swarmdeck.signInLimits');
-const holder = globalThis as unknown as { [KEY]?: { entries: Map<string, Entry>; next: number } };
-const state = (holder[KEY] ??= { entries: new Map<string, Entry>(), next: 1 });
+const state = processSingleton('signInLimits', () => ({ entries: new Map<string, Entry>(), next: 1 }));
 const entries = state.entries;
 
 /** Milliseconds until the key may try again (0 when it may try now). */

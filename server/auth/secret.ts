@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataDir } from '../clickhouse/client';
 import { env } from '../env';
+import { processSlot } from '../core/rate-limit';
 
-const KEY = Symbol.for('swarmdeck.sessionSecret');
-const holder = globalThis as unknown as { [KEY]?: string };
+const holder = processSlot<string>('sessionSecret');
 
 export function secretFile(): string {
   return path.join(dataDir(), '.swarmdeck-session-secret');
@@ -18,7 +18,7 @@ export function secretFile(): string {
 export function sessionSecret(): string {
   const fromEnv = env().SWARMDECK_SESSION_SECRET;
   if (fromEnv) return fromEnv;
-  if (holder[KEY]) return holder[KEY];
+  if (holder.value) return holder.value;
   const file = secretFile();
   let secret = '';
   try {
@@ -37,6 +37,6 @@ export function sessionSecret(): string {
       secret = fs.readFileSync(file, 'utf8').trim();
     }
   }
-  holder[KEY] = secret;
+  holder.value = secret;
   return secret;
 }

@@ -11,6 +11,7 @@ import {
 } from './rate-limit';
 import { getUserByEmail, rehashPassword } from './users';
 import type { UserRow } from '../clickhouse/queries/auth';
+import { processSingleton } from '../core/rate-limit';
 
 export type SignInResult =
   | { ok: true; user: UserRow }
@@ -28,16 +29,14 @@ export const LOCKED_SIGN_IN = 'Too many failed sign-ins. Try again later.';
  */
 export const FAILED_AUDIT_PER_MINUTE = 60;
 
-const FLOOD = Symbol.for('swarmdeck.signInAuditFlood');
-const flood = ((
-  globalThis as unknown as {
-    [FLOOD]?: { windowStart: number; written: number; suppressed: number; timer?: NodeJS.Timeout };
-  }
-)[FLOOD] ??= {
-  windowStart: 0,
-  written: 0,
-  suppressed: 0,
-});
+const flood = processSingleton(
+  'signInAuditFlood',
+  (): { windowStart: number; written: number; suppressed: number; timer?: NodeJS.Timeout } => ({
+    windowStart: 0,
+    written: 0,
+    suppressed: 0,
+  }),
+);
 
 async function flushSuppressed(): Promise<void> {
   const n = flood.suppressed;

@@ -14,6 +14,7 @@ import {
   UserRow,
   type UserStatus,
 } from '../clickhouse/queries/auth';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * Users in ClickHouse. Every change writes a new row version (ReplacingMergeTree); reads use FINAL.
@@ -23,10 +24,9 @@ import {
  */
 
 const CACHE_MS = 3_000;
-const KEY = Symbol.for('swarmdeck.userCache');
 type Cache = Map<string, { at: number; row: UserRow | null }>;
-const holder = globalThis as unknown as { [KEY]?: Cache };
-const cache: Cache = (holder[KEY] ??= new Map());
+const holder = processSlot<Cache>('userCache');
+const cache: Cache = (holder.value ??= new Map());
 
 export function invalidateUser(id: string): void {
   cache.delete(id);

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { z } from 'zod';
 import { env } from '../env';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * The one door to ClickHouse. Embedded (chdb, in-process, on SWARMDECK_DATA_DIR) unless CLICKHOUSE_URL
@@ -37,9 +38,7 @@ const SETTINGS: ClickHouseSettings = {
   date_time_input_format: 'best_effort',
 };
 
-const KEY = Symbol.for('swarmdeck.clickhouse');
-type Holder = { [KEY]?: Store };
-const holder = globalThis as unknown as Holder;
+const holder = processSlot<Store>('clickhouse');
 
 export function dataDir(): string {
   return path.resolve(env().SWARMDECK_DATA_DIR);
@@ -89,11 +88,11 @@ let opening: Promise<Store> | undefined;
 
 /** The process's store, created lazily on first use and shared by every module copy in the process. */
 export async function store(): Promise<Store> {
-  const existing = holder[KEY];
+  const existing = holder.value;
   if (existing) return existing;
   opening ??= openStore().then(
     (s) => {
-      holder[KEY] = s;
+      holder.value = s;
       return s;
     },
     (e) => {
@@ -152,8 +151,8 @@ async function openStore(): Promise<Store> {
 
 /** Close the store (tests, CLI tools, shutdown). */
 export async function closeStore(): Promise<void> {
-  const s = holder[KEY];
-  holder[KEY] = undefined;
+  const s = holder.value;
+  holder.value = undefined;
   opening = undefined;
   if (!s) return;
   await Promise.all((s.lanes ?? []).map((l) => l.close()));

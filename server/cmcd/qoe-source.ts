@@ -1,6 +1,7 @@
 import { query } from '../clickhouse/client';
 import { CmcdSpanRow, CmcdSpanSql } from '../clickhouse/queries/cmcd';
 import { noteStoredSpan, storedSpan } from './store';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * CMCD sessions in the QoE figures. A session's events become telemetry-shaped intervals at query time:
@@ -24,8 +25,7 @@ export { QOE_SOURCES, QoeSource } from '@/lib/qoe-source';
 export { cmcdIntervalsSql, qoeSourceFor } from '../clickhouse/queries/cmcd';
 
 const SPAN_TTL_MS = 10_000;
-const KEY = Symbol.for('swarmdeck.cmcd.span-read');
-const holder = globalThis as unknown as { [KEY]?: number };
+const holder = processSlot<number>('cmcd.span-read');
 
 /**
  * Whether any CMCD event may fall in [lo, hi) ms. Without CMCD data the `all` figure is the SDK figure and
@@ -33,9 +33,9 @@ const holder = globalThis as unknown as { [KEY]?: number };
  * most every 10 s (other processes writing into a shared server) and widened at once by local inserts.
  */
 export async function cmcdMayOverlap(lo: number, hi: number): Promise<boolean> {
-  const at = holder[KEY] ?? 0;
+  const at = holder.value ?? 0;
   if (Date.now() - at > SPAN_TTL_MS) {
-    holder[KEY] = Date.now();
+    holder.value = Date.now();
     const [r] = await query(CmcdSpanSql, {}, CmcdSpanRow);
     if (r && r.n > 0) noteStoredSpan(r.lo, r.hi);
   }

@@ -3,6 +3,7 @@ import { CMCD_EVENTS_TABLE as EVENTS_TABLE, CmcdSeenRow, CmcdSeenSql } from '../
 import type { GeoInfo } from '../ingest/geo';
 import { dt64 } from '../ingest/rows';
 import type { CmcdEvent } from './parse';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * Stores CMCD events exactly once per (session id, sequence number). Batches are written one after the
@@ -13,25 +14,23 @@ import type { CmcdEvent } from './parse';
 
 export { CMCD_EVENTS_TABLE as EVENTS_TABLE } from '../clickhouse/queries/cmcd';
 
-const KEY = Symbol.for('swarmdeck.cmcd.chain');
-const holder = globalThis as unknown as { [KEY]?: Promise<unknown> };
+const holder = processSlot<Promise<unknown>>('cmcd.chain');
 
 function serialized<T>(fn: () => Promise<T>): Promise<T> {
-  const prev = holder[KEY] ?? Promise.resolve();
+  const prev = holder.value ?? Promise.resolve();
   const next = prev.then(fn, fn);
-  holder[KEY] = next.catch(() => undefined);
+  holder.value = next.catch(() => undefined);
   return next;
 }
 
 /** Latest event time stored by this process (ms), so QoE skips the CMCD branch for windows it cannot touch. */
-const LATEST = Symbol.for('swarmdeck.cmcd.span');
-const span = globalThis as unknown as { [LATEST]?: { min: number; max: number } };
+const span = processSlot<{ min: number; max: number }>('cmcd.span');
 export function noteStoredSpan(min: number, max: number): void {
-  const s = span[LATEST];
-  span[LATEST] = s ? { min: Math.min(s.min, min), max: Math.max(s.max, max) } : { min, max };
+  const s = span.value;
+  span.value = s ? { min: Math.min(s.min, min), max: Math.max(s.max, max) } : { min, max };
 }
 export function storedSpan(): { min: number; max: number } | undefined {
-  return span[LATEST];
+  return span.value;
 }
 
 function row(ev: CmcdEvent, keyId: string, geo: GeoInfo, receivedAt: number): Record<string, unknown> {

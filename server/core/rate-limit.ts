@@ -50,3 +50,11 @@ export class TokenBuckets {
     this.buckets.clear();
   }
 }
+
+/**
+ * A process-wide slot for state that is set, replaced or cleared later (a cache, a timer, a promise
+ * chain): one box per process, shared like `processSingleton`'s instances.
+ */
+export function processSlot<T>(name: string): { value: T | undefined } {
+  return processSingleton<{ value: T | undefined }>(`slot.${name}`, () => ({ value: undefined }));
+}

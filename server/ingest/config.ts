@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { processSlot } from '../core/rate-limit';
 
 /** Ingestion tunables (env), read once per process; `resetIngestConfig()` for tests that change them. */
 export const IngestEnv = z.object({
@@ -19,16 +20,15 @@ export const IngestEnv = z.object({
 });
 export type IngestConfig = z.infer<typeof IngestEnv>;
 
-const KEY = Symbol.for('swarmdeck.ingest.config');
-const holder = globalThis as unknown as { [KEY]?: IngestConfig };
+const holder = processSlot<IngestConfig>('ingest.config');
 
 export function ingestConfig(): IngestConfig {
-  holder[KEY] ??= IngestEnv.parse(process.env);
-  return holder[KEY];
+  holder.value ??= IngestEnv.parse(process.env);
+  return holder.value;
 }
 
 export function resetIngestConfig(): void {
-  holder[KEY] = undefined;
+  holder.value = undefined;
 }
 
 /** Per request: at most this many reports and this many bytes after decompression. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { normalizeIp, parseIPv4, parseIPv6 } from '../core/ip';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * IP → ASN, ISP name and country from the npm packages `@ip-location-db/asn` (RouteViews/DB-IP) and
@@ -42,8 +43,7 @@ interface GeoDb {
   countries: string[];
 }
 
-const KEY = Symbol.for('swarmdeck.ingest.geo');
-const holder = globalThis as unknown as { [KEY]?: GeoDb };
+const holder = processSlot<GeoDb>('ingest.geo');
 
 function packageDir(pkg: string): string {
   const base = process.env.SWARMDECK_GEO_DIR ?? path.join(process.cwd(), 'node_modules');
@@ -193,8 +193,8 @@ function load(): GeoDb {
 
 /** Load the databases now (about a second); otherwise the first lookup does. */
 export function geoDb(): GeoDb {
-  holder[KEY] ??= load();
-  return holder[KEY];
+  holder.value ??= load();
+  return holder.value;
 }
 
 /** Index of the range containing ip, or -1. */

@@ -7,6 +7,7 @@ import { KEYS_TABLE, KeyRow, ListKeysSql } from '../clickhouse/queries/ingest';
 import { env } from '../env';
 import { ingestConfig } from './config';
 import { normalizeOrigin, type OriginPolicy } from './cors';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * Ingest keys identify a client application and carry its limits. Only a key's SHA-256 is stored
@@ -86,9 +87,8 @@ interface KeyCache {
   loadedAt: number;
   loading?: Promise<void>;
 }
-const KEY = Symbol.for('swarmdeck.ingest.keys');
-const holder = globalThis as unknown as { [KEY]?: KeyCache };
-const cache = (): KeyCache => (holder[KEY] ??= { byHash: new Map(), loadedAt: 0 });
+const holder = processSlot<KeyCache>('ingest.keys');
+const cache = (): KeyCache => (holder.value ??= { byHash: new Map(), loadedAt: 0 });
 
 /** Keys are re-read at most this often; a miss re-reads sooner, but not more than once a second. */
 const REFRESH_MS = 5_000;

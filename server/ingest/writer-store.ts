@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { openLane, store, type StoreLane } from '../clickhouse/client';
 import { RAW_TABLE } from '../clickhouse/queries/ingest';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * The ingestion writer's lanes to the store, through the one door (server/clickhouse/client.ts
@@ -17,12 +18,11 @@ interface Lanes {
   owner: object;
 }
 
-const KEY = Symbol.for('swarmdeck.ingest.writer-store');
-const holder = globalThis as unknown as { [KEY]?: Promise<Lanes> };
+const holder = processSlot<Promise<Lanes>>('ingest.writer-store');
 
 async function lanes(): Promise<StoreLane[]> {
   const main = await store();
-  const current = holder[KEY] ? await holder[KEY].catch(() => undefined) : undefined;
+  const current = holder.value ? await holder.value.catch(() => undefined) : undefined;
   if (current && current.owner === main) return current.lanes;
   if (current) await Promise.all(current.lanes.map((l) => l.close()));
   const opening = (async () => {
@@ -35,8 +35,8 @@ async function lanes(): Promise<StoreLane[]> {
     }
     return { lanes: opened, owner: main };
   })();
-  holder[KEY] = opening;
-  opening.catch(() => (holder[KEY] = undefined));
+  holder.value = opening;
+  opening.catch(() => (holder.value = undefined));
   return (await opening).lanes;
 }
 
@@ -63,7 +63,7 @@ export async function writerInsert(
 
 /** Close the writer's lanes (tests that reopen the store, shutdown). */
 export async function closeWriterStore(): Promise<void> {
-  const current = holder[KEY] ? await holder[KEY].catch(() => undefined) : undefined;
-  holder[KEY] = undefined;
+  const current = holder.value ? await holder.value.catch(() => undefined) : undefined;
+  holder.value = undefined;
   if (current) await Promise.all(current.lanes.map((l) => l.close()));
 }

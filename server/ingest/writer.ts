@@ -5,6 +5,7 @@ import { restoreInProgress, RESTORE_RETRY_AFTER_SEC } from '../store/maintenance
 import { ingestConfig } from './config';
 import { dt64, ROW_COLUMNS, withReceivedAt } from './rows';
 import { closeWriterStore, WRITER_SLOTS, writerInsert, writerQuery } from './writer-store';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * The process's single ingestion writer (group commit). Requests hand it pre-serialized rows and wait;
@@ -296,19 +297,18 @@ class Writer {
   }
 }
 
-const KEY = Symbol.for('swarmdeck.ingest.writer');
-const holder = globalThis as unknown as { [KEY]?: Writer };
+const holder = processSlot<Writer>('ingest.writer');
 
 /** The one writer of this process (shared by every module copy Next's bundles load). */
 export function ingestWriter(): Writer {
-  holder[KEY] ??= new Writer();
-  return holder[KEY];
+  holder.value ??= new Writer();
+  return holder.value;
 }
 
 onScrape('ingest-writer', () => metrics().writerQueueRows.set(ingestWriter().pendingRows));
 
 /** Drop the writer (tests that close and reopen the store in one process). */
 export async function resetIngestWriter(): Promise<void> {
-  holder[KEY] = undefined;
+  holder.value = undefined;
   await closeWriterStore();
 }

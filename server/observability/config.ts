@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { processSlot } from '../core/rate-limit';
 
 /** Observability and backup settings (env), read once per process; `resetObservabilityConfig()` for tests. */
 export const ObservabilityEnv = z.object({
@@ -22,14 +23,13 @@ export const ObservabilityEnv = z.object({
 });
 export type ObservabilityConfig = z.infer<typeof ObservabilityEnv>;
 
-const KEY = Symbol.for('swarmdeck.observability.config');
-const holder = globalThis as unknown as { [KEY]?: ObservabilityConfig };
+const holder = processSlot<ObservabilityConfig>('observability.config');
 
 export function observabilityConfig(): ObservabilityConfig {
-  holder[KEY] ??= ObservabilityEnv.parse(process.env);
-  return holder[KEY];
+  holder.value ??= ObservabilityEnv.parse(process.env);
+  return holder.value;
 }
 
 export function resetObservabilityConfig(): void {
-  holder[KEY] = undefined;
+  holder.value = undefined;
 }

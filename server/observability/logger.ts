@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { observabilityConfig } from './config';
+import { processSingleton, processSlot } from '../core/rate-limit';
 
 /**
  * The process's logger: JSON lines (pino) with the request id of the request being served, level from
@@ -16,12 +17,10 @@ export interface RequestContext {
   reqId: string;
 }
 
-const ALS = Symbol.for('swarmdeck.observability.request-context');
-const LOGGER = Symbol.for('swarmdeck.observability.logger');
-const g = globalThis as unknown as { [ALS]?: AsyncLocalStorage<RequestContext>; [LOGGER]?: Logger };
+const loggerSlot = processSlot<Logger>('observability.logger');
 
 function storage(): AsyncLocalStorage<RequestContext> {
-  return (g[ALS] ??= new AsyncLocalStorage<RequestContext>());
+  return processSingleton('observability.request-context', () => new AsyncLocalStorage<RequestContext>());
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -122,11 +121,11 @@ function create(): Logger {
 
 /** The process's logger (shared by server.ts and Next's bundles), or a child with fixed fields. */
 export function logger(bindings?: Record<string, string>): Logger {
-  const root = (g[LOGGER] ??= create());
+  const root = (loggerSlot.value ??= create());
   return bindings ? root.child(bindings) : root;
 }
 
 /** Tests that change SWARMDECK_LOG_* between cases. */
 export function resetLogger(): void {
-  g[LOGGER] = undefined;
+  loggerSlot.value = undefined;
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * The process's Prometheus metrics, served at /metrics. One registry per process, kept on globalThis:
@@ -131,23 +132,21 @@ function create() {
 
 export type Metrics = ReturnType<typeof create>;
 
-const KEY = Symbol.for('swarmdeck.observability.metrics');
-const holder = globalThis as unknown as { [KEY]?: Metrics };
+const holder = processSlot<Metrics>('observability.metrics');
 
 export function metrics(): Metrics {
-  return (holder[KEY] ??= create());
+  return (holder.value ??= create());
 }
 
 /** Gauges read at scrape time are registered by their owners through this hook (no import cycles). */
-const COLLECT = Symbol.for('swarmdeck.observability.collectors');
-const collectors = globalThis as unknown as { [COLLECT]?: Map<string, () => void> };
+const collectors = processSlot<Map<string, () => void>>('observability.collectors');
 export function onScrape(name: string, fn: () => void): void {
-  (collectors[COLLECT] ??= new Map()).set(name, fn);
+  (collectors.value ??= new Map()).set(name, fn);
 }
 
 /** The exposition text for one scrape. */
 export async function scrape(): Promise<{ body: string; contentType: string }> {
-  for (const fn of collectors[COLLECT]?.values() ?? []) {
+  for (const fn of collectors.value?.values() ?? []) {
     try {
       fn();
     } catch {

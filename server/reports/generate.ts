@@ -1,5 +1,6 @@
 import { ServiceError } from '../core/errors';
 import { buildReport, type Report, type ReportInput } from './compute';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * Report generation under a concurrency limit, and share-link views from a small cache.
@@ -23,9 +24,8 @@ interface State {
   cache: Map<string, { at: number; report: Promise<Report> }>;
   computed: number;
 }
-const KEY = Symbol.for('swarmdeck.reports.generate');
-const holder = globalThis as unknown as { [KEY]?: State };
-const state: State = (holder[KEY] ??= { running: 0, waiting: [], cache: new Map(), computed: 0 });
+const holder = processSlot<State>('reports.generate');
+const state: State = (holder.value ??= { running: 0, waiting: [], cache: new Map(), computed: 0 });
 
 /** Compute a report, waiting for a turn; refused with `unavailable` when too many already wait. */
 export async function generateReport(input: ReportInput): Promise<Report> {

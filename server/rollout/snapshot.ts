@@ -9,6 +9,7 @@ import {
   defaultRule,
 } from '@/lib/rollout/rule';
 import { rolloutSettings } from './settings';
+import { processSlot } from '../core/rate-limit';
 
 export interface ClassState {
   rule: RolloutRule;
@@ -78,10 +79,9 @@ interface Holder {
   writeChain?: Promise<unknown>;
   listeners?: Set<(s: Snapshot) => void>;
 }
-const KEY = Symbol.for('swarmdeck.rollout.snapshot');
-const g = globalThis as unknown as { [KEY]?: Holder };
+const g = processSlot<Holder>('rollout.snapshot');
 function holder(): Holder {
-  return (g[KEY] ??= {});
+  return (g.value ??= {});
 }
 
 export function setSnapshot(s: Snapshot): void {

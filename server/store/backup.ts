@@ -20,6 +20,7 @@ import { logger } from '../observability/logger';
 import { metrics } from '../observability/metrics';
 import { refreshSnapshot } from '../rollout/snapshot';
 import { setRestoring } from './maintenance';
+import { processSlot } from '../core/rate-limit';
 
 /**
  * Backups of the embedded store with ClickHouse's own BACKUP / RESTORE, online: BACKUP reads a
@@ -193,8 +194,7 @@ export function restoreBackup(name: string): Promise<{ name: string; tables: num
   });
 }
 
-const KEY = Symbol.for('swarmdeck.store.backup-schedule');
-const g = globalThis as unknown as { [KEY]?: ReturnType<typeof setInterval> };
+const g = processSlot<ReturnType<typeof setInterval>>('store.backup-schedule');
 
 /** SWARMDECK_BACKUP_EVERY_HOURS > 0: a backup every N hours, keeping SWARMDECK_BACKUP_KEEP. */
 export function startBackupSchedule(): void {
@@ -203,9 +203,9 @@ export function startBackupSchedule(): void {
   // The last-backup gauge survives restarts: it starts at the newest backup on disk.
   const newest = listBackups()[0];
   if (newest) metrics().backupLastSuccess.set(Date.parse(newest.createdAt) / 1000);
-  if (cfg.SWARMDECK_BACKUP_EVERY_HOURS <= 0 || g[KEY]) return;
+  if (cfg.SWARMDECK_BACKUP_EVERY_HOURS <= 0 || g.value) return;
   const log = logger();
-  g[KEY] = setInterval(() => {
+  g.value = setInterval(() => {
     createBackup()
       .then((b) => {
         const removed = pruneBackups(cfg.SWARMDECK_BACKUP_KEEP);
@@ -213,15 +213,15 @@ export function startBackupSchedule(): void {
       })
       .catch((err) => log.error({ err: (err as Error).message }, 'scheduled backup failed'));
   }, cfg.SWARMDECK_BACKUP_EVERY_HOURS * 3_600_000);
-  g[KEY].unref();
+  g.value.unref();
   log.info(
     `scheduled backups every ${cfg.SWARMDECK_BACKUP_EVERY_HOURS} h into ${backupDir()}, keeping ${cfg.SWARMDECK_BACKUP_KEEP}`,
   );
 }
 
 export function stopBackupSchedule(): void {
-  if (g[KEY]) clearInterval(g[KEY]);
-  g[KEY] = undefined;
+  if (g.value) clearInterval(g.value);
+  g.value = undefined;
 }
 
 const flag = z.union([z.literal(true), z.enum(['true', '1'])]).optional();

@@ -1,14 +1,11 @@
+import { processSingleton } from '../core/rate-limit';
+
 /**
  * Whether the store is being restored. While it is, telemetry answers 503 + Retry-After (nothing may be
  * acknowledged into tables that are about to be replaced) and readiness says not ready. Kept on
  * globalThis: the restore runs in server.ts's module copy, telemetry in Next's bundle.
  */
-const KEY = Symbol.for('swarmdeck.store.maintenance');
-const g = globalThis as unknown as { [KEY]?: { restoring: boolean } };
-
-function state() {
-  return (g[KEY] ??= { restoring: false });
-}
+const state = () => processSingleton('store.maintenance', () => ({ restoring: false }));
 
 export function restoreInProgress(): boolean {
   return state().restoring;
