@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { parseFault } from '../sim/fault';
+import { faultSpecsOf, parseFaults } from '../sim/fault';
 
 const { values } = parseArgs({
   options: {
@@ -47,8 +47,8 @@ if (!values['no-build'] || !fs.existsSync(path.join(root, distDir, 'BUILD_ID')))
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
-const faultSpecs = ((values.fault ?? []) as (string | boolean)[]).flatMap((s) => String(s).split(',')).filter(Boolean);
-for (const spec of faultSpecs) parseFault(spec); // a typo stops here, before anything starts
+const faultSpecs = faultSpecsOf(((values.fault ?? []) as (string | boolean)[]).map(String));
+parseFaults(faultSpecs); // a typo stops here, before anything starts
 
 const ingestKey = process.env.SWARMDECK_INGEST_KEY ?? 'demo-ingest-key-0001';
 const env: NodeJS.ProcessEnv = {

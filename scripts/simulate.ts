@@ -21,7 +21,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { describeFault, parseFault } from '../sim/fault';
+import { describeFault, parseFaults } from '../sim/fault';
 import { runLive } from '../sim/live';
 import { lookupIp } from '../server/ingest/geo';
 
@@ -88,10 +88,7 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   const log = values.quiet ? () => {} : (l: string) => console.log(`[sim] ${l}`);
-  const faults = (values.fault ?? [])
-    .flatMap((s) => s.split(','))
-    .filter(Boolean)
-    .map((s) => parseFault(s));
+  const faults = parseFaults(values.fault);
   for (const f of faults) console.log(`[sim] FAULT ON PURPOSE: ${describeFault(f)}`);
   const tally = await runLive({
     url: values.url!,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseFault } from '../sim/fault';
+import { faultSpecsOf, parseFault } from '../sim/fault';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', ''])
@@ -35,7 +35,7 @@ export const Env = z.object({
     .string()
     .optional()
     .superRefine((v, ctx) => {
-      for (const spec of (v ?? '').split(',').filter(Boolean)) {
+      for (const spec of faultSpecsOf(v)) {
         try {
           parseFault(spec);
         } catch (err) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lookupIp } from '../server/ingest/geo';
 import { SessionCounters } from '../sdk/session';
 import type { TelemetryReport } from '../sdk/report';
-import { parseFault, type FleetFault } from './fault';
+import { parseFault, parseFaults, type FleetFault } from './fault';
 import { Fleet } from './fleet';
 import { staticSettings } from './model';
 
@@ -77,6 +77,12 @@ describe('fleet fault injection', () => {
     expect(() => parseFault('mobile:latency+50%')).toThrow(/unknown metric "latency"/);
     expect(() => parseFault('mobile:rebuffer50')).toThrow(/expected class:metric\+N%/);
     expect(() => parseFault('mobile:rebuffer+0%')).toThrow(/between 0 and 1000/);
+    // --fault may repeat and each value (or SWARMDECK_DEMO_FAULT) may list several, comma-separated
+    expect(
+      parseFaults(['mobile:rebuffer+50%,*:startup+30%', 'desktop:failure+100%'], now).map((f) => f.metric),
+    ).toEqual(['rebuffer', 'startup', 'failure']);
+    expect(parseFaults(undefined)).toEqual([]);
+    expect(() => parseFaults('mobile:rebuffer+50%,tv:startup+1%')).toThrow(/unknown device class "tv"/);
   });
 
   // One run without and one with each fault, same seed: the fleet's own draws do not move, so whatever

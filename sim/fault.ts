@@ -50,6 +50,16 @@ export function parseFault(spec: string, now = Date.now()): FleetFault {
   };
 }
 
+/** The specs in `--fault` values or in a comma-separated list (`SWARMDECK_DEMO_FAULT`), each on its own. */
+export function faultSpecsOf(list: string | readonly string[] | undefined): string[] {
+  return (typeof list === 'string' ? [list] : (list ?? [])).flatMap((s) => s.split(',')).filter(Boolean);
+}
+
+/** Every spec of the list parsed (`parseFault`); the first bad one throws. */
+export function parseFaults(list: string | readonly string[] | undefined, now = Date.now()): FleetFault[] {
+  return faultSpecsOf(list).map((s) => parseFault(s, now));
+}
+
 export function describeFault(f: FleetFault): string {
   const who = f.deviceClass === '*' ? 'every class' : f.deviceClass;
   const what = { rebuffer: 'stalls last', startup: 'start-up takes', failure: 'fatal failures are' }[f.metric];

@@ -3,7 +3,7 @@ import { DEMO_ADMIN_EMAIL } from '../auth/startup';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import { createUser, getUserByEmail } from '../auth/users';
 import { env } from '../env';
-import { faultFactor, parseFault, type FleetFault } from '../../sim/fault';
+import { faultFactor, parseFaults, type FleetFault } from '../../sim/fault';
 import { insert } from '../clickhouse/client';
 import { createPlan, listPlans } from '../rollout/plans';
 import { approveRequest, proposeChange, type Actor } from '../rollout/service';
@@ -109,14 +109,7 @@ let parsedFaults: { spec: string; faults: FleetFault[] } | undefined;
 /** `SWARMDECK_DEMO_FAULT` (set by `npm run demo -- --fault …`), anchored at the first feed. */
 function demoFaults(now: number): FleetFault[] {
   const spec = env().SWARMDECK_DEMO_FAULT ?? '';
-  if (parsedFaults?.spec !== spec)
-    parsedFaults = {
-      spec,
-      faults: spec
-        .split(',')
-        .filter(Boolean)
-        .map((s) => parseFault(s, now)),
-    };
+  if (parsedFaults?.spec !== spec) parsedFaults = { spec, faults: parseFaults(spec, now) };
   return parsedFaults.faults;
 }
 
