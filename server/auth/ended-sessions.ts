@@ -1,6 +1,6 @@
 import { insert, query } from '../clickhouse/client';
 import { EndedSessionRow, EndedSessionsSinceSql } from '../clickhouse/queries/auth';
-import { processSlot } from '../core/rate-limit';
+import { processSingleton } from '../core/rate-limit';
 
 /**
  * Session ids ended by signing out, kept in ClickHouse (`ended_sessions`) until the cookie would have
@@ -19,8 +19,7 @@ interface State {
   sync?: Promise<void>;
 }
 
-const holder = processSlot<State>('endedSessions');
-const state: State = (holder.value ??= { ended: new Map(), syncedAt: 0 });
+const state: State = processSingleton('endedSessions', (): State => ({ ended: new Map(), syncedAt: 0 }));
 
 async function sync(now: number): Promise<void> {
   const since = state.syncedAt === 0 ? 0 : state.syncedAt - SLACK_MS;

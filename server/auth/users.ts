@@ -14,7 +14,7 @@ import {
   UserRow,
   type UserStatus,
 } from '../clickhouse/queries/auth';
-import { processSlot } from '../core/rate-limit';
+import { processSingleton } from '../core/rate-limit';
 
 /**
  * Users in ClickHouse. Every change writes a new row version (ReplacingMergeTree); reads use FINAL.
@@ -25,8 +25,7 @@ import { processSlot } from '../core/rate-limit';
 
 const CACHE_MS = 3_000;
 type Cache = Map<string, { at: number; row: UserRow | null }>;
-const holder = processSlot<Cache>('userCache');
-const cache: Cache = (holder.value ??= new Map());
+const cache: Cache = processSingleton('userCache', (): Cache => new Map());
 
 export function invalidateUser(id: string): void {
   cache.delete(id);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { normalizeIp, parseIPv4, parseIPv6 } from '../core/ip';
-import { processSlot } from '../core/rate-limit';
+import { processSingleton } from '../core/rate-limit';
 
 /**
  * IP → ASN, ISP name and country from the npm packages `@ip-location-db/asn` (RouteViews/DB-IP) and
@@ -42,8 +42,6 @@ interface GeoDb {
   cc6: V6Table;
   countries: string[];
 }
-
-const holder = processSlot<GeoDb>('ingest.geo');
 
 function packageDir(pkg: string): string {
   const base = process.env.SWARMDECK_GEO_DIR ?? path.join(process.cwd(), 'node_modules');
@@ -193,8 +191,7 @@ function load(): GeoDb {
 
 /** Load the databases now (about a second); otherwise the first lookup does. */
 export function geoDb(): GeoDb {
-  holder.value ??= load();
-  return holder.value;
+  return processSingleton('ingest.geo', load);
 }
 
 /** Index of the range containing ip, or -1. */

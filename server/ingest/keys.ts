@@ -7,7 +7,7 @@ import { KEYS_TABLE, KeyRow, ListKeysSql } from '../clickhouse/queries/ingest';
 import { env } from '../env';
 import { ingestConfig } from './config';
 import { normalizeOrigin, type OriginPolicy } from './cors';
-import { processSlot } from '../core/rate-limit';
+import { processSingleton } from '../core/rate-limit';
 
 /**
  * Ingest keys identify a client application and carry its limits. Only a key's SHA-256 is stored
@@ -87,8 +87,7 @@ interface KeyCache {
   loadedAt: number;
   loading?: Promise<void>;
 }
-const holder = processSlot<KeyCache>('ingest.keys');
-const cache = (): KeyCache => (holder.value ??= { byHash: new Map(), loadedAt: 0 });
+const cache = (): KeyCache => processSingleton('ingest.keys', (): KeyCache => ({ byHash: new Map(), loadedAt: 0 }));
 
 /** Keys are re-read at most this often; a miss re-reads sooner, but not more than once a second. */
 const REFRESH_MS = 5_000;

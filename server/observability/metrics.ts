@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { processSlot } from '../core/rate-limit';
+import { processSingleton } from '../core/rate-limit';
 
 /**
  * The process's Prometheus metrics, served at /metrics. One registry per process, kept on globalThis:
@@ -132,21 +132,19 @@ function create() {
 
 export type Metrics = ReturnType<typeof create>;
 
-const holder = processSlot<Metrics>('observability.metrics');
-
 export function metrics(): Metrics {
-  return (holder.value ??= create());
+  return processSingleton('observability.metrics', create);
 }
 
 /** Gauges read at scrape time are registered by their owners through this hook (no import cycles). */
-const collectors = processSlot<Map<string, () => void>>('observability.collectors');
+const collectors = () => processSingleton('observability.collectors', () => new Map<string, () => void>());
 export function onScrape(name: string, fn: () => void): void {
-  (collectors.value ??= new Map()).set(name, fn);
+  collectors().set(name, fn);
 }
 
 /** The exposition text for one scrape. */
 export async function scrape(): Promise<{ body: string; contentType: string }> {
-  for (const fn of collectors.value?.values() ?? []) {
+  for (const fn of collectors().values()) {
     try {
       fn();
     } catch {

@@ -1,6 +1,6 @@
 import { ServiceError } from '../core/errors';
 import { buildReport, type Report, type ReportInput } from './compute';
-import { processSlot } from '../core/rate-limit';
+import { processSingleton } from '../core/rate-limit';
 
 /**
  * Report generation under a concurrency limit, and share-link views from a small cache.
@@ -24,8 +24,12 @@ interface State {
   cache: Map<string, { at: number; report: Promise<Report> }>;
   computed: number;
 }
-const holder = processSlot<State>('reports.generate');
-const state: State = (holder.value ??= { running: 0, waiting: [], cache: new Map(), computed: 0 });
+const state: State = processSingleton('reports.generate', (): State => ({
+  running: 0,
+  waiting: [],
+  cache: new Map(),
+  computed: 0,
+}));
 
 /** Compute a report, waiting for a turn; refused with `unavailable` when too many already wait. */
 export async function generateReport(input: ReportInput): Promise<Report> {

@@ -9,7 +9,7 @@ import {
   defaultRule,
 } from '@/lib/rollout/rule';
 import { rolloutSettings } from './settings';
-import { processSlot } from '../core/rate-limit';
+import { processSingleton } from '../core/rate-limit';
 
 export interface ClassState {
   rule: RolloutRule;
@@ -79,9 +79,8 @@ interface Holder {
   writeChain?: Promise<unknown>;
   listeners?: Set<(s: Snapshot) => void>;
 }
-const g = processSlot<Holder>('rollout.snapshot');
 function holder(): Holder {
-  return (g.value ??= {});
+  return processSingleton('rollout.snapshot', (): Holder => ({}));
 }
 
 export function setSnapshot(s: Snapshot): void {
