@@ -9,7 +9,7 @@ describe('demo backfill timing', () => {
     const reports: TelemetryReport[] = [];
     await runBackfill({
       spanMs: 3 * 3_600_000,
-      concurrency: 300,
+      concurrency: 1000,
       now,
       countryOfIp: (ip) => lookupIp(ip).country,
       sink: async (batch) => {

@@ -3,7 +3,7 @@ import type { TelemetryReport } from '../sdk/report';
 import { Fleet, type SimDevice } from './fleet';
 import type { CountryOfIp } from './isps';
 import { historicalSettings } from './model';
-import { hash32 } from './random';
+import { hash32, Rng } from './random';
 import { Tally } from './tally';
 
 export interface BackfillOptions {
@@ -46,8 +46,11 @@ export async function runBackfill(o: BackfillOptions): Promise<Tally> {
     );
     if (rejectedIds.size) tally.onDropped(rejectedIds.size, 'rejected');
   };
+  const seed = o.seed ?? 7;
+  // Session ids from the seed too, so the phases below (and the whole backfill) repeat for a seed.
+  const sessionIds = new Rng(seed ^ 0x5e55);
   const fleet: Fleet = new Fleet({
-    seed: o.seed ?? 7,
+    seed,
     countryOfIp: o.countryOfIp,
     concurrency: o.concurrency,
     open(device: SimDevice, info, settings) {
@@ -57,6 +60,7 @@ export async function runBackfill(o: BackfillOptions): Promise<Tally> {
           deviceClass: device.profile.cls,
           clientVersion: device.version,
           optOut: device.optOut || undefined,
+          sessionId: sessionIds.id(24),
           ...info,
         },
         settings,
