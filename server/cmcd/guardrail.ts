@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { query } from '../clickhouse/client';
 import { chTime } from '../dashboards/window';
 import { CmcdGuardrailRow, CmcdGuardrailSql } from '../clickhouse/queries/cmcd';
@@ -10,9 +9,7 @@ import { CmcdGuardrailRow, CmcdGuardrailSql } from '../clickhouse/queries/cmcd';
  * claims. Everything else CMCD reports stays out of the guardrails.
  */
 
-export { CmcdGuardrailRow } from '../clickhouse/queries/cmcd';
-
 /** Per (device, class, configVersion) over [fromMs, toMs): the guardrail's CMCD input. */
-export async function cmcdGuardrailRows(fromMs: number, toMs: number): Promise<z.infer<typeof CmcdGuardrailRow>[]> {
+export async function cmcdGuardrailRows(fromMs: number, toMs: number): Promise<CmcdGuardrailRow[]> {
   return query(CmcdGuardrailSql, { lo: chTime(fromMs), hi: chTime(toMs) }, CmcdGuardrailRow);
 }

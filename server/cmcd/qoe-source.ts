@@ -22,7 +22,7 @@ import { processSlot } from '../core/rate-limit';
 
 export { QOE_SOURCES, QoeSource } from '@/lib/qoe-source';
 
-export { cmcdIntervalsSql, qoeSourceFor } from '../clickhouse/queries/cmcd';
+export { qoeSourceFor } from '../clickhouse/queries/cmcd';
 
 const SPAN_TTL_MS = 10_000;
 const holder = processSlot<number>('cmcd.span-read');

@@ -12,8 +12,6 @@ import { processSlot } from '../core/rate-limit';
  * a duplicate. Like telemetry, this needs one writer process per store (README, "Exactly once").
  */
 
-export { CMCD_EVENTS_TABLE as EVENTS_TABLE } from '../clickhouse/queries/cmcd';
-
 const holder = processSlot<Promise<unknown>>('cmcd.chain');
 
 function serialized<T>(fn: () => Promise<T>): Promise<T> {

@@ -10,8 +10,6 @@ import { ClientDropTotalsRow, ClientDropTotalsSql, DROPS_TABLE } from '../clickh
  * resent copy of the report replaces its row instead of counting again.
  */
 
-export { DROPS_TABLE };
-
 const Count = z.number().int().min(0).max(1_000_000);
 export const ClientDropped = z.object({ expired: Count.default(0), overflow: Count.default(0) });
 export type ClientDropped = z.infer<typeof ClientDropped>;
