@@ -6,7 +6,7 @@ import { can, type Access, type Permission } from '@/lib/auth/permissions';
 import { sessionFromHeaders, type SessionUser } from '../auth/session';
 import { assertCsrf } from '../auth/csrf';
 import { StoreError } from '../clickhouse/client';
-import { ServiceError, toTRPCError } from '../core/errors';
+import { publicTRPCMessage, ServiceError, toTRPCError } from '../core/errors';
 import { storeQuerySeconds } from '../observability/metrics';
 
 export interface Context {
@@ -17,7 +17,12 @@ export interface Context {
 }
 
 export async function createContext(opts: { headers: Headers; resHeaders?: Headers }): Promise<Context> {
-  return { headers: opts.headers, resHeaders: opts.resHeaders, user: await sessionFromHeaders(opts.headers) };
+  // The session check reads the store (users, ended sessions): when that fails the request fails closed,
+  // with the one mapping's code and public message (a held store is 504, not a raw engine error).
+  const user = await sessionFromHeaders(opts.headers).catch((err: unknown) => {
+    throw toTRPCError(err);
+  });
+  return { headers: opts.headers, resHeaders: opts.resHeaders, user };
 }
 
 export interface Meta {
@@ -31,7 +36,11 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
-      return { ...shape, data: { ...shape.data, zodError } };
+      return {
+        ...shape,
+        message: publicTRPCMessage(error, shape.data.httpStatus),
+        data: { ...shape.data, zodError },
+      };
     },
   });
 
@@ -47,6 +56,8 @@ const serviceErrors = t.middleware(async ({ next }) => {
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof StoreError || cause instanceof ServiceError) throw toTRPCError(cause);
+    // Anything else unexpected (a plain Error from a library) is internal: logged, never shown.
+    if (result.error.code === 'INTERNAL_SERVER_ERROR') throw toTRPCError(cause ?? new Error(result.error.message));
   }
   return result;
 });

@@ -1,6 +1,7 @@
 import { insert, query } from '../clickhouse/client';
 import { EndedSessionRow, EndedSessionsSinceSql } from '../clickhouse/queries/auth';
 import { processSingleton } from '../core/rate-limit';
+import { awaitWithin, LOOKUP_BUDGET_MS, STALE_IF_SLOW_MS } from './users';
 
 /**
  * Session ids ended by signing out, kept in ClickHouse (`ended_sessions`) until the cookie would have
@@ -35,7 +36,13 @@ export async function isSessionEnded(sid: string, now = Date.now()): Promise<boo
     state.sync ??= sync(now).finally(() => {
       state.sync = undefined;
     });
-    await state.sync;
+    // While the store is slow or failing, what this process knows answers for a while (its own
+    // sign-outs are recorded here at once); after that the check fails closed with the store's error.
+    if (state.syncedAt > 0 && now - state.syncedAt < STALE_IF_SLOW_MS) {
+      await awaitWithin(state.sync, LOOKUP_BUDGET_MS, undefined);
+    } else {
+      await state.sync;
+    }
   }
   const exp = state.ended.get(sid);
   return exp !== undefined && exp > now;

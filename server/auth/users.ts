@@ -20,12 +20,35 @@ import { processSingleton } from '../core/rate-limit';
  * Users in ClickHouse. Every change writes a new row version (ReplacingMergeTree); reads use FINAL.
  * A process-wide cache (on globalThis, so Next's bundles and the server entry share it) answers the
  * per-request session check; every write in this process clears the user's entry, and entries live a
- * few seconds at most for writes made by another process (a remote-store cluster).
+ * few seconds at most for writes made by another process (a remote-store cluster) — up to five minutes
+ * while the store is slow or failing, when a recent entry answers rather than failing every page.
  */
 
 const CACHE_MS = 3_000;
+/** How long the store may take to refresh an entry before the entry answers on its own. */
+export const LOOKUP_BUDGET_MS = 1_000;
+/** The oldest entry that answers while the store is slow or failing. */
+export const STALE_IF_SLOW_MS = 5 * 60_000;
 type Cache = Map<string, { at: number; row: UserRow | null }>;
 const cache: Cache = processSingleton('userCache', (): Cache => new Map());
+const inflight = processSingleton('userLookups', () => new Map<string, Promise<UserRow | null>>());
+
+/** `p`'s value if it settles well within `ms`, otherwise (or if it fails) `fallback`. */
+export function awaitWithin<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}
 
 export function invalidateUser(id: string): void {
   cache.delete(id);
@@ -36,9 +59,21 @@ export const Email = z.string().trim().toLowerCase().pipe(z.email('Enter a valid
 export async function getUserById(id: string, opts: { fresh?: boolean } = {}): Promise<UserRow | null> {
   const hit = cache.get(id);
   if (!opts.fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.row;
-  const [row] = await query(UserByIdSql, { id }, UserRow);
-  cache.set(id, { at: Date.now(), row: row ?? null });
-  return row ?? null;
+  let pending = inflight.get(id);
+  if (!pending) {
+    pending = query(UserByIdSql, { id }, UserRow)
+      .then(([row]) => {
+        cache.set(id, { at: Date.now(), row: row ?? null });
+        return row ?? null;
+      })
+      .finally(() => inflight.delete(id));
+    inflight.set(id, pending);
+  }
+  if (opts.fresh || !hit || Date.now() - hit.at > STALE_IF_SLOW_MS) return pending;
+  // The store is slow or failing: the entry it would refresh answers the session check for a while,
+  // so the console's pages still render (their panels then show the store's error) instead of failing whole.
+  // Writes in this process delete the entry (invalidateUser), so a change made here is never served stale.
+  return awaitWithin(pending, LOOKUP_BUDGET_MS, hit.row);
 }
 
 export async function getUserByEmail(email: string): Promise<UserRow | null> {

@@ -14,6 +14,7 @@ describe('command-line tools', () => {
       'sim:totals',
       'backup',
       'restore',
+      'drill:slow-store',
     ]);
   });
 });

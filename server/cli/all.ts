@@ -3,6 +3,7 @@ import { tokenAddCommand, userAddCommand } from '../auth/cli';
 import { ingestStatsCommand } from '../ingest/cli';
 import { rolloutKillCommand, rolloutStatusCommand } from '../rollout/cli';
 import { backupCommand, restoreCommand } from '../store/backup';
+import { drillSlowStoreCommand } from '../store/drill';
 import { demoBackfillCommand, simTotalsCommand } from './demo-backfill';
 
 /**
@@ -20,6 +21,7 @@ const LIST: Record<string, CliCommand> = {
   'sim:totals': simTotalsCommand as unknown as CliCommand,
   backup: backupCommand as unknown as CliCommand,
   restore: restoreCommand as unknown as CliCommand,
+  'drill:slow-store': drillSlowStoreCommand as unknown as CliCommand,
 };
 
 Object.assign(COMMANDS, LIST);

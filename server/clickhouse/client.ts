@@ -218,12 +218,13 @@ export async function openLane(): Promise<StoreLane> {
   const lane: StoreLane = {
     query: async (sql, params, row) => {
       let raw: unknown[];
+      const signal = timeoutSignal();
       try {
         raw = await (
-          await client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: timeoutSignal() })
+          await client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: signal })
         ).json();
       } catch (err) {
-        throw mapError(err);
+        throw mapError(err, signal);
       }
       const parsed = z.array(row).safeParse(raw);
       if (!parsed.success)
@@ -257,8 +258,19 @@ export function isLockError(err: unknown): boolean {
   return /Code: 76\b/.test(msg) && /lock/i.test(msg);
 }
 
-export function mapError(err: unknown): StoreError {
+/**
+ * A store failure as a StoreError. `signal` is the query's own time limit: when it fired, the failure is
+ * a timeout whatever words the client chose for the abort ("Query aborted", "The user aborted a request").
+ */
+export function mapError(err: unknown, signal?: AbortSignal): StoreError {
   if (err instanceof StoreError) return err;
+  if (signal?.aborted) {
+    return new StoreError(
+      'timeout',
+      `ClickHouse query timed out: no answer within ${env().CLICKHOUSE_QUERY_TIMEOUT_MS} ms (CLICKHOUSE_QUERY_TIMEOUT_MS)`,
+      { cause: err },
+    );
+  }
   const msg = err instanceof Error ? err.message : String(err);
   if (isLockError(err)) {
     return new StoreError(
@@ -292,16 +304,12 @@ function timeoutSignal(): AbortSignal {
 export async function query<S extends z.ZodType>(sql: string, params: Params, row: S): Promise<z.infer<S>[]> {
   const s = await store();
   let raw: unknown[];
+  const signal = timeoutSignal();
   try {
-    const rs = await s.client.query({
-      query: sql,
-      query_params: params,
-      format: 'JSONEachRow',
-      abort_signal: timeoutSignal(),
-    });
+    const rs = await s.client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: signal });
     raw = await rs.json();
   } catch (err) {
-    throw mapError(err);
+    throw mapError(err, signal);
   }
   const parsed = z.array(row).safeParse(raw);
   if (!parsed.success) {
@@ -316,10 +324,11 @@ export async function query<S extends z.ZodType>(sql: string, params: Params, ro
 /** Run a statement that returns nothing (DDL, INSERT … SELECT, ALTER). */
 export async function command(sql: string, params: Params = {}): Promise<void> {
   const s = await store();
+  const signal = timeoutSignal();
   try {
-    await s.client.command({ query: sql, query_params: params, abort_signal: timeoutSignal() });
+    await s.client.command({ query: sql, query_params: params, abort_signal: signal });
   } catch (err) {
-    throw mapError(err);
+    throw mapError(err, signal);
   }
 }
 

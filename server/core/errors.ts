@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { StoreError } from '../clickhouse/client';
+import { logger } from '../observability/logger';
 
 /**
  * The service errors, and the one place each is turned into a tRPC code and an HTTP status. Services
@@ -98,8 +99,20 @@ export function serviceErrorOf(err: unknown): ServiceError {
 function publicMessage(e: ServiceError): string {
   const status = HTTP_STATUS[e.kind];
   if (status < 500) return e.message;
-  console.error(`[error] ${e.kind}: ${e.message}`);
+  logger({ area: 'errors' }).error({ kind: e.kind }, e.message);
   return PUBLIC_MESSAGE[e.kind] ?? PUBLIC_MESSAGE.internal!;
+}
+
+const PUBLIC_MESSAGES: ReadonlySet<string> = new Set(Object.values(PUBLIC_MESSAGE));
+
+/**
+ * The message a tRPC error answer carries (the router's errorFormatter). Procedures' failures were mapped
+ * by toTRPCError already; a 5xx that did not pass there (the request context failing to read the session
+ * from a held store, an adapter error) still never shows the store's own words.
+ */
+export function publicTRPCMessage(error: TRPCError, httpStatus: number): string {
+  if (httpStatus < 500 || PUBLIC_MESSAGES.has(error.message)) return error.message;
+  return publicMessage(serviceErrorOf(error.cause ?? error));
 }
 
 export function toTRPCError(err: unknown): TRPCError {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { KIND_OF_CODE, ServiceError } from '../core/errors';
 import { audit } from '../audit/log';
 import { sessionSecret } from '../auth/secret';
+import { logger } from '../observability/logger';
 import { insert, query } from '../clickhouse/client';
 import {
   DELIVERIES_TABLE,
@@ -323,7 +324,7 @@ export function notify(kind: NotifyKind, payload: NotifyPayload): void {
     ]);
     const hooks = (await rows()).filter((r) => r.enabled === 1 && r.kinds.includes(kind));
     await Promise.all(hooks.map((h) => deliver(h, e)));
-  })().catch((err: Error) => console.error(`[notify] ${kind} notification failed: ${err.message}`));
+  })().catch((err: Error) => logger({ area: 'notify' }).error({ kind, err: err.message }, 'notification failed'));
   inflight.add(p);
   void p.finally(() => inflight.delete(p));
 }

@@ -36,6 +36,7 @@ import {
   type Target,
 } from './service';
 import { GLOBAL, readSnapshot, withWriteLock, type Snapshot } from './snapshot';
+import { logger } from '../observability/logger';
 
 /** Guarded rollout plans: stored as append-only revisions, approved once for their ceiling, driven by the evaluator. */
 
@@ -794,7 +795,10 @@ export async function evaluatePlans(now = Date.now()): Promise<PlanLook[]> {
     try {
       out.push(await evaluatePlan(p, now));
     } catch (err) {
-      console.error(`[rollouts] plan ${p.id} (${p.deviceClass}) evaluation failed: ${(err as Error).message}`);
+      logger({ area: 'rollouts' }).error(
+        { plan: p.id, deviceClass: p.deviceClass, err: (err as Error).message },
+        'plan evaluation failed',
+      );
     }
   }
   return out;

@@ -66,3 +66,14 @@ export const RecentMigrationRow = z.object({
   file: z.string(),
   applied_at: z.coerce.number(),
 });
+
+/**
+ * The slow-store drill (server/store/drill.ts): one parameterized query that sleeps `pause` seconds per
+ * row for `rows` rows. The embedded engine runs bound-parameter queries one at a time, so every other
+ * store query queues behind it — the store answers nothing until the drill ends.
+ */
+export const HoldStoreSql = `
+SELECT sum(sleepEachRow({pause:Float64})) AS slept
+FROM numbers({rows:UInt32})
+SETTINGS max_block_size = 1, function_sleep_max_microseconds_per_block = 0, max_execution_time = 0`;
+export const HoldStoreRow = z.object({ slept: z.coerce.number() });
