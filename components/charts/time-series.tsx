@@ -1,13 +1,13 @@
 'use client';
 
 import { AreaChart, BarChart, LineChart } from '@tremor/react';
+import { useRef } from 'react';
+import { ChartMarks } from './chart-marks';
+import { X_PADDING, type Annotation } from './marks';
 import { FORMAT, timeLabel, type Unit } from './theme';
 
-/** A marker under the chart (e.g. a rollout config change), at time `t` (ms). */
-export interface Annotation {
-  t: number;
-  label: string;
-}
+/** Secondary text readable on both themes' cards (Tremor's dark content grey is below 4.5:1 on them). */
+const MUTED = 'text-tremor-content dark:text-gray-400';
 
 export interface TimePoint {
   t: number;
@@ -38,9 +38,8 @@ export function TimeSeriesChart({
   testId?: string;
   annotations?: Annotation[];
 }) {
-  const first = data[0]?.t ?? 0;
-  const end = (data[data.length - 1]?.t ?? 0) + stepSeconds * 1000;
-  const marks = annotations.filter((a) => a.t >= first && a.t < end);
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<HTMLDivElement>(null);
   const rows = data.map((p) => ({ ...p, time: `${timeLabel(p.t, stepSeconds)}` }));
   const common = {
     data: rows,
@@ -51,35 +50,51 @@ export function TimeSeriesChart({
     yAxisWidth: 84,
     className: height,
     connectNulls: true,
+    padding: { left: X_PADDING, right: X_PADDING },
+    showLegend: false,
+    ref: chart,
   };
   return (
     <div data-testid={testId} data-chart="time-series">
-      {kind === 'line' ? (
-        <LineChart {...common} />
-      ) : kind === 'bar' ? (
-        <BarChart {...common} stack={stack} />
-      ) : (
-        <AreaChart {...common} stack={stack} />
-      )}
-      {marks.length > 0 && (
-        <ul
-          data-testid="chart-annotations"
-          className="mt-2 flex flex-wrap gap-2 text-tremor-label"
-          aria-label="Rollout changes in this range"
-        >
-          {marks.map((a, i) => (
-            <li
-              key={`${a.t}-${i}`}
-              className="rounded-tremor-small border border-amber-300 bg-amber-50 px-1.5 py-0.5 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
-            >
-              ▲ {new Date(a.t).toISOString().slice(5, 16).replace('T', ' ')} UTC · {a.label}
-            </li>
-          ))}
-        </ul>
-      )}
-      <p className="mt-1 text-right text-tremor-label text-tremor-content dark:text-dark-tremor-content">
+      <Legend categories={categories} colors={colors} />
+      <div ref={box} className="relative">
+        {kind === 'line' ? (
+          <LineChart {...common} />
+        ) : kind === 'bar' ? (
+          <BarChart {...common} stack={stack} />
+        ) : (
+          <AreaChart {...common} stack={stack} />
+        )}
+        <ChartMarks
+          box={box}
+          chart={chart}
+          annotations={annotations}
+          starts={data.map((p) => p.t)}
+          stepSeconds={stepSeconds}
+          band={kind === 'bar'}
+        />
+      </div>
+      <p className={`mt-1 text-right text-tremor-label ${MUTED}`}>
         UTC · {stepSeconds >= 3600 ? `${stepSeconds / 3600} h` : `${stepSeconds / 60} min`} buckets
       </p>
     </div>
+  );
+}
+
+/**
+ * The series names above the chart, in place of Tremor's legend, whose items are not inside their list
+ * (axe: listitem) and whose dark grey falls short of AA contrast. Colours cycle as Tremor's do.
+ */
+function Legend({ categories, colors }: { categories: string[]; colors: readonly string[] }) {
+  if (categories.length === 0) return null;
+  return (
+    <ul aria-label="Series" className="mb-2 flex flex-wrap justify-end gap-x-4 gap-y-1 text-tremor-default">
+      {categories.map((c, i) => (
+        <li key={c} className={`inline-flex items-center gap-1.5 whitespace-nowrap ${MUTED}`}>
+          <span aria-hidden="true" className={`h-2 w-2 flex-none rounded-full bg-${colors[i % colors.length]}-500`} />
+          {c}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -103,14 +103,25 @@ describe('dashboard pages in Chromium', () => {
     await page.close();
   });
 
-  it('shows a rollout config change as an annotation under the time-series charts', async () => {
+  it('shows a rollout config change as a mark on the time axis of the time-series charts', async () => {
     await cli(app.dataDir, ['rollout:kill', '--class', 'tablet', '--reason', 'dashboards browser test']);
+    const killedAt = Date.now();
     const { page, errors } = await open('/overview?range=24h');
-    await expect
-      .poll(() => page.locator('[data-testid=overview-offload] [data-testid=chart-annotations]').textContent(), {
-        timeout: 15_000,
-      })
-      .toContain('tablet killed');
+    const chart = page.locator('[data-testid=overview-offload]');
+    const mark = chart.locator('[data-testid=chart-mark] button');
+    await expect.poll(() => mark.getAttribute('aria-label'), { timeout: 15_000 }).toMatch(/: tablet killed$/);
+    expect(await page.locator('[data-testid=chart-annotations]').count()).toBe(0);
+    // A change made now sits in the last 15-minute bucket, at the right edge of the padded (20 px) plot;
+    // the chart's own tooltip at the mark's x names that bucket.
+    const grid = (await chart.locator('.recharts-cartesian-grid').boundingBox())!;
+    const box = (await mark.boundingBox())!;
+    const x = box.x + box.width / 2;
+    expect(Math.abs(x - (grid.x + grid.width - 20))).toBeLessThan((2 * (grid.width - 40)) / 96);
+    await page.mouse.move(x, grid.y + grid.height / 3);
+    const bucket = new Date(Math.floor(killedAt / 900_000) * 900_000).toISOString().slice(11, 16);
+    await expect.poll(() => chart.locator('.recharts-tooltip-wrapper').textContent()).toContain(bucket);
+    await mark.hover();
+    await expect.poll(() => chart.locator('[data-testid=chart-mark-tooltip]').textContent()).toContain('tablet killed');
     expect(errors).toEqual([]);
     await page.close();
   });

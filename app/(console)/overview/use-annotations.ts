@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import type { Annotation } from '@/components/charts/time-series';
+import type { Annotation } from '@/components/charts/marks';
 import { useTRPC } from '../../_trpc/client';
 
 /**
