@@ -5,6 +5,7 @@ import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@c
 import { z } from 'zod';
 import { env } from '../env';
 import { processSlot } from '../core/rate-limit';
+import { ServerVersionSql, type Statement } from './queries/store';
 
 /**
  * The one door to ClickHouse. Embedded (chdb, in-process, on SWARMDECK_DATA_DIR) unless CLICKHOUSE_URL
@@ -170,7 +171,7 @@ export type RawInsertFormat = 'JSONCompactEachRow' | 'TabSeparated';
  * Against a server a lane is the shared client (the server runs statements concurrently).
  */
 export interface StoreLane {
-  query<S extends z.ZodType>(sql: string, params: Params, row: S): Promise<z.infer<S>[]>;
+  query<P extends z.ZodObject, R extends z.ZodType>(stmt: Statement<P, R>, input: z.input<P>): Promise<z.infer<R>[]>;
   /**
    * Insert pre-serialized rows: the bytes go to the engine's own parser as they are (chdb's zero-copy
    * raw insert), never into an SQL string. No early timeout: a caller told "failed" while the rows still
@@ -190,7 +191,7 @@ export async function openLane(): Promise<StoreLane> {
   const s = await store();
   if (s.mode === 'server') {
     return {
-      query: (sql, params, row) => query(sql, params, row),
+      query: (stmt, input) => query(stmt.sql, bind(stmt, input), stmt.row),
       insertRaw: async (table, columns, format, data, settings) => {
         try {
           await s.client.insert({
@@ -216,23 +217,18 @@ export async function openLane(): Promise<StoreLane> {
   }
   const client = createClient({ connection: connection as unknown as ChdbAsClientConnection });
   const lane: StoreLane = {
-    query: async (sql, params, row) => {
+    query: async (stmt, input) => {
+      const params = bind(stmt, input);
       let raw: unknown[];
       const signal = timeoutSignal();
       try {
         raw = await (
-          await client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: signal })
+          await client.query({ query: stmt.sql, query_params: params, format: 'JSONEachRow', abort_signal: signal })
         ).json();
       } catch (err) {
         throw mapError(err, signal);
       }
-      const parsed = z.array(row).safeParse(raw);
-      if (!parsed.success)
-        throw new StoreError(
-          'parse',
-          `Unexpected row shape from ClickHouse: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
-        );
-      return parsed.data;
+      return parseRows(stmt.row, raw);
     },
     insertRaw: async (table, columns, format, data, settings) => {
       if (data.length === 0) return;
@@ -296,21 +292,30 @@ function firstLine(s: string): string {
 
 type Params = Record<string, unknown>;
 
-function timeoutSignal(): AbortSignal {
-  return AbortSignal.timeout(env().CLICKHOUSE_QUERY_TIMEOUT_MS);
+/** A statement's input: optional when it takes no parameters. */
+export type Input<P extends z.ZodObject> =
+  z.input<P> extends Record<string, never> ? [input?: z.input<P>] : [input: z.input<P>];
+
+/**
+ * A statement's input parsed by its params schema. A failure is a programming error (the call site
+ * passed what the SQL does not take), reported with the parameter it concerns.
+ */
+export function bind(stmt: Statement, input: unknown): Params {
+  const parsed = stmt.params.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = issue?.path.length ? issue.path.join('.') : '(input)';
+  throw new StoreError('query', `Bad parameter "${name}" for ${describe(stmt.sql)}: ${issue?.message ?? 'invalid'}`, {
+    cause: parsed.error,
+  });
 }
 
-/** Run a SELECT and parse every row with its zod schema. */
-export async function query<S extends z.ZodType>(sql: string, params: Params, row: S): Promise<z.infer<S>[]> {
-  const s = await store();
-  let raw: unknown[];
-  const signal = timeoutSignal();
-  try {
-    const rs = await s.client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: signal });
-    raw = await rs.json();
-  } catch (err) {
-    throw mapError(err, signal);
-  }
+function describe(sql: string): string {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+function parseRows<S extends z.ZodType>(row: S, raw: unknown[]): z.infer<S>[] {
   const parsed = z.array(row).safeParse(raw);
   if (!parsed.success) {
     throw new StoreError(
@@ -321,8 +326,41 @@ export async function query<S extends z.ZodType>(sql: string, params: Params, ro
   return parsed.data;
 }
 
+function timeoutSignal(): AbortSignal {
+  return AbortSignal.timeout(env().CLICKHOUSE_QUERY_TIMEOUT_MS);
+}
+
+/**
+ * Run a SELECT and parse every row with its zod schema: a statement of server/clickhouse/queries/ with
+ * its input (parsed by the statement's params schema), or the SQL text of a builder, a test or a script
+ * with its params record.
+ */
+export async function query<P extends z.ZodObject, R extends z.ZodType>(
+  stmt: Statement<P, R>,
+  ...input: Input<P>
+): Promise<z.infer<R>[]>;
+export async function query<S extends z.ZodType>(sql: string, params: Params, row: S): Promise<z.infer<S>[]>;
+export async function query(stmt: Statement | string, input?: unknown, row?: z.ZodType): Promise<unknown[]> {
+  const sql = typeof stmt === 'string' ? stmt : stmt.sql;
+  const params = typeof stmt === 'string' ? ((input ?? {}) as Params) : bind(stmt, input);
+  const s = await store();
+  let raw: unknown[];
+  const signal = timeoutSignal();
+  try {
+    const rs = await s.client.query({ query: sql, query_params: params, format: 'JSONEachRow', abort_signal: signal });
+    raw = await rs.json();
+  } catch (err) {
+    throw mapError(err, signal);
+  }
+  return parseRows(typeof stmt === 'string' ? row! : stmt.row, raw);
+}
+
 /** Run a statement that returns nothing (DDL, INSERT … SELECT, ALTER). */
-export async function command(sql: string, params: Params = {}): Promise<void> {
+export async function command<P extends z.ZodObject>(stmt: Statement<P>, ...input: Input<P>): Promise<void>;
+export async function command(sql: string, params?: Params): Promise<void>;
+export async function command(stmt: Statement | string, input?: unknown): Promise<void> {
+  const sql = typeof stmt === 'string' ? stmt : stmt.sql;
+  const params = typeof stmt === 'string' ? ((input ?? {}) as Params) : bind(stmt, input);
   const s = await store();
   const signal = timeoutSignal();
   try {
@@ -344,6 +382,6 @@ export async function insert(table: string, rows: readonly Record<string, unknow
 }
 
 export async function serverVersion(): Promise<string> {
-  const [row] = await query('SELECT version() AS v', {}, z.object({ v: z.string() }));
+  const [row] = await query(ServerVersionSql);
   return row?.v ?? 'unknown';
 }

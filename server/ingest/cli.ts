@@ -13,7 +13,7 @@ export const ingestStatsCommand = defineCommand({
   args: z.object({ query: z.enum(['counts', 'offload']).default('counts') }).loose(),
   async run(args) {
     if (args.query === 'offload') {
-      const rows = await query(OffloadLastHourSql, {}, z.object({ minute: z.string(), offload: z.coerce.number() }));
+      const rows = await query(OffloadLastHourSql);
       return [`${rows.length} minute(s)`];
     }
     const out: string[] = [];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { insert, query } from '../clickhouse/client';
-import { ClientDropTotalsRow, ClientDropTotalsSql, DROPS_TABLE } from '../clickhouse/queries/ingest';
+import { ClientDropTotalsSql, DROPS_TABLE } from '../clickhouse/queries/ingest';
 
 /**
  * Reports a client had to drop (older than the 24 h dedup window, or pushed out of a full buffer)
@@ -45,10 +45,6 @@ export async function storeClientDrops(keyId: string, rows: readonly DropRow[], 
 
 /** Per ingest key: reports its clients dropped, as they told us over the last `days` days. */
 export async function clientDropTotals(days = 7): Promise<Map<string, ClientDropped>> {
-  const list = await query(
-    ClientDropTotalsSql,
-    { days: Math.min(90, Math.max(1, Math.trunc(days))) },
-    ClientDropTotalsRow,
-  );
+  const list = await query(ClientDropTotalsSql, { days: Math.min(90, Math.max(1, Math.trunc(days))) });
   return new Map(list.map((r) => [r.key_id, { expired: r.expired, overflow: r.overflow }]));
 }

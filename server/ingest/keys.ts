@@ -94,7 +94,7 @@ const REFRESH_MS = 5_000;
 const MISS_REFRESH_MS = 1_000;
 
 async function rows(): Promise<KeyRow[]> {
-  return query(ListKeysSql, {}, KeyRow);
+  return query(ListKeysSql);
 }
 
 async function reload(): Promise<void> {

@@ -1,5 +1,5 @@
 import { command, query } from '../clickhouse/client';
-import { FLOWS_TABLE, RAW_TABLE, rawTtlSql, TableTtlSql, TableTtlRow } from '../clickhouse/queries/ingest';
+import { FLOWS_TABLE, RAW_TABLE, rawTtlSql, TableTtlSql } from '../clickhouse/queries/ingest';
 import { env } from '../env';
 import type { StartupTask } from '../startup';
 import { geoDb } from './geo';
@@ -11,7 +11,7 @@ import { geoDb } from './geo';
 export async function applyRawTtl(log: (line: string) => void = () => {}): Promise<void> {
   const days = env().SWARMDECK_RAW_TTL_DAYS;
   const want = `TTL toDateTime(ts) + toIntervalDay(${days})`;
-  const tables = await query(TableTtlSql, { names: [RAW_TABLE, FLOWS_TABLE] }, TableTtlRow);
+  const tables = await query(TableTtlSql, { names: [RAW_TABLE, FLOWS_TABLE] });
   for (const t of tables) {
     if (t.engine_full.includes(want)) continue;
     // `days` is a validated integer from the environment (zod: int 1…3650); DDL takes no bound params.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { openLane, store, type StoreLane } from '../clickhouse/client';
 import { RAW_TABLE } from '../clickhouse/queries/ingest';
+import type { Statement } from '../clickhouse/queries/store';
 import { processSlot } from '../core/rate-limit';
 
 /**
@@ -40,13 +41,12 @@ async function lanes(): Promise<StoreLane[]> {
   return (await opening).lanes;
 }
 
-export async function writerQuery<S extends z.ZodType>(
-  sql: string,
-  params: Record<string, unknown>,
-  row: S,
+export async function writerQuery<P extends z.ZodObject, R extends z.ZodType>(
+  stmt: Statement<P, R>,
+  input: z.input<P>,
   slot = 0,
-): Promise<z.infer<S>[]> {
-  return (await lanes())[slot % WRITER_SLOTS]!.query(sql, params, row);
+): Promise<z.infer<R>[]> {
+  return (await lanes())[slot % WRITER_SLOTS]!.query(stmt, input);
 }
 
 /** Rows as JSONCompactEachRow bytes in `columns` order, into telemetry_raw (its views fill the rest). */

@@ -1,5 +1,5 @@
 import { StoreError } from '../clickhouse/client';
-import { NewestReportIdSql, NewestRow, SeenReportIdsUntilSql, SeenRow } from '../clickhouse/queries/ingest';
+import { NewestReportIdSql, SeenReportIdsUntilSql } from '../clickhouse/queries/ingest';
 import { metrics, onScrape, writerCommitted } from '../observability/metrics';
 import { restoreInProgress, RESTORE_RETRY_AFTER_SEC } from '../store/maintenance';
 import { ingestConfig } from './config';
@@ -197,7 +197,6 @@ class Writer {
         const rows = await writerQuery(
           SeenReportIdsUntilSql,
           { ids: ask.slice(i, i + LOOKUP_CHUNK), until: Math.floor(until / 1000) },
-          SeenRow,
           slot,
         );
         for (const r of rows) stored.add(r.report_id);
@@ -289,7 +288,7 @@ class Writer {
   /** Ids received up to this time (ms) may be stored without memory knowing them (see `horizon`). */
   private async lookupUntil(slot: number): Promise<number> {
     if (this.storedBefore === undefined) {
-      const [row] = await writerQuery(NewestReportIdSql, {}, NewestRow, slot);
+      const [row] = await writerQuery(NewestReportIdSql, {}, slot);
       // received_at is kept in whole seconds there: the newest id may have come up to 999 ms later
       this.storedBefore = row && row.t > 0 ? row.t * 1000 + 999 : 0;
     }

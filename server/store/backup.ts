@@ -6,11 +6,9 @@ import { command, dataDir, mapError, query, store, storeMode, StoreError } from 
 import { migrate } from '../clickhouse/migrate';
 import {
   backupDatabaseSql,
-  CountStoreTablesRow,
   CountStoreTablesSql,
   dropTableSql,
   restoreDatabaseSql,
-  StoreTablesRow,
   StoreTablesSql,
 } from '../clickhouse/queries/store';
 import { defineCommand } from '../cli/commands';
@@ -176,7 +174,7 @@ export function restoreBackup(name: string): Promise<{ name: string; tables: num
     log.warn({ backup: name }, 'restore started: telemetry answers 503 until it ends');
     try {
       await waitForWriter(30_000);
-      const tables = await query(StoreTablesSql, {}, StoreTablesRow);
+      const tables = await query(StoreTablesSql);
       // Views first, so no view is left pointing at a dropped table while the rest go.
       for (const t of [...tables].sort((a, b) => b.is_view - a.is_view)) await command(dropTableSql(t.name));
       await command(restoreDatabaseSql(where));
@@ -184,7 +182,7 @@ export function restoreBackup(name: string): Promise<{ name: string; tables: num
       await migrate(undefined, (l) => log.info(`[restore] ${l}`));
       ingestWriter().forgetCache();
       await refreshSnapshot().catch(() => undefined);
-      const [n] = await query(CountStoreTablesSql, {}, CountStoreTablesRow);
+      const [n] = await query(CountStoreTablesSql);
       log.warn({ backup: name, tables: n?.n ?? 0 }, 'restore finished');
       return { name, tables: n?.n ?? 0 };
     } finally {

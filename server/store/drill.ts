@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { store, storeMode } from '../clickhouse/client';
-import { HoldStoreRow, HoldStoreSql } from '../clickhouse/queries/store';
+import { bind, store, storeMode } from '../clickhouse/client';
+import { HoldStoreSql, type HoldStoreParams } from '../clickhouse/queries/store';
 import { defineCommand } from '../cli/commands';
 
 const PAUSE_SECONDS = 0.5;
@@ -24,11 +24,11 @@ export const drillSlowStoreCommand = defineCommand({
     const rs = await (
       await store()
     ).client.query({
-      query: HoldStoreSql,
-      query_params: { pause: PAUSE_SECONDS, rows },
+      query: HoldStoreSql.sql,
+      query_params: bind(HoldStoreSql, { pause: PAUSE_SECONDS, rows } satisfies HoldStoreParams),
       format: 'JSONEachRow',
     });
-    HoldStoreRow.array().parse(await rs.json());
+    HoldStoreSql.row.array().parse(await rs.json());
     return [`held the store for ${((Date.now() - started) / 1000).toFixed(1)} s`];
   },
 });

@@ -3,14 +3,10 @@ import path from 'node:path';
 import { query, serverVersion, storeMode } from '../clickhouse/client';
 import { migrationStatus } from '../clickhouse/migrate';
 import {
-  IngestPerMinuteRow,
   IngestPerMinuteSql,
   LastReceivedRawSql,
   LastReceivedRecentSql,
-  LastReceivedRow,
-  RecentMigrationRow,
   RecentMigrationsSql,
-  TableStatsRow,
   TableStatsSql,
 } from '../clickhouse/queries/store';
 import { ingestWriter } from '../ingest/writer';
@@ -19,11 +15,7 @@ import { metrics } from '../observability/metrics';
 import { backupDir, listBackups } from './backup';
 
 export async function storeStatus() {
-  const [version, migrations, tables] = await Promise.all([
-    serverVersion(),
-    migrationStatus(),
-    query(TableStatsSql, {}, TableStatsRow),
-  ]);
+  const [version, migrations, tables] = await Promise.all([serverVersion(), migrationStatus(), query(TableStatsSql)]);
   return {
     mode: storeMode(),
     version,
@@ -79,13 +71,13 @@ export async function systemStatus(now = Date.now()) {
   const engine = await serverVersion();
   const probeMs = performance.now() - probeStart;
   const [perMinute, recent, migrations, latest, tables] = await Promise.all([
-    query(IngestPerMinuteSql, {}, IngestPerMinuteRow),
-    query(LastReceivedRecentSql, {}, LastReceivedRow),
+    query(IngestPerMinuteSql),
+    query(LastReceivedRecentSql),
     migrationStatus(),
-    query(RecentMigrationsSql, { limit: 5 }, RecentMigrationRow),
-    query(TableStatsSql, {}, TableStatsRow),
+    query(RecentMigrationsSql, { limit: 5 }),
+    query(TableStatsSql),
   ]);
-  const last = recent[0]?.n ? recent[0] : (await query(LastReceivedRawSql, {}, LastReceivedRow))[0];
+  const last = recent[0]?.n ? recent[0] : (await query(LastReceivedRawSql))[0];
 
   // Sixty minutes, oldest first, zeros where nothing arrived; the current minute is still filling.
   const thisMinute = Math.floor(now / 60_000) * 60;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NoParams, statement } from './store';
 
 /** Ingestion's SQL beside its row schemas. Table and column names are constants, values bound params. */
 
@@ -47,27 +48,47 @@ export const RAW_COLUMNS = [
   'ingest_key_id',
 ] as const;
 
-/** Which of these ids arrived in the last 24 hours (primary-key lookup). */
-export const SeenReportIdsSql = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
-WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR`;
 export const SeenRow = z.object({ report_id: z.string() });
+
+/** Which of these ids arrived in the last 24 hours (primary-key lookup). */
+export const SeenReportIdsParams = z.object({ ids: z.array(z.string()) });
+export const SeenReportIdsSql = statement(
+  `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
+WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR`,
+  SeenReportIdsParams,
+  SeenRow,
+);
 
 /**
  * The same look-up limited to ids received up to {until} (unix seconds): the writer knows everything it
  * committed after that from memory, so the parts written since (pruned by their received_at min/max)
  * are never read.
  */
-export const SeenReportIdsUntilSql = `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
-WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR AND received_at <= toDateTime({until:UInt32})`;
+export const SeenReportIdsUntilParams = z.object({ ids: z.array(z.string()), until: z.number() });
+export const SeenReportIdsUntilSql = statement(
+  `SELECT DISTINCT report_id FROM ${REPORT_IDS_TABLE}
+WHERE report_id IN {ids:Array(String)} AND received_at >= now() - INTERVAL 24 HOUR AND received_at <= toDateTime({until:UInt32})`,
+  SeenReportIdsUntilParams,
+  SeenRow,
+);
 
 /** The newest id in the index (unix seconds, 0 when empty): what a writer starting now cannot know from memory. */
-export const NewestReportIdSql = `SELECT toUInt32(max(received_at)) AS t FROM ${REPORT_IDS_TABLE}`;
 export const NewestRow = z.object({ t: z.coerce.number() });
+export const NewestReportIdSql = statement(
+  `SELECT toUInt32(max(received_at)) AS t FROM ${REPORT_IDS_TABLE}`,
+  NoParams,
+  NewestRow,
+);
 
-export const TableTtlSql = `SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}`;
 export const TableTtlRow = z.object({ name: z.string(), engine_full: z.string() });
+export const TableTtlParams = z.object({ names: z.array(z.string()) });
+export const TableTtlSql = statement(
+  `SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}`,
+  TableTtlParams,
+  TableTtlRow,
+);
 
-export const ListKeysSql = `SELECT id, name, key_hash, key_prefix, rate_limit_per_sec, trusted_relay,
+const LIST_KEYS = `SELECT id, name, key_hash, key_prefix, rate_limit_per_sec, trusted_relay,
   formatDateTime(created_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS created_at, created_by,
   if(isNull(revoked_at), '', formatDateTime(assumeNotNull(revoked_at), '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC')) AS revoked_at,
   version, any_origin, allowed_origins
@@ -88,12 +109,13 @@ export const KeyRow = z.object({
   allowed_origins: z.array(z.string()),
 });
 export type KeyRow = z.infer<typeof KeyRow>;
+export const ListKeysSql = statement(LIST_KEYS, NoParams, KeyRow);
 
 /** Reports clients dropped, as they told us (one row per carrying report, replaced on a resend). */
 export const DROPS_TABLE = 'client_report_drops';
 
 /** Per ingest key over the last {days} days. */
-export const ClientDropTotalsSql = `SELECT ingest_key_id AS key_id, sum(expired) AS expired, sum(overflow) AS overflow
+const CLIENT_DROP_TOTALS = `SELECT ingest_key_id AS key_id, sum(expired) AS expired, sum(overflow) AS overflow
 FROM ${DROPS_TABLE} FINAL
 WHERE received_at >= now64(3) - toIntervalDay({days:UInt16})
 GROUP BY ingest_key_id`;
@@ -102,11 +124,18 @@ export const ClientDropTotalsRow = z.object({
   expired: z.coerce.number(),
   overflow: z.coerce.number(),
 });
+export const ClientDropTotalsParams = z.object({ days: z.number() });
+export const ClientDropTotalsSql = statement(CLIENT_DROP_TOTALS, ClientDropTotalsParams, ClientDropTotalsRow);
 
 /** ingest:stats — the last hour's offload per minute (the shape of a dashboard query). */
-export const OffloadLastHourSql = `SELECT toStartOfMinute(ts) AS minute,
+export const OffloadLastHourRow = z.object({ minute: z.string(), offload: z.coerce.number() });
+export const OffloadLastHourSql = statement(
+  `SELECT toStartOfMinute(ts) AS minute,
   sum(bytes_p2p_down) / greatest(sum(bytes_p2p_down) + sum(bytes_cdn), 1) AS offload
-FROM telemetry_raw WHERE ts >= now() - INTERVAL 1 HOUR GROUP BY minute ORDER BY minute`;
+FROM telemetry_raw WHERE ts >= now() - INTERVAL 1 HOUR GROUP BY minute ORDER BY minute`,
+  NoParams,
+  OffloadLastHourRow,
+);
 
 /** ingest:stats — rows of one of the ingestion tables (a fixed name from INGEST_TABLES, never input). */
 export const INGEST_TABLES = ['telemetry_raw', 'telemetry_flows', 'ingest_report_ids'] as const;
@@ -114,12 +143,29 @@ export const tableRowCountSql = (table: (typeof INGEST_TABLES)[number]) => `SELE
 export const CountRow = z.object({ n: z.coerce.number() });
 
 /** demo:backfill — reports older than a day (a store with history is not backfilled twice). */
-export const ReportsOlderThanADaySql = 'SELECT count() AS n FROM telemetry_raw WHERE ts < now64(3) - INTERVAL 1 DAY';
+export const ReportsOlderThanADaySql = statement(
+  'SELECT count() AS n FROM telemetry_raw WHERE ts < now64(3) - INTERVAL 1 DAY',
+  NoParams,
+  CountRow,
+);
 
 /** demo:stats — what arrived since {since} (ms). */
-export const ReceivedSinceSql = `SELECT count() AS reports, uniqExact(session_id) AS sessions, sum(bytes_cdn) AS cdn, sum(bytes_p2p_down) AS p2pDown,
+export const ReceivedSinceParams = z.object({ since: z.number() });
+export const ReceivedSinceRow = z.object({
+  reports: z.coerce.number(),
+  sessions: z.coerce.number(),
+  cdn: z.coerce.number(),
+  p2pDown: z.coerce.number(),
+  p2pUp: z.coerce.number(),
+  newest: z.coerce.number(),
+});
+export const ReceivedSinceSql = statement(
+  `SELECT count() AS reports, uniqExact(session_id) AS sessions, sum(bytes_cdn) AS cdn, sum(bytes_p2p_down) AS p2pDown,
               sum(bytes_p2p_up) AS p2pUp, toUnixTimestamp64Milli(max(ts)) AS newest
-       FROM telemetry_raw WHERE received_at >= fromUnixTimestamp64Milli({since:Int64})`;
+       FROM telemetry_raw WHERE received_at >= fromUnixTimestamp64Milli({since:Int64})`,
+  ReceivedSinceParams,
+  ReceivedSinceRow,
+);
 
 /** The raw and flows tables' TTL (DDL takes no bound parameters: `days` is a validated integer). */
 export const rawTtlSql = (table: typeof RAW_TABLE | typeof FLOWS_TABLE, days: number) =>
