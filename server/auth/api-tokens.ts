@@ -72,7 +72,7 @@ export async function createApiToken(input: {
 }
 
 export async function listApiTokens() {
-  const rows = await query(ListApiTokensSql, {}, ApiTokenRow);
+  const rows = await query(ListApiTokensSql);
   const now = Date.now();
   return rows.map((r) => ({
     id: r.id,
@@ -92,7 +92,7 @@ export async function listApiTokens() {
 }
 
 export async function revokeApiToken(id: string, actor: AuditActor): Promise<boolean> {
-  const [row] = await query(ApiTokenByIdSql, { id }, ApiTokenRow);
+  const [row] = await query(ApiTokenByIdSql, { id });
   if (!row) return false;
   if (row.revoked_at_ms) return true;
   await insert('api_tokens', [toInsert({ ...row, revoked_at_ms: Date.now(), version: nextVersion() })]);
@@ -130,7 +130,7 @@ export async function verifyApiToken(
   const bootstrap = env().SWARMDECK_REPORTS_TOKEN;
   if (scope === 'reports' && bootstrap && sameSecret(token, bootstrap))
     return { id: 'bootstrap', name: 'SWARMDECK_REPORTS_TOKEN', scope };
-  const [row] = await query(ApiTokenByHashSql, { hash: hashToken(token) }, ApiTokenRow);
+  const [row] = await query(ApiTokenByHashSql, { hash: hashToken(token) });
   if (!row || row.scope !== scope || row.revoked_at_ms) return null;
   if (row.expires_at_ms !== null && row.expires_at_ms <= Date.now()) return null;
   return { id: row.id, name: row.name, scope };

@@ -1,5 +1,5 @@
 import { insert, query } from '../clickhouse/client';
-import { EndedSessionRow, EndedSessionsSinceSql } from '../clickhouse/queries/auth';
+import { EndedSessionsSinceSql } from '../clickhouse/queries/auth';
 import { processSingleton } from '../core/rate-limit';
 import { awaitWithin, LOOKUP_BUDGET_MS, STALE_IF_SLOW_MS } from './users';
 
@@ -24,7 +24,7 @@ const state: State = processSingleton('endedSessions', (): State => ({ ended: ne
 
 async function sync(now: number): Promise<void> {
   const since = state.syncedAt === 0 ? 0 : state.syncedAt - SLACK_MS;
-  const rows = await query(EndedSessionsSinceSql, { since }, EndedSessionRow);
+  const rows = await query(EndedSessionsSinceSql, { since });
   for (const r of rows) state.ended.set(r.sid, r.expires_at_ms);
   for (const [sid, exp] of state.ended) if (exp <= now) state.ended.delete(sid);
   state.syncedAt = now;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Role } from '@/lib/auth/permissions';
 import { audit, type AuditActor } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
-import { InviteByHashSql, InviteRow, LatestInviteRow, LatestInviteSql } from '../clickhouse/queries/auth';
+import { InviteByHashSql, InviteRow, LatestInviteSql } from '../clickhouse/queries/auth';
 import { hashToken } from './api-tokens';
 import { hashPassword } from './passwords';
 import { createUser, Email, getUserByEmail, getUserById, updateUser, UserError } from './users';
@@ -53,10 +53,10 @@ export async function inviteUser(input: {
 
 async function liveInvite(token: string): Promise<InviteRow | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const [row] = await query(InviteByHashSql, { hash: hashToken(token) }, InviteRow);
+  const [row] = await query(InviteByHashSql, { hash: hashToken(token) });
   if (!row || row.used || row.expires_at_ms <= Date.now()) return null;
   // Only the newest link of the user works: inviting again revokes the links sent before.
-  const [latest] = await query(LatestInviteSql, { userId: row.user_id }, LatestInviteRow);
+  const [latest] = await query(LatestInviteSql, { userId: row.user_id });
   return latest?.token_hash === row.token_hash ? row : null;
 }
 

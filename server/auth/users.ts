@@ -5,7 +5,6 @@ import { insert, query } from '../clickhouse/client';
 import { ServiceError } from '../core/errors';
 import { hashPassword } from './passwords';
 import {
-  CountUsersRow,
   CountUsersSql,
   ListUsersSql,
   UserByEmailSql,
@@ -61,7 +60,7 @@ export async function getUserById(id: string, opts: { fresh?: boolean } = {}): P
   if (!opts.fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.row;
   let pending = inflight.get(id);
   if (!pending) {
-    pending = query(UserByIdSql, { id }, UserRow)
+    pending = query(UserByIdSql, { id })
       .then(([row]) => {
         cache.set(id, { at: Date.now(), row: row ?? null });
         return row ?? null;
@@ -77,22 +76,22 @@ export async function getUserById(id: string, opts: { fresh?: boolean } = {}): P
 }
 
 export async function getUserByEmail(email: string): Promise<UserRow | null> {
-  const [row] = await query(UserByEmailSql, { email: email.trim().toLowerCase() }, UserRow);
+  const [row] = await query(UserByEmailSql, { email: email.trim().toLowerCase() });
   return row ?? null;
 }
 
 export async function getUserByIdpSubject(subject: string): Promise<UserRow | null> {
   if (!subject) return null;
-  const [row] = await query(UserByIdpSubjectSql, { subject }, UserRow);
+  const [row] = await query(UserByIdpSubjectSql, { subject });
   return row ?? null;
 }
 
 export async function listUsers(): Promise<UserRow[]> {
-  return query(ListUsersSql, {}, UserRow);
+  return query(ListUsersSql);
 }
 
 export async function countUsers(): Promise<{ n: number; admins: number }> {
-  const [row] = await query(CountUsersSql, {}, CountUsersRow);
+  const [row] = await query(CountUsersSql);
   return row ?? { n: 0, admins: 0 };
 }
 
