@@ -11,5 +11,5 @@ import { CmcdGuardrailRow, CmcdGuardrailSql } from '../clickhouse/queries/cmcd';
 
 /** Per (device, class, configVersion) over [fromMs, toMs): the guardrail's CMCD input. */
 export async function cmcdGuardrailRows(fromMs: number, toMs: number): Promise<CmcdGuardrailRow[]> {
-  return query(CmcdGuardrailSql, { lo: chTime(fromMs), hi: chTime(toMs) }, CmcdGuardrailRow);
+  return query(CmcdGuardrailSql, { lo: chTime(fromMs), hi: chTime(toMs) });
 }

@@ -1,5 +1,5 @@
 import { query } from '../clickhouse/client';
-import { CmcdSpanRow, CmcdSpanSql } from '../clickhouse/queries/cmcd';
+import { CmcdSpanSql } from '../clickhouse/queries/cmcd';
 import { noteStoredSpan, storedSpan } from './store';
 import { processSlot } from '../core/rate-limit';
 
@@ -36,7 +36,7 @@ export async function cmcdMayOverlap(lo: number, hi: number): Promise<boolean> {
   const at = holder.value ?? 0;
   if (Date.now() - at > SPAN_TTL_MS) {
     holder.value = Date.now();
-    const [r] = await query(CmcdSpanSql, {}, CmcdSpanRow);
+    const [r] = await query(CmcdSpanSql);
     if (r && r.n > 0) noteStoredSpan(r.lo, r.hi);
   }
   const span = storedSpan();

@@ -1,5 +1,5 @@
 import { insert, query } from '../clickhouse/client';
-import { CMCD_EVENTS_TABLE as EVENTS_TABLE, CmcdSeenRow, CmcdSeenSql } from '../clickhouse/queries/cmcd';
+import { CMCD_EVENTS_TABLE as EVENTS_TABLE, CmcdSeenSql } from '../clickhouse/queries/cmcd';
 import type { GeoInfo } from '../ingest/geo';
 import { dt64 } from '../ingest/rows';
 import type { CmcdEvent } from './parse';
@@ -71,7 +71,7 @@ export function storeEvents(events: readonly CmcdEvent[], keyId: string, geo: Ge
   return serialized(async () => {
     const sids = [...new Set(events.map((e) => e.sid))];
     const keys = events.map((e) => `${e.sid}#${e.sn}`);
-    const seen = new Set((await query(CmcdSeenSql, { sids, keys }, CmcdSeenRow)).map((r) => `${r.session_id}#${r.sn}`));
+    const seen = new Set((await query(CmcdSeenSql, { sids, keys })).map((r) => `${r.session_id}#${r.sn}`));
     const fresh: CmcdEvent[] = [];
     for (const e of events) {
       const k = `${e.sid}#${e.sn}`;

@@ -113,7 +113,7 @@ export function signature(secret: string, timestamp: string, body: string): stri
 }
 
 async function rows(id = ''): Promise<WebhookRow[]> {
-  return query(LatestWebhooksSql, { id }, WebhookRow);
+  return query(LatestWebhooksSql, { id });
 }
 
 export async function listWebhooks(): Promise<Webhook[]> {
@@ -349,9 +349,9 @@ export async function testWebhook(actor: Who, id: string): Promise<{ ok: boolean
 }
 
 export async function listNotifications(input: { kind?: NotifyKind; limit?: number } = {}): Promise<NotificationRow[]> {
-  return query(NotificationsSql, { kind: input.kind ?? '', limit: input.limit ?? 100 }, NotificationRow);
+  return query(NotificationsSql, { kind: input.kind ?? '', limit: input.limit ?? 100 });
 }
 
 export async function listDeliveries(input: { webhookId?: string; limit?: number } = {}): Promise<DeliveryRow[]> {
-  return query(DeliveriesSql, { webhookId: input.webhookId ?? '', limit: input.limit ?? 100 }, DeliveryRow);
+  return query(DeliveriesSql, { webhookId: input.webhookId ?? '', limit: input.limit ?? 100 });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NoParams, statement } from './store';
 import { GRAIN_SECONDS, type Source } from './dashboards';
 import type { QoeSource } from '@/lib/qoe-source';
 
@@ -11,13 +12,22 @@ import type { QoeSource } from '@/lib/qoe-source';
 export const CMCD_EVENTS_TABLE = 'cmcd_events';
 
 /** Which of these (session id, sequence number) pairs are stored already. */
-export const CmcdSeenSql = `SELECT session_id, sn FROM ${CMCD_EVENTS_TABLE}
-WHERE session_id IN {sids:Array(String)} AND concat(session_id, '#', toString(sn)) IN {keys:Array(String)}`;
 export const CmcdSeenRow = z.object({ session_id: z.string(), sn: z.coerce.number() });
+export const CmcdSeenParams = z.object({ sids: z.array(z.string()), keys: z.array(z.string()) });
+export const CmcdSeenSql = statement(
+  `SELECT session_id, sn FROM ${CMCD_EVENTS_TABLE}
+WHERE session_id IN {sids:Array(String)} AND concat(session_id, '#', toString(sn)) IN {keys:Array(String)}`,
+  CmcdSeenParams,
+  CmcdSeenRow,
+);
 
 /** How many events are stored and their time span (ms). */
-export const CmcdSpanSql = `SELECT count() AS n, toUnixTimestamp64Milli(min(ts)) AS lo, toUnixTimestamp64Milli(max(ts)) AS hi FROM ${CMCD_EVENTS_TABLE}`;
 export const CmcdSpanRow = z.object({ n: z.coerce.number(), lo: z.coerce.number(), hi: z.coerce.number() });
+export const CmcdSpanSql = statement(
+  `SELECT count() AS n, toUnixTimestamp64Milli(min(ts)) AS lo, toUnixTimestamp64Milli(max(ts)) AS hi FROM ${CMCD_EVENTS_TABLE}`,
+  NoParams,
+  CmcdSpanRow,
+);
 
 const MAX_GAP_MS = 300_000;
 const MAX_STARTUP_MS = 600_000;
@@ -116,9 +126,14 @@ export const CmcdGuardrailRow = z.object({
 export type CmcdGuardrailRow = z.infer<typeof CmcdGuardrailRow>;
 
 /** Per (device, class, configVersion) in [lo, hi): playing and rebuffering time, for the guardrails. */
-export const CmcdGuardrailSql = `SELECT device_id, toString(device_class) AS device_class, assumeNotNull(config_version) AS config_version,
+export const CmcdGuardrailParams = z.object({ lo: z.string(), hi: z.string() });
+export const CmcdGuardrailSql = statement(
+  `SELECT device_id, toString(device_class) AS device_class, assumeNotNull(config_version) AS config_version,
   toString(cohort) AS claimed_cohort, sum(play_ms) AS play_ms, sum(rebuffer_ms) AS rebuffer_ms
 FROM (${cmcdIntervalsSql(false)})
 WHERE device_id != '' AND config_version IS NOT NULL
 GROUP BY device_id, device_class, config_version, claimed_cohort
-ORDER BY device_id, config_version`;
+ORDER BY device_id, config_version`,
+  CmcdGuardrailParams,
+  CmcdGuardrailRow,
+);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { statement } from './store';
 
 /** Webhooks, notifications and delivery attempts (migration 0071). */
 
@@ -22,7 +23,9 @@ export const WebhookRow = z.object({
 export type WebhookRow = z.infer<typeof WebhookRow>;
 
 /** Each webhook's latest revision, deleted ones left out. */
-export const LatestWebhooksSql = `
+export const LatestWebhooksParams = z.object({ id: z.string() });
+export const LatestWebhooksSql = statement(
+  `
 SELECT * FROM (
   SELECT id, revision, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, name, url, format, kinds, salt, enabled, deleted, actor_email
   FROM notify_webhooks
@@ -32,7 +35,10 @@ SELECT * FROM (
 )
 WHERE deleted = 0
 ORDER BY name, id
-LIMIT 200`;
+LIMIT 200`,
+  LatestWebhooksParams,
+  WebhookRow,
+);
 
 export const NotificationRow = z.object({
   id: z.string(),
@@ -44,12 +50,17 @@ export const NotificationRow = z.object({
 });
 export type NotificationRow = z.infer<typeof NotificationRow>;
 
-export const NotificationsSql = `
+export const NotificationsParams = z.object({ kind: z.string(), limit: z.number() });
+export const NotificationsSql = statement(
+  `
 SELECT id, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, kind, device_class, plan_id, text
 FROM notify_events
 WHERE ({kind:String} = '' OR kind = {kind:String})
 ORDER BY notify_events.ts DESC, id
-LIMIT {limit:UInt32}`;
+LIMIT {limit:UInt32}`,
+  NotificationsParams,
+  NotificationRow,
+);
 
 export const DeliveryRow = z.object({
   event_id: z.string(),
@@ -65,7 +76,9 @@ export const DeliveryRow = z.object({
 export type DeliveryRow = z.infer<typeof DeliveryRow>;
 
 /** The latest attempt per (notification, webhook): the delivery's status. Newest first. */
-export const DeliveriesSql = `
+export const DeliveriesParams = z.object({ webhookId: z.string(), limit: z.number() });
+export const DeliveriesSql = statement(
+  `
 SELECT * FROM (
   SELECT event_id, webhook_id, attempt, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, kind, status, http_status, error,
          if(isNull(next_at), NULL, formatDateTime(assumeNotNull(next_at), '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC')) AS next_at
@@ -75,4 +88,7 @@ SELECT * FROM (
   LIMIT 1 BY event_id, webhook_id
 )
 ORDER BY ts DESC
-LIMIT {limit:UInt32}`;
+LIMIT {limit:UInt32}`,
+  DeliveriesParams,
+  DeliveryRow,
+);
