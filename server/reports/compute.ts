@@ -3,13 +3,9 @@ import {
   BytesSql,
   BytesRow,
   DailyQoeSql,
-  DailyQoeRow,
   IspNamesSql,
-  IspNameRow,
-  PartnerRow,
   TopPartnersSql,
   TotalQoeSql,
-  TotalQoeRow,
 } from '../clickhouse/queries/reports';
 import { roundRational } from './decimal';
 
@@ -139,14 +135,14 @@ export async function buildReport(input: ReportInput): Promise<Report> {
     limit: input.partnerLimit ?? 10,
   };
   const [bytes, dailyQoe, totalQoe, names, partners] = await Promise.all([
-    query(BytesSql, params, BytesRow),
-    query(DailyQoeSql, params, DailyQoeRow),
-    query(TotalQoeSql, params, TotalQoeRow),
-    query(IspNamesSql, params, IspNameRow),
-    query(TopPartnersSql, params, PartnerRow),
+    query(BytesSql, params),
+    query(DailyQoeSql, params),
+    query(TotalQoeSql, params),
+    query(IspNamesSql, params),
+    query(TopPartnersSql, params),
   ]);
   const peerAsns = [...new Set(partners.map((p) => p.peer_asn))].filter((a) => !asns.includes(a));
-  const peerNames = peerAsns.length ? await query(IspNamesSql, { asns: peerAsns }, IspNameRow) : [];
+  const peerNames = peerAsns.length ? await query(IspNamesSql, { asns: peerAsns }) : [];
   const nameOf = new Map([...names, ...peerNames].map((r) => [r.asn, r.isp]));
 
   const key = (asn: number, day: string) => `${asn}|${day}`;

@@ -58,7 +58,7 @@ export async function previewReport(input: PreviewInput): Promise<ReportPreview>
 }
 
 export async function searchIsps(q: string, limit = 20): Promise<IspSearchRow[]> {
-  return query(IspSearchSql, { q: q.trim().replace(/^AS(?=\d)/i, ''), limit }, IspSearchRow);
+  return query(IspSearchSql, { q: q.trim().replace(/^AS(?=\d)/i, ''), limit });
 }
 
 export interface DownloadEntry {

@@ -116,7 +116,7 @@ export async function createShareLink(
 }
 
 export async function listShareLinks(limit = 200, now = Date.now()): Promise<ShareLink[]> {
-  return (await query(ShareLinksListSql, { limit }, ShareLinkRow)).map((r) => toLink(r, now));
+  return (await query(ShareLinksListSql, { limit })).map((r) => toLink(r, now));
 }
 
 export async function revokeShareLink(
@@ -124,7 +124,7 @@ export async function revokeShareLink(
   id: string,
   now = Date.now(),
 ): Promise<ShareLink | null> {
-  const [r] = await query(ShareLinkByIdSql, { id }, ShareLinkRow);
+  const [r] = await query(ShareLinkByIdSql, { id });
   if (!r) return null;
   if (r.revoked_at !== null) return toLink(r, now);
   const link = { ...toLink(r, now), revokedAt: now, revokedBy: actor.email || actor.id };
@@ -142,7 +142,7 @@ export async function revokeShareLink(
 /** The link behind a token if it is usable now; null for an unknown, expired or revoked token. */
 export async function resolveShareToken(token: string, now = Date.now()): Promise<ShareLink | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const [r] = await query(ShareLinkByHashSql, { hash: hashToken(token) }, ShareLinkRow);
+  const [r] = await query(ShareLinkByHashSql, { hash: hashToken(token) });
   if (!r) return null;
   const link = toLink(r, now);
   return link.status === 'active' ? link : null;
