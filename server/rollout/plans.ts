@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
 import {
-  ClassVersionRow,
   ClassVersionsSql,
-  DevicePlaybackRow,
   DevicePlaybackSql,
   PLAN_LOOKS_TABLE,
   PLANS_TABLE,
@@ -118,26 +116,27 @@ async function writePlan(p: PlanState, actor: Actor, reason: string, decision: D
 }
 
 export async function listPlans(filter: { deviceClass?: DeviceClass; limit?: number } = {}): Promise<PlanState[]> {
-  const rows = await query(
-    LatestPlansSql,
-    { id: '', cls: filter.deviceClass ?? '', requestId: '', limit: filter.limit ?? 100 },
-    PlanRow,
-  );
+  const rows = await query(LatestPlansSql, {
+    id: '',
+    cls: filter.deviceClass ?? '',
+    requestId: '',
+    limit: filter.limit ?? 100,
+  });
   return rows.map(toPlan);
 }
 
 export async function getPlan(id: string): Promise<PlanState> {
-  const [r] = await query(LatestPlansSql, { id, cls: '', requestId: '', limit: 1 }, PlanRow);
+  const [r] = await query(LatestPlansSql, { id, cls: '', requestId: '', limit: 1 });
   if (!r) throw new RolloutError('NOT_FOUND', `No rollout plan ${id}.`);
   return toPlan(r);
 }
 
 export async function planTimeline(id: string): Promise<PlanState[]> {
-  return (await query(PlanRevisionsSql, { id }, PlanRow)).map(toPlan);
+  return (await query(PlanRevisionsSql, { id })).map(toPlan);
 }
 
 export async function planLooks(id: string, limit = 2000): Promise<PlanLookRow[]> {
-  return query(PlanLooksSql, { id, limit }, PlanLookRow);
+  return query(PlanLooksSql, { id, limit });
 }
 
 /** Validate a plan for its class: zod shape first, then the cross-field rules, each naming the field. */
@@ -234,7 +233,7 @@ export async function createPlan(input: { actor: Actor; plan: unknown; reason: s
 
 /** Called by approveRequest (inside the write lock) when a plan's request gets its last approval. */
 export async function applyPlanRequest(req: ChangeRequest, approver: Actor, snap: Snapshot): Promise<Snapshot> {
-  const [row] = await query(LatestPlansSql, { id: '', cls: '', requestId: req.id, limit: 1 }, PlanRow);
+  const [row] = await query(LatestPlansSql, { id: '', cls: '', requestId: req.id, limit: 1 });
   if (!row) throw new RolloutError('NOT_FOUND', `No rollout plan waits for change request ${req.id}.`);
   const p = toPlan(row);
   if (p.status !== 'pending_approval')
@@ -529,8 +528,8 @@ export async function serverView(
   split: { percentage: number; holdbackPercentage: number },
 ): Promise<ServerView> {
   const [rows, versions] = await Promise.all([
-    query(DevicePlaybackSql, { cls, fromMs, limit: 2_000_000 }, DevicePlaybackRow),
-    query(ClassVersionsSql, { cls }, ClassVersionRow),
+    query(DevicePlaybackSql, { cls, fromMs, limit: 2_000_000 }),
+    query(ClassVersionsSql, { cls }),
   ]);
   const rules = new Map(
     versions.map((v) => [

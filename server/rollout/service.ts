@@ -4,7 +4,6 @@ import { KIND_OF_CODE, ServiceError } from '../core/errors';
 import { audit } from '../audit/log';
 import { insert, query } from '../clickhouse/client';
 import {
-  CountRow,
   EVENTS_TABLE,
   SeqCollisionsSql,
   EventRow,
@@ -165,7 +164,7 @@ export async function appendEvents(snap: Snapshot, events: EventInput[]): Promis
     };
   });
   await insert(EVENTS_TABLE, rows);
-  const [written] = await query(SeqCollisionsSql, { fromSeq: rows[0]!.seq, toSeq: seq }, CountRow);
+  const [written] = await query(SeqCollisionsSql, { fromSeq: rows[0]!.seq, toSeq: seq });
   if ((written?.n ?? 0) > rows.length) {
     // Another process appended the same seq at the same moment: several writers without a lock.
     logger({ area: 'rollouts' }).error(
@@ -227,22 +226,22 @@ export async function listRequests(
   filter: { status?: RequestStatus; id?: string; limit?: number } = {},
 ): Promise<ChangeRequest[]> {
   await expireRequests();
-  const rows = await query(
-    LatestRequestsSql,
-    { id: filter.id ?? '', status: filter.status ?? '', limit: filter.limit ?? 200 },
-    RequestRow,
-  );
+  const rows = await query(LatestRequestsSql, {
+    id: filter.id ?? '',
+    status: filter.status ?? '',
+    limit: filter.limit ?? 200,
+  });
   return rows.map(toRequest);
 }
 
 export async function getRequest(id: string): Promise<ChangeRequest> {
-  const rows = await query(LatestRequestsSql, { id, status: '', limit: 1 }, RequestRow);
+  const rows = await query(LatestRequestsSql, { id, status: '', limit: 1 });
   if (!rows[0]) throw new RolloutError('NOT_FOUND', `No change request ${id}.`);
   return toRequest(rows[0]);
 }
 
 export async function requestRevisions(id: string): Promise<ChangeRequest[]> {
-  return (await query(RequestRevisionsSql, { id }, RequestRow)).map(toRequest);
+  return (await query(RequestRevisionsSql, { id })).map(toRequest);
 }
 
 function requirePending(req: ChangeRequest): void {
@@ -263,7 +262,7 @@ function requireRevision(req: ChangeRequest, revision: number | undefined): void
 
 /** Mark pending requests past their expiry as expired (a system action, audited). */
 export async function expireRequests(now = Date.now()): Promise<number> {
-  const rows = await query(LatestRequestsSql, { id: '', status: 'pending', limit: 10_000 }, RequestRow);
+  const rows = await query(LatestRequestsSql, { id: '', status: 'pending', limit: 10_000 });
   const due = rows.map(toRequest).filter((r) => Date.parse(r.expiresAt) <= now);
   if (due.length === 0) return 0;
   return withWriteLock(async () => {
@@ -702,7 +701,7 @@ export async function setCapabilities(input: {
 }
 
 export async function history(input: { deviceClass?: Target; limit?: number }): Promise<EventRow[]> {
-  return query(HistorySql, { cls: input.deviceClass ?? '', limit: input.limit ?? 100 }, EventRow);
+  return query(HistorySql, { cls: input.deviceClass ?? '', limit: input.limit ?? 100 });
 }
 
 export interface Annotation {
@@ -726,7 +725,7 @@ function label(e: EventRow): string {
 
 /** Config changes in a time range, for the dashboards' time-series annotations. */
 export async function annotations(from: Date, to: Date): Promise<Annotation[]> {
-  const rows = await query(EventsInRangeSql, { fromMs: from.getTime(), toMs: to.getTime() }, EventRow);
+  const rows = await query(EventsInRangeSql, { fromMs: from.getTime(), toMs: to.getTime() });
   return rows.map((e) => ({
     ts: e.ts,
     deviceClass: e.device_class,

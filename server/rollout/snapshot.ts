@@ -1,5 +1,5 @@
 import { query } from '../clickhouse/client';
-import { LatestPerClassRow, LatestPerClassSql, MaxSeqRow, MaxSeqSql } from '../clickhouse/queries/rollouts';
+import { LatestPerClassSql, MaxSeqSql } from '../clickhouse/queries/rollouts';
 import {
   Capabilities,
   DEVICE_CLASSES,
@@ -41,7 +41,7 @@ export function freshSnapshot(): Snapshot {
 
 /** Rebuild the current config from the event table: the latest row per class. */
 export async function readSnapshot(): Promise<Snapshot> {
-  const rows = await query(LatestPerClassSql, {}, LatestPerClassRow);
+  const rows = await query(LatestPerClassSql);
   const snap = freshSnapshot();
   for (const r of rows) {
     snap.seq = Math.max(snap.seq, r.last_seq);
@@ -62,7 +62,7 @@ export async function readSnapshot(): Promise<Snapshot> {
 }
 
 export async function readMaxSeq(): Promise<number> {
-  const [row] = await query(MaxSeqSql, {}, MaxSeqRow);
+  const [row] = await query(MaxSeqSql);
   return row && row.n > 0 ? row.max_seq : 0;
 }
 

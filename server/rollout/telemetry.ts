@@ -1,5 +1,5 @@
 import { query } from '../clickhouse/client';
-import { CohortStatsRow, CohortStatsSql } from '../clickhouse/queries/rollouts';
+import { CohortStatsSql } from '../clickhouse/queries/rollouts';
 import { DEVICE_CLASSES, type DeviceClass } from '@/lib/rollout/rule';
 
 export interface CohortShare {
@@ -18,7 +18,7 @@ export interface ClassLive {
 
 /** Per class over the last `minutes`: the share of sessions reporting each cohort, and offload. */
 export async function liveCohorts(minutes = 15): Promise<Record<DeviceClass, ClassLive>> {
-  const rows = await query(CohortStatsSql, { minutes }, CohortStatsRow);
+  const rows = await query(CohortStatsSql, { minutes });
   const out = Object.fromEntries(
     DEVICE_CLASSES.map((c): [DeviceClass, ClassLive] => [c, { sessions: 0, cohorts: [], offload: null }]),
   ) as Record<DeviceClass, ClassLive>;

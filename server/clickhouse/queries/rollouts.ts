@@ -1,28 +1,29 @@
 import { z } from 'zod';
+import { NoParams, statement } from './store';
 
 /** Event-sourced rollout config, change requests and the telemetry the rollout page and guardrail read. */
 
 export const EVENTS_TABLE = 'rollout_events';
 export const REQUESTS_TABLE = 'rollout_requests';
 
-export const MaxSeqSql = `SELECT max(rollout_events.seq) AS max_seq, count() AS n FROM rollout_events`;
 export const MaxSeqRow = z.object({ max_seq: z.coerce.number(), n: z.coerce.number() });
+export const MaxSeqSql = statement(
+  `SELECT max(rollout_events.seq) AS max_seq, count() AS n FROM rollout_events`,
+  NoParams,
+  MaxSeqRow,
+);
 
 /** Rows sharing a seq: only possible when two processes wrote at once (see README: single writer). */
-export const SeqCollisionsSql = `
-SELECT count() AS n FROM rollout_events WHERE rollout_events.seq >= {fromSeq:UInt64} AND rollout_events.seq <= {toSeq:UInt64}`;
 export const CountRow = z.object({ n: z.coerce.number() });
+export const SeqCollisionsParams = z.object({ fromSeq: z.number(), toSeq: z.number() });
+export const SeqCollisionsSql = statement(
+  `
+SELECT count() AS n FROM rollout_events WHERE rollout_events.seq >= {fromSeq:UInt64} AND rollout_events.seq <= {toSeq:UInt64}`,
+  SeqCollisionsParams,
+  CountRow,
+);
 
 /** The latest row per device class (and '*', the global kill switch). */
-export const LatestPerClassSql = `
-SELECT device_class,
-       argMax(rollout_events.class_version, rollout_events.seq) AS last_version,
-       argMax(rollout_events.rule, rollout_events.seq) AS last_rule,
-       argMax(rollout_events.killed, rollout_events.seq) AS last_killed,
-       argMax(rollout_events.capabilities, rollout_events.seq) AS last_capabilities,
-       max(rollout_events.seq) AS last_seq
-FROM rollout_events
-GROUP BY device_class`;
 export const LatestPerClassRow = z.object({
   device_class: z.string(),
   last_version: z.coerce.number(),
@@ -31,6 +32,19 @@ export const LatestPerClassRow = z.object({
   last_capabilities: z.string(),
   last_seq: z.coerce.number(),
 });
+export const LatestPerClassSql = statement(
+  `
+SELECT device_class,
+       argMax(rollout_events.class_version, rollout_events.seq) AS last_version,
+       argMax(rollout_events.rule, rollout_events.seq) AS last_rule,
+       argMax(rollout_events.killed, rollout_events.seq) AS last_killed,
+       argMax(rollout_events.capabilities, rollout_events.seq) AS last_capabilities,
+       max(rollout_events.seq) AS last_seq
+FROM rollout_events
+GROUP BY device_class`,
+  NoParams,
+  LatestPerClassRow,
+);
 
 export const EventRow = z.object({
   seq: z.coerce.number(),
@@ -52,20 +66,30 @@ export type EventRow = z.infer<typeof EventRow>;
 const EVENT_COLUMNS = `seq, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, device_class, class_version, kind, rule, killed,
        capabilities, request_id, actor_kind, actor_id, actor_email, reason`;
 
-export const HistorySql = `
+export const HistoryParams = z.object({ cls: z.string(), limit: z.number() });
+export const HistorySql = statement(
+  `
 SELECT ${EVENT_COLUMNS}
 FROM rollout_events
 WHERE ({cls:String} = '' OR device_class = {cls:String})
 ORDER BY seq DESC
-LIMIT {limit:UInt32}`;
+LIMIT {limit:UInt32}`,
+  HistoryParams,
+  EventRow,
+);
 
 /** Applied config events in a time range, oldest first: annotations for the dashboards' time series. */
-export const EventsInRangeSql = `
+export const EventsInRangeParams = z.object({ fromMs: z.number(), toMs: z.number() });
+export const EventsInRangeSql = statement(
+  `
 SELECT ${EVENT_COLUMNS}
 FROM rollout_events
 WHERE rollout_events.ts >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC') AND rollout_events.ts < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
 ORDER BY seq
-LIMIT 1000`;
+LIMIT 1000`,
+  EventsInRangeParams,
+  EventRow,
+);
 
 export const RequestRow = z.object({
   id: z.string(),
@@ -96,7 +120,9 @@ const REQUEST_COLUMNS = `id, revision, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ
        formatDateTime(expires_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS expires_at, applied_seq, editors`;
 
 /** Each request's latest revision, newest requests first. */
-export const LatestRequestsSql = `
+export const LatestRequestsParams = z.object({ id: z.string(), status: z.string(), limit: z.number() });
+export const LatestRequestsSql = statement(
+  `
 SELECT * FROM (
   SELECT ${REQUEST_COLUMNS}
   FROM rollout_requests
@@ -106,23 +132,21 @@ SELECT * FROM (
 )
 WHERE ({status:String} = '' OR status = {status:String})
 ORDER BY created_at DESC, id
-LIMIT {limit:UInt32}`;
+LIMIT {limit:UInt32}`,
+  LatestRequestsParams,
+  RequestRow,
+);
 
 /** Every revision of one request, oldest first (its history). */
-export const RequestRevisionsSql = `
-SELECT ${REQUEST_COLUMNS} FROM rollout_requests WHERE id = {id:String} ORDER BY revision`;
+export const RequestRevisionsParams = z.object({ id: z.string() });
+export const RequestRevisionsSql = statement(
+  `
+SELECT ${REQUEST_COLUMNS} FROM rollout_requests WHERE id = {id:String} ORDER BY revision`,
+  RequestRevisionsParams,
+  RequestRow,
+);
 
 /** Per class and cohort over the last minutes: sessions, bytes (for offload) and playback (for the guardrail). */
-export const CohortStatsSql = `
-SELECT device_class, cohort,
-       uniqExact(session_id) AS sessions,
-       sum(bytes_cdn) AS bytes_cdn,
-       sum(bytes_p2p_down) AS bytes_p2p_down,
-       sum(play_ms) AS play_ms,
-       sum(rebuffer_ms) AS rebuffer_ms
-FROM telemetry_raw
-WHERE ts >= now64(3) - toIntervalMinute({minutes:UInt32})
-GROUP BY device_class, cohort`;
 export const CohortStatsRow = z.object({
   device_class: z.string(),
   cohort: z.string(),
@@ -133,6 +157,21 @@ export const CohortStatsRow = z.object({
   rebuffer_ms: z.coerce.number(),
 });
 export type CohortStatsRow = z.infer<typeof CohortStatsRow>;
+export const CohortStatsParams = z.object({ minutes: z.number() });
+export const CohortStatsSql = statement(
+  `
+SELECT device_class, cohort,
+       uniqExact(session_id) AS sessions,
+       sum(bytes_cdn) AS bytes_cdn,
+       sum(bytes_p2p_down) AS bytes_p2p_down,
+       sum(play_ms) AS play_ms,
+       sum(rebuffer_ms) AS rebuffer_ms
+FROM telemetry_raw
+WHERE ts >= now64(3) - toIntervalMinute({minutes:UInt32})
+GROUP BY device_class, cohort`,
+  CohortStatsParams,
+  CohortStatsRow,
+);
 
 // ---------- guarded rollout plans (migration 0070) ----------
 
@@ -163,7 +202,14 @@ const PLAN_COLUMNS = `id, revision, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 
        actor_kind, actor_id, actor_email, reason, decision`;
 
 /** Each plan's latest revision, filtered by id, class or change request; newest first. */
-export const LatestPlansSql = `
+export const LatestPlansParams = z.object({
+  id: z.string(),
+  cls: z.string(),
+  requestId: z.string(),
+  limit: z.number(),
+});
+export const LatestPlansSql = statement(
+  `
 SELECT * FROM (
   SELECT ${PLAN_COLUMNS}
   FROM rollout_plans
@@ -174,10 +220,18 @@ SELECT * FROM (
 )
 WHERE ({requestId:String} = '' OR request_id = {requestId:String})
 ORDER BY ts DESC, id
-LIMIT {limit:UInt32}`;
+LIMIT {limit:UInt32}`,
+  LatestPlansParams,
+  PlanRow,
+);
 
 /** Every revision of one plan, oldest first: its stage timeline. */
-export const PlanRevisionsSql = `SELECT ${PLAN_COLUMNS} FROM rollout_plans WHERE id = {id:String} ORDER BY revision LIMIT 10000`;
+export const PlanRevisionsParams = z.object({ id: z.string() });
+export const PlanRevisionsSql = statement(
+  `SELECT ${PLAN_COLUMNS} FROM rollout_plans WHERE id = {id:String} ORDER BY revision LIMIT 10000`,
+  PlanRevisionsParams,
+  PlanRow,
+);
 
 export const PlanLookRow = z.object({
   ts: z.string(),
@@ -200,7 +254,9 @@ export const PlanLookRow = z.object({
 export type PlanLookRow = z.infer<typeof PlanLookRow>;
 
 /** The latest looks of a plan, oldest first (bounded). */
-export const PlanLooksSql = `
+export const PlanLooksParams = z.object({ id: z.string(), limit: z.number() });
+export const PlanLooksSql = statement(
+  `
 SELECT * FROM (
   SELECT formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, stage_index, metric, treatment, control, diff, lower, upper, threshold,
          n_treatment, n_control, status, srm_p, mismatches, verdict, why
@@ -208,40 +264,35 @@ SELECT * FROM (
   WHERE plan_id = {id:String}
   ORDER BY rollout_plan_looks.ts DESC, metric
   LIMIT {limit:UInt32}
-) ORDER BY ts, metric`;
+) ORDER BY ts, metric`,
+  PlanLooksParams,
+  PlanLookRow,
+);
 
 /** Every config version of one class: the rule each reported configVersion stood for. */
-export const ClassVersionsSql = `
-SELECT class_version, argMax(rule, seq) AS rule, argMax(killed, seq) AS killed
-FROM rollout_events
-WHERE device_class = {cls:String}
-GROUP BY class_version
-ORDER BY class_version DESC
-LIMIT 10000`;
 export const ClassVersionRow = z.object({
   class_version: z.coerce.number(),
   rule: z.string(),
   killed: z.coerce.number(),
 });
+export const ClassVersionsParams = z.object({ cls: z.string() });
+export const ClassVersionsSql = statement(
+  `
+SELECT class_version, argMax(rule, seq) AS rule, argMax(killed, seq) AS killed
+FROM rollout_events
+WHERE device_class = {cls:String}
+GROUP BY class_version
+ORDER BY class_version DESC
+LIMIT 10000`,
+  ClassVersionsParams,
+  ClassVersionRow,
+);
 
 /**
  * One class's playback since a moment, per device and reported (configVersion, cohort): the evaluator
  * recomputes each device's cohort from these. Bounded: a class of more devices than the limit is
  * evaluated on the first ones by device id (a uniform sample, the id being random).
  */
-export const DevicePlaybackSql = `
-SELECT t.device_id AS device_id, t.config_version AS config_version, t.cohort AS cohort,
-       any(t.asn) AS asn, any(t.country) AS country, any(t.client_version) AS client_version,
-       sum(t.play_ms) AS play_ms, sum(t.rebuffer_ms) AS rebuffer_ms,
-       sumIf(t.startup_ms, t.startup_ms IS NOT NULL) AS startup_sum, countIf(t.startup_ms IS NOT NULL) AS startup_count,
-       uniqExact(t.session_id) AS sessions, uniqExactIf(t.session_id, t.fatal_error != '') AS failed_sessions,
-       sum(toFloat64(t.bitrate_kbps) * t.play_ms) AS bitrate_kbps_ms,
-       sum(t.bytes_cdn) AS bytes_cdn, sum(t.bytes_p2p_down) AS bytes_p2p
-FROM telemetry_raw AS t
-WHERE t.device_class = {cls:String} AND t.ts >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
-GROUP BY t.device_id, t.config_version, t.cohort
-ORDER BY device_id
-LIMIT {limit:UInt32}`;
 export const DevicePlaybackRow = z.object({
   device_id: z.string(),
   config_version: z.coerce.number(),
@@ -260,3 +311,21 @@ export const DevicePlaybackRow = z.object({
   bytes_p2p: z.coerce.number(),
 });
 export type DevicePlaybackRow = z.infer<typeof DevicePlaybackRow>;
+export const DevicePlaybackParams = z.object({ cls: z.string(), fromMs: z.number(), limit: z.number() });
+export const DevicePlaybackSql = statement(
+  `
+SELECT t.device_id AS device_id, t.config_version AS config_version, t.cohort AS cohort,
+       any(t.asn) AS asn, any(t.country) AS country, any(t.client_version) AS client_version,
+       sum(t.play_ms) AS play_ms, sum(t.rebuffer_ms) AS rebuffer_ms,
+       sumIf(t.startup_ms, t.startup_ms IS NOT NULL) AS startup_sum, countIf(t.startup_ms IS NOT NULL) AS startup_count,
+       uniqExact(t.session_id) AS sessions, uniqExactIf(t.session_id, t.fatal_error != '') AS failed_sessions,
+       sum(toFloat64(t.bitrate_kbps) * t.play_ms) AS bitrate_kbps_ms,
+       sum(t.bytes_cdn) AS bytes_cdn, sum(t.bytes_p2p_down) AS bytes_p2p
+FROM telemetry_raw AS t
+WHERE t.device_class = {cls:String} AND t.ts >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+GROUP BY t.device_id, t.config_version, t.cohort
+ORDER BY device_id
+LIMIT {limit:UInt32}`,
+  DevicePlaybackParams,
+  DevicePlaybackRow,
+);
