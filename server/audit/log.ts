@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { auditListParams, auditListSql } from '../clickhouse/queries/audit';
+import { auditListParams, auditListSql, AuditRow } from '../clickhouse/queries/audit';
 import { insert, query } from '../clickhouse/client';
 
 /** Who did something: a console user, the system itself (guardrails, expiry), an API token or a share link. */
@@ -60,22 +60,6 @@ export const AuditFilter = z.object({
   limit: z.number().int().min(1).max(10_000).default(200),
 });
 export type AuditFilter = z.input<typeof AuditFilter>;
-
-export const AuditRow = z.object({
-  id: z.string(),
-  ts: z.string(),
-  actor_kind: z.string(),
-  actor_id: z.string(),
-  actor_email: z.string(),
-  action: z.string(),
-  target_type: z.string(),
-  target_id: z.string(),
-  before: z.string(),
-  after: z.string(),
-  reason: z.string(),
-  details: z.string(),
-});
-export type AuditRow = z.infer<typeof AuditRow>;
 
 /** Newest first; every value a bound parameter. */
 export async function listAudit(input: AuditFilter = {}): Promise<AuditRow[]> {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { z } from 'zod';
 import { command, insert, query } from './client';
+import { AppliedMigrationsSql, CreateMigrationsTableSql, type AppliedMigrationRow } from './queries/store';
 
 /** Migration files: `migrations/NNNN_<what>.sql`, applied in order, recorded with a checksum. */
 export const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
@@ -57,25 +57,13 @@ export function splitStatements(sql: string): string[] {
   return statements;
 }
 
-const Applied = z.object({ version: z.coerce.number(), file: z.string(), checksum: z.string() });
-export type Applied = z.infer<typeof Applied>;
-
 async function ensureTable(): Promise<void> {
-  await command(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version UInt32,
-    file String,
-    checksum FixedString(64),
-    applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
-  ) ENGINE = MergeTree ORDER BY version`);
+  await command(CreateMigrationsTableSql);
 }
 
-export async function appliedMigrations(): Promise<Applied[]> {
+export async function appliedMigrations(): Promise<AppliedMigrationRow[]> {
   await ensureTable();
-  return query(
-    'SELECT version, file, toString(checksum) AS checksum FROM schema_migrations ORDER BY version',
-    {},
-    Applied,
-  );
+  return query(AppliedMigrationsSql);
 }
 
 export interface MigrationStatus {

@@ -1,4 +1,4 @@
-import type { AuditRow } from '../audit/log';
+import type { AuditRow } from '../clickhouse/queries/audit';
 
 /**
  * CSV of audit rows. Cells starting with = + - @ tab or CR are prefixed with ' so a spreadsheet never

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The audit log (append-only): the filtered list the Audit page and its CSV export read. */
 
 export interface AuditListFilter {
@@ -21,6 +23,22 @@ const CONDITIONS: [keyof AuditListFilter, string][] = [
   ['targetType', 'target_type = {targetType:String}'],
   ['targetId', 'target_id = {targetId:String}'],
 ];
+
+export const AuditRow = z.object({
+  id: z.string(),
+  ts: z.string(),
+  actor_kind: z.string(),
+  actor_id: z.string(),
+  actor_email: z.string(),
+  action: z.string(),
+  target_type: z.string(),
+  target_id: z.string(),
+  before: z.string(),
+  after: z.string(),
+  reason: z.string(),
+  details: z.string(),
+});
+export type AuditRow = z.infer<typeof AuditRow>;
 
 export function auditListSql(f: AuditListFilter): string {
   const where = CONDITIONS.filter(([k]) => f[k] !== undefined && f[k] !== '').map(([, c]) => c);

@@ -29,6 +29,8 @@ export function statement<P extends z.ZodObject, R extends z.ZodType>(sql: strin
 
 /** The params schema of a statement without placeholders. */
 export const NoParams = z.object({});
+/** The row schema of a statement run by command(), which returns none. */
+export const NoRows = z.never();
 
 export function isStatement(v: unknown): v is Statement {
   return (
@@ -112,6 +114,25 @@ export const LastReceivedRecentSql = statement(
   `SELECT toUnixTimestamp64Milli(max(received_at)) AS at, count() AS n FROM (SELECT toDateTime64(received_at, 3) AS received_at FROM ingest_report_ids WHERE received_at >= now() - INTERVAL 25 HOUR)`,
   NoParams,
   LastReceivedRow,
+);
+
+/** The migrations runner's record (server/clickhouse/migrate.ts). */
+export const CreateMigrationsTableSql = statement(
+  `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version UInt32,
+    file String,
+    checksum FixedString(64),
+    applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+  ) ENGINE = MergeTree ORDER BY version`,
+  NoParams,
+  NoRows,
+);
+export const AppliedMigrationRow = z.object({ version: z.coerce.number(), file: z.string(), checksum: z.string() });
+export type AppliedMigrationRow = z.infer<typeof AppliedMigrationRow>;
+export const AppliedMigrationsSql = statement(
+  'SELECT version, file, toString(checksum) AS checksum FROM schema_migrations ORDER BY version',
+  NoParams,
+  AppliedMigrationRow,
 );
 
 /** The newest applied migrations, for the System page. */
