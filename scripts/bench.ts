@@ -1,13 +1,13 @@
 /**
- * `npm run bench`: every benchmark in turn (ingestion, OFREP, dashboard queries, reports). Each prints
- * its figures as ratios against a baseline measured in the same run. Extra flags pass through.
+ * `npm run bench`: every benchmark in turn (ingestion, OFREP, dashboard queries, reports, page weight). Each
+ * prints its figures as ratios against a baseline measured in the same run. Extra flags pass through.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const benches = ['bench-ingest', 'bench-ofrep', 'bench-queries', 'bench-reports'];
+const benches = ['bench-ingest', 'bench-ofrep', 'bench-queries', 'bench-reports', 'bench-pages'];
 let failed = 0;
 for (const b of benches) {
   const file = path.join(root, 'scripts', `${b}.ts`);
