@@ -2,19 +2,36 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { bind } from '../client';
-import { isStatement, NoParams, RecentMigrationsSql, statement, type Statement } from './store';
+import { bind, query } from '../client';
+import { isStatement, NoParams, RecentMigrationsSql, ServerVersionSql, statement, type Statement } from './store';
 
-/** The `{name:Type}` placeholders a statement binds (a name may appear more than once). */
-export function placeholders(sql: string): string[] {
-  return [...new Set([...sql.matchAll(/\{([A-Za-z_]\w*):[^{}]+\}/g)].map((m) => m[1]!))].sort();
+/** The `{name:Type}` placeholders a statement binds, by name (a name may appear more than once). */
+export function placeholders(sql: string): Map<string, string> {
+  return new Map([...sql.matchAll(/\{([A-Za-z_]\w*):([^{}]+)\}/g)].map((m) => [m[1]!, m[2]!.trim()]));
 }
 
-/** How a statement's params schema differs from its SQL: placeholders it lacks, keys the SQL never binds. */
-export function drift(stmt: Statement): { missing: string[]; extra: string[] } {
+/** The zod type a value of a ClickHouse parameter type arrives as from our code. */
+function zodTypeFor(chType: string): string {
+  if (/^Array\(/.test(chType)) return 'array';
+  if (/^(U?Int\d+|Float\d+)$/.test(chType)) return 'number';
+  return 'string'; // String, Date, DateTime('UTC'): text ClickHouse parses
+}
+
+/**
+ * How a statement's params schema differs from its SQL: placeholders it lacks, keys the SQL never binds,
+ * and keys whose zod type cannot carry the placeholder's type.
+ */
+export function drift(stmt: Statement): { missing: string[]; extra: string[]; mistyped: string[] } {
   const used = placeholders(stmt.sql);
-  const keys = Object.keys(stmt.params.shape).sort();
-  return { missing: used.filter((p) => !keys.includes(p)), extra: keys.filter((k) => !used.includes(k)) };
+  const shape = stmt.params.shape as Record<string, z.ZodType>;
+  const keys = Object.keys(shape).sort();
+  return {
+    missing: [...used.keys()].filter((p) => !keys.includes(p)).sort(),
+    extra: keys.filter((k) => !used.has(k)),
+    mistyped: keys
+      .filter((k) => used.has(k) && shape[k]!.def.type !== zodTypeFor(used.get(k)!))
+      .map((k) => `${k}: ${shape[k]!.def.type} for ${used.get(k)}`),
+  };
 }
 
 /** Modules whose SQL is all built from a plan (`camelCaseSql(…)` builders, see queries/store.ts). */
@@ -32,7 +49,7 @@ async function exportedStatements(): Promise<[string, Statement][]> {
 }
 
 describe('params schemas beside the SQL', () => {
-  it('match the placeholders of every exported statement exactly', async () => {
+  it('match the placeholders of every exported statement exactly, in name and type', async () => {
     const statements = await exportedStatements();
     // Every module of queries/ contributes: a module whose statements went missing would pass silently.
     expect(new Set(statements.map(([n]) => n.split(':')[0]))).toEqual(
@@ -44,7 +61,7 @@ describe('params schemas beside the SQL', () => {
     );
     const drifted = statements
       .map(([name, stmt]) => ({ name, ...drift(stmt) }))
-      .filter((d) => d.missing.length || d.extra.length);
+      .filter((d) => d.missing.length || d.extra.length || d.mistyped.length);
     expect(drifted).toEqual([]);
   });
 
@@ -60,16 +77,22 @@ SELECT count() AS n FROM t WHERE ts >= lo AND id IN {ids:Array(String)}`,
       z.object({ ids: z.array(z.string()) }),
       Row,
     );
-    expect(drift(lacking)).toEqual({ missing: ['lo'], extra: [] });
+    expect(drift(lacking)).toEqual({ missing: ['lo'], extra: [], mistyped: [] });
     const stale = statement('SELECT count() AS n FROM t', z.object({ limit: z.number() }), Row);
-    expect(drift(stale)).toEqual({ missing: [], extra: ['limit'] });
+    expect(drift(stale)).toEqual({ missing: [], extra: ['limit'], mistyped: [] });
+    const wrong = statement(
+      'SELECT count() AS n FROM t WHERE day = {day:Date} LIMIT {limit:UInt32}',
+      z.object({ day: z.string(), limit: z.string() }),
+      Row,
+    );
+    expect(drift(wrong)).toEqual({ missing: [], extra: [], mistyped: ['limit: string for UInt32'] });
     const exact = statement(
       'SELECT count() AS n FROM t WHERE a = {a:String} OR b = {a:String} LIMIT {limit:UInt32}',
       z.object({ a: z.string(), limit: z.number() }),
       Row,
     );
-    expect(drift(exact)).toEqual({ missing: [], extra: [] });
-    expect(drift(statement('SELECT 1 AS n', NoParams, Row))).toEqual({ missing: [], extra: [] });
+    expect(drift(exact)).toEqual({ missing: [], extra: [], mistyped: [] });
+    expect(drift(statement('SELECT 1 AS n', NoParams, Row))).toEqual({ missing: [], extra: [], mistyped: [] });
   });
 });
 
@@ -84,5 +107,20 @@ describe('query input', () => {
       }),
     );
     expect(() => bind(RecentMigrationsSql, {})).toThrow(/Bad parameter "limit"/);
+  });
+
+  it('is checked by TypeScript at the call site (npx tsc --noEmit holds these lines to their errors)', () => {
+    // Never run: the calls only have to type-check (or fail to, where marked).
+    const calls = () => [
+      query(RecentMigrationsSql, { limit: 5 }),
+      // @ts-expect-error a value of the wrong type
+      query(RecentMigrationsSql, { limit: '5' }),
+      // @ts-expect-error a parameter the SQL does not bind
+      query(RecentMigrationsSql, { limit: 5, offset: 0 }),
+      // @ts-expect-error a missing input
+      query(RecentMigrationsSql),
+      query(ServerVersionSql),
+    ];
+    expect(typeof calls).toBe('function');
   });
 });
