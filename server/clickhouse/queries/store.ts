@@ -3,10 +3,11 @@ import { z } from 'zod';
 /*
  * The naming scheme of server/clickhouse/queries/: a statement is a `PascalCaseSql` constant made by
  * `statement(sql, params, row)`: its SQL, the zod schema `PascalCaseParams` of its bound `{name:Type}`
- * parameters (exactly the placeholders it names — queries/params.test.ts holds them to it; `NoParams` when
- * it takes none) and the zod schema `PascalCaseRow` of the rows it returns, side by side. `query(stmt, input)`
- * (server/clickhouse/client.ts) parses `input` with the params schema, so a call site is type-checked and a
- * wrong value fails before it reaches the engine. Table names are `SCREAMING_TABLE` constants and reusable
+ * parameters (exactly the placeholders it names, in name and type — queries/params.test.ts holds them to
+ * it; `NoParams` when it takes none) and the zod schema `PascalCaseRow` of the rows it returns, side by
+ * side. `query(stmt, input)` and `command(stmt, input)` (server/clickhouse/client.ts) parse `input` with
+ * the params schema, so a call site is type-checked, a wrong value fails before it reaches the engine,
+ * and an input shared by several statements binds only what each names. Table names are `SCREAMING_TABLE` constants and reusable
  * fragments `SCREAMING_*`. Values are bound parameters everywhere except DDL, which takes none (its
  * literals are built from our own values).
  *
