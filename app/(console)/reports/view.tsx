@@ -3,9 +3,9 @@
 import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from '@tremor/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
+import dynamic from 'next/dynamic';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo, useState } from 'react';
-import { ReportPreviewView } from '@/components/reports/report-preview';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { useCan } from '@/lib/auth/use-can';
 import { REPORT_DOWNLOAD_FORMATS, reportUrl, utcDay } from '@/lib/reports/preview';
@@ -18,6 +18,11 @@ type ShareLink = inferRouterOutputs<AppRouter>['reports']['shareLinks'][number];
 import { DownloadButton } from './download-button';
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+// The preview's charts bring Recharts (about 110 KiB compressed): fetched once an ISP is picked, not on
+// every visit to the page (issue #16 item 9).
+const loadPreview = () => import('@/components/reports/report-preview').then((m) => m.ReportPreviewView);
+const ReportPreviewView = dynamic(loadPreview, { loading: () => <LoadingState label="Computing the report…" /> });
 
 /** Selection lives in the URL (asn repeated, start, end) so a report view can be shared with a colleague. */
 function useSelection() {
@@ -306,6 +311,10 @@ export function ReportsView() {
   const { asns, start, end, set } = useSelection();
   const canShare = useCan('reports:share');
   const validRange = start <= end;
+  const picked = asns.length > 0;
+  useEffect(() => {
+    if (picked) void loadPreview();
+  }, [picked]);
   const preview = useQuery({
     ...trpc.reports.preview.queryOptions({ asns, from: start, to: end }),
     enabled: asns.length > 0 && validRange,
