@@ -1,6 +1,6 @@
 'use client';
 
-import { Badge, Card, LineChart, Text, Title } from '@tremor/react';
+import { Badge, Card, Text, Title } from '@tremor/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { METRIC_INFO, type GuardrailMetric } from '@/lib/rollout/plan';
 import { DEVICE_CLASSES } from '@/lib/rollout/rule';
 import type { AppRouter } from '@/server/api/root';
 import { useTRPC } from '../../_trpc/client';
+import { LineChart } from './line-chart';
 import { buttonClass, formatDate, inputClass, linkButtonClass, Modal, MutationError } from './ui';
 
 type Out = inferRouterOutputs<AppRouter>;
