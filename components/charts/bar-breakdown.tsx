@@ -1,6 +1,8 @@
 'use client';
 
 import { BarChart } from '@tremor/react';
+import { ChartDataTable } from './data-table';
+import { Legend } from './legend';
 import { FORMAT, type Unit } from './theme';
 
 /** Horizontal bars per category (e.g. bytes by source per device class), stacked when asked. */
@@ -25,6 +27,7 @@ export function BarBreakdown({
 }) {
   return (
     <div data-testid={testId} data-chart="bars">
+      {categories.length > 1 && <Legend categories={categories} colors={colors} />}
       <BarChart
         data={data}
         index={index}
@@ -35,6 +38,13 @@ export function BarBreakdown({
         stack={stack}
         yAxisWidth={140}
         className={height}
+        showLegend={false}
+      />
+      <ChartDataTable
+        caption="The chart's values"
+        rowHeader={index}
+        rows={data.map((r) => ({ label: String(r[index] ?? '—'), values: r }))}
+        columns={categories.map((c) => ({ key: c, label: c, format: FORMAT[unit] }))}
       />
     </div>
   );

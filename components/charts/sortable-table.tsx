@@ -72,7 +72,7 @@ export function SortableTable<R>({
                 <button
                   type="button"
                   data-sort={c.key}
-                  className="font-semibold hover:text-tremor-brand"
+                  className="font-semibold hover:text-tremor-brand dark:hover:text-dark-tremor-brand-emphasis"
                   onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : true }))}
                 >
                   {c.label}
@@ -95,9 +95,21 @@ export function SortableTable<R>({
               }
               onClick={onRowClick ? () => onRowClick(r) : undefined}
             >
-              {columns.map((c) => (
+              {columns.map((c, i) => (
                 <TableCell key={c.key} className={c.unit ? 'whitespace-nowrap text-right tabular-nums' : ''}>
-                  {c.truncate ? (
+                  {i === 0 && onRowClick ? (
+                    // The row's action, reachable by keyboard: the first cell is a button doing what a row click does.
+                    <button
+                      type="button"
+                      className="text-left font-medium text-tremor-content-emphasis underline-offset-2 hover:underline focus-visible:underline dark:text-dark-tremor-content-emphasis"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onRowClick(r);
+                      }}
+                    >
+                      {c.render ? c.render(r) : String(c.value(r) ?? '—')}
+                    </button>
+                  ) : c.truncate ? (
                     // Table cells ignore max-width; a block inside them does not.
                     <span className="block max-w-[11rem] truncate" title={String(c.value(r) ?? '')}>
                       {c.render ? c.render(r) : String(c.value(r) ?? '—')}

@@ -3,11 +3,10 @@
 import { AreaChart, BarChart, LineChart } from '@tremor/react';
 import { useRef } from 'react';
 import { ChartMarks } from './chart-marks';
+import { ChartDataTable } from './data-table';
+import { Legend, MUTED } from './legend';
 import { X_PADDING, type Annotation } from './marks';
 import { FORMAT, timeLabel, type Unit } from './theme';
-
-/** Secondary text readable on both themes' cards (Tremor's dark content grey is below 4.5:1 on them). */
-const MUTED = 'text-tremor-content dark:text-gray-400';
 
 export interface TimePoint {
   t: number;
@@ -41,6 +40,7 @@ export function TimeSeriesChart({
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<HTMLDivElement>(null);
   const rows = data.map((p) => ({ ...p, time: `${timeLabel(p.t, stepSeconds)}` }));
+  const bucket = stepSeconds >= 3600 ? `${stepSeconds / 3600} h` : `${stepSeconds / 60} min`;
   const common = {
     data: rows,
     index: 'time',
@@ -74,27 +74,13 @@ export function TimeSeriesChart({
           band={kind === 'bar'}
         />
       </div>
-      <p className={`mt-1 text-right text-tremor-label ${MUTED}`}>
-        UTC · {stepSeconds >= 3600 ? `${stepSeconds / 3600} h` : `${stepSeconds / 60} min`} buckets
-      </p>
+      <p className={`mt-1 text-right text-tremor-label ${MUTED}`}>UTC · {bucket} buckets</p>
+      <ChartDataTable
+        caption={`The chart's values per ${bucket} bucket (UTC)`}
+        rowHeader="Time (UTC)"
+        rows={rows.map((r) => ({ label: r.time, values: r }))}
+        columns={categories.map((c) => ({ key: c, label: c, format: FORMAT[unit] }))}
+      />
     </div>
-  );
-}
-
-/**
- * The series names above the chart, in place of Tremor's legend, whose items are not inside their list
- * (axe: listitem) and whose dark grey falls short of AA contrast. Colours cycle as Tremor's do.
- */
-function Legend({ categories, colors }: { categories: string[]; colors: readonly string[] }) {
-  if (categories.length === 0) return null;
-  return (
-    <ul aria-label="Series" className="mb-2 flex flex-wrap justify-end gap-x-4 gap-y-1 text-tremor-default">
-      {categories.map((c, i) => (
-        <li key={c} className={`inline-flex items-center gap-1.5 whitespace-nowrap ${MUTED}`}>
-          <span aria-hidden="true" className={`h-2 w-2 flex-none rounded-full bg-${colors[i % colors.length]}-500`} />
-          {c}
-        </li>
-      ))}
-    </ul>
   );
 }

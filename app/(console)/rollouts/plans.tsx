@@ -1,6 +1,8 @@
 'use client';
 
-import { Badge, Card, Text, Title } from '@tremor/react';
+import { Card, Text, Title } from '@tremor/react';
+import { Badge } from '@/components/ui/badge';
+import { Legend } from '@/components/charts/legend';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
@@ -12,6 +14,9 @@ import type { AppRouter } from '@/server/api/root';
 import { useTRPC } from '../../_trpc/client';
 import { LineChart } from './line-chart';
 import { buttonClass, formatDate, inputClass, linkButtonClass, Modal, MutationError } from './ui';
+
+const GUARDRAIL_SERIES = ['Difference p2p − holdback', 'Band low', 'Band high', 'Threshold'] as const;
+const GUARDRAIL_COLORS = ['blue', 'slate', 'slate', 'red'] as const;
 
 type Out = inferRouterOutputs<AppRouter>;
 type Plan = Out['rolloutPlans']['list'][number];
@@ -253,16 +258,20 @@ function GuardrailChart({ metric, looks, latest }: { metric: string; looks: Look
       {data.length === 0 ? (
         <Text className="mt-2">Too little data in this stage to draw a confidence band yet.</Text>
       ) : (
-        <LineChart
-          className="mt-2 h-48"
-          data={data}
-          index="time"
-          categories={['Difference p2p − holdback', 'Band low', 'Band high', 'Threshold']}
-          colors={['blue', 'slate', 'slate', 'red']}
-          valueFormatter={(v: number) => `${v.toFixed(info?.unit === '%' ? 2 : 0)} ${unit}`}
-          yAxisWidth={72}
-          connectNulls
-        />
+        <div className="mt-2">
+          <Legend categories={[...GUARDRAIL_SERIES]} colors={GUARDRAIL_COLORS} />
+          <LineChart
+            className="h-48"
+            data={data}
+            index="time"
+            categories={[...GUARDRAIL_SERIES]}
+            colors={[...GUARDRAIL_COLORS]}
+            valueFormatter={(v: number) => `${v.toFixed(info?.unit === '%' ? 2 : 0)} ${unit}`}
+            yAxisWidth={72}
+            connectNulls
+            showLegend={false}
+          />
+        </div>
       )}
     </figure>
   );

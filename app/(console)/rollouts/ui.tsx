@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useRef } from 'react';
 import { inputClass as baseInputClass } from '@/components/ui/form';
 import type { RolloutRule } from '@/lib/rollout/rule';
 
@@ -8,16 +9,44 @@ export { buttonClass, dangerButtonClass, formatDate, linkButtonClass, MutationEr
 /** Rollout forms lay fields out in a grid: inputs fill their cell. */
 export const inputClass = `w-full ${baseInputClass}`;
 
-/** A modal panel (click outside or Escape closes it). */
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A modal panel (click outside or Escape closes it). Keyboard users land in it: focus moves to its first
+ * field when it opens, Tab and Shift+Tab stay inside it, and focus returns to what opened it on close.
+ */
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    panel.current?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
+    return () => opener?.focus?.();
+  }, []);
+  const trap = (e: React.KeyboardEvent) => {
+    if (e.key === 'Escape') return onClose();
+    if (e.key !== 'Tab' || !panel.current) return;
+    const items = [...panel.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (!first || !last) return;
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
   return (
     <div
       className="fixed inset-0 z-50 flex items-start justify-center overflow-y-auto bg-black/40 p-4"
       onClick={onClose}
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      onKeyDown={trap}
       role="presentation"
     >
       <div
+        ref={panel}
         role="dialog"
         aria-modal="true"
         aria-label={title}

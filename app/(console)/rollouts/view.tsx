@@ -1,6 +1,7 @@
 'use client';
 
-import { Badge, Card, Text, Title } from '@tremor/react';
+import { Card, Text, Title } from '@tremor/react';
+import { Badge } from '@/components/ui/badge';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
@@ -288,7 +289,8 @@ function EditDialog({ c, onClose }: { c: ClassRow; onClose: () => void }) {
           <p role="status" data-testid="edit-result">
             {result}
           </p>
-          <button type="button" className={buttonClass} onClick={onClose}>
+          {/* The form (and its focused submit button) is gone: focus lands on the way out. */}
+          <button type="button" className={buttonClass} onClick={onClose} ref={(el) => el?.focus()}>
             Close
           </button>
         </div>

@@ -39,9 +39,22 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
         data-figure
         className="text-lg font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong"
       >
-        {value}
+        {keepUnits(value)}
       </p>
     </div>
+  );
+}
+
+/** A long figure may wrap, but never between a number and its unit: each pair is kept on one line. */
+function keepUnits(s: string): React.ReactNode[] {
+  return s.split(/(\d[\d.,]* [^\s\d(]+)/).map((part, i) =>
+    i % 2 ? (
+      <span key={i} className="whitespace-nowrap">
+        {part}
+      </span>
+    ) : (
+      part
+    ),
   );
 }
 

@@ -34,7 +34,10 @@ export function IspDetailView({ asn }: { asn: number }) {
   const r = d?.row;
   return (
     <div className="grid gap-6" data-testid="isp-detail">
-      <Link href={`/isps${sp.toString() ? `?${sp.toString()}` : ''}`} className="text-tremor-default text-tremor-brand">
+      <Link
+        href={`/isps${sp.toString() ? `?${sp.toString()}` : ''}`}
+        className="text-tremor-default text-tremor-brand dark:text-dark-tremor-brand-emphasis"
+      >
         ← all ISPs
       </Link>
       {q.isPending ? (
