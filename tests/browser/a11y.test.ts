@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NAV } from '@/components/shell/nav';
 import { startApp, type RunningApp } from '../helpers/app';
 import { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, addUser, signInPage, type TestUser } from '../helpers/auth';
 import { launchBrowser } from '../helpers/browser';
@@ -14,19 +15,8 @@ import { buildDataset, ENV, ingest, ISPS } from '../integration/dashboards-fixtu
  * dashboards-pages.test.ts's to catch.)
  */
 
-const PAGES = [
-  '/overview',
-  '/swarms',
-  '/offload',
-  '/isps',
-  `/isps/${ISPS[0]!.asn}`,
-  '/qoe',
-  '/rollouts',
-  '/reports',
-  '/audit',
-  '/settings',
-  '/system',
-];
+/** Every page of the navigation, and an ISP's detail page after the ISPs list. */
+const PAGES = NAV.flatMap((n) => (n.href === '/isps' ? [n.href, `/isps/${ISPS[0]!.asn}`] : [n.href]));
 
 let app: RunningApp;
 let browser: Browser;
