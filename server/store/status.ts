@@ -96,6 +96,8 @@ export async function systemStatus(now = Date.now()) {
   const backups = storeMode() === 'embedded' ? listBackups() : [];
 
   return {
+    /** When the server answered: "N s ago" is reckoned from it, the same in the server's render and the browser's. */
+    generatedAt: now,
     ingestion: {
       /** reports/s over the last complete minute */
       ratePerSec: lastFull / 60,

@@ -69,7 +69,9 @@ export function SystemView() {
   );
   const d = q.data;
   const status = statusOf(q);
-  const now = q.dataUpdatedAt || 0;
+  // The answer's own time, not when this copy of the query got it (the server's render and the browser's
+  // hydration get the streamed answer at different moments: "117 s ago" against "118 s ago").
+  const now = d?.generatedAt ?? 0;
 
   return (
     <div className="grid gap-6">
