@@ -114,3 +114,14 @@ export function listFromSearchParams<S extends string>(sp: URLSearchParams, sort
     q: (sp.get('q') ?? '').trim().slice(0, 128),
   };
 }
+
+/** The columns the ISPs list sorts by on the server (the table's columns). */
+export const ISP_SORT_KEYS = ['asn', 'isp', 'cdn', 'intra', 'in', 'out', 'balance', 'offload', 'peak'] as const;
+export type IspSortKey = (typeof ISP_SORT_KEYS)[number];
+
+/** The columns a breakdown (by title, ISP, device class, …) sorts by on the server. */
+export const BREAKDOWN_SORT_KEYS = ['label', 'cdn', 'p2p', 'total', 'share', 'offload', 'up'] as const;
+export type BreakdownSortKey = (typeof BREAKDOWN_SORT_KEYS)[number];
+
+/** The longest search the ISPs, breakdown and audit lists take. */
+export const LIST_Q_MAX = 100;

@@ -27,3 +27,12 @@ export function auditFiltersFromSearch(sp: URLSearchParams): AuditFilters {
     to: isoOrUndefined(sp.get('to')),
   };
 }
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** The Audit page's page (`page`, 1-based in the URL) as the list's offset and size. */
+export function auditPageFromSearch(sp: URLSearchParams): { offset: number; limit: number } {
+  const page = Number(sp.get('page'));
+  const index = Number.isInteger(page) && page >= 1 && page <= 100_000 ? page - 1 : 0;
+  return { offset: index * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE };
+}

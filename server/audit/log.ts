@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { auditListParams, auditListSql, AuditRow } from '../clickhouse/queries/audit';
+import {
+  AuditCountRow,
+  auditCountSql,
+  auditFilterParams,
+  auditListParams,
+  auditListSql,
+  AuditRow,
+} from '../clickhouse/queries/audit';
 import { insert, query } from '../clickhouse/client';
 
 /** Who did something: a console user, the system itself (guardrails, expiry), an API token or a share link. */
@@ -65,4 +72,21 @@ export type AuditFilter = z.input<typeof AuditFilter>;
 export async function listAudit(input: AuditFilter = {}): Promise<AuditRow[]> {
   const f = AuditFilter.parse(input);
   return query(auditListSql(f), auditListParams(f), AuditRow);
+}
+
+/** One page of the Audit page: the filters, where the page starts and its size (at most 200). */
+export const AuditPageInput = AuditFilter.omit({ limit: true }).extend({
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export type AuditPageInput = z.input<typeof AuditPageInput>;
+
+/** A page of the filtered log, newest first, with how many entries the filters match. */
+export async function pageAudit(input: AuditPageInput = {}) {
+  const f = AuditPageInput.parse(input);
+  const [rows, count] = await Promise.all([
+    query(auditListSql(f), auditListParams(f), AuditRow),
+    query(auditCountSql(f), auditFilterParams(f), AuditCountRow),
+  ]);
+  return { offset: f.offset, limit: f.limit, total: count[0]?.n ?? 0, rows };
 }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { Filters, SWARM_SORT_KEYS } from '@/lib/filters';
+import { BREAKDOWN_SORT_KEYS, Filters, ISP_SORT_KEYS, LIST_Q_MAX, SWARM_SORT_KEYS } from '@/lib/filters';
 import { resolveRange, TimeRangeInput } from '@/lib/time-range';
 import { query } from '../clickhouse/client';
 import {
   applicableFilters,
+  BreakdownPageRow,
+  breakdownPageSql,
   BytesStepRow,
   bytesSeriesSql,
   DIMENSION_COLUMN,
@@ -13,18 +15,17 @@ import {
   filterDims,
   filterSql,
   GRAIN_SECONDS,
+  IspPageRow,
   IspRow,
   IspStepRow,
   ispSeriesSql,
   topAsnsSql,
   TopAsnRow,
-  ispsSql,
+  ispsPageSql,
   NameRow,
   ispNamesSql,
   PairRow,
   pairsSql,
-  PeakRow,
-  peakSql,
   pickSource,
   QoeRow,
   QOE_STEP,
@@ -221,15 +222,40 @@ export async function offloadSeries(rawInput: DashboardInput, opts: Opts = {}) {
   };
 }
 
-export const BreakdownInput = DashboardInput.extend({ dimension: z.enum(DIMENSIONS as [Dimension, ...Dimension[]]) });
+/** A server-paged list's page and search (the ISPs, breakdown and audit lists), bounded. */
+const listPage = {
+  desc: z.boolean().default(true),
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(200).default(50),
+  q: z.string().trim().max(LIST_Q_MAX).default(''),
+};
+
+/** The rows of a page (numbered from 1 by `rn`) among those a paged query returns. */
+const inPage =
+  ({ offset, limit }: { offset: number; limit: number }) =>
+  (r: { rn: number }) =>
+    r.rn > offset && r.rn <= offset + limit;
+
+export const BreakdownInput = DashboardInput.extend({
+  dimension: z.enum(DIMENSIONS as [Dimension, ...Dimension[]]),
+  sort: z.enum(BREAKDOWN_SORT_KEYS).default('total'),
+  ...listPage,
+});
 export type BreakdownInput = z.input<typeof BreakdownInput>;
 
+/**
+ * One page of the bytes per value of a dimension (titles, ISPs, countries, …), sorted and searched on
+ * the server — a fleet has thousands of titles — with the number of matching values.
+ */
 export async function breakdown(rawInput: BreakdownInput, opts: Opts = {}) {
   const input = BreakdownInput.parse(rawInput);
   const col = DIMENSION_COLUMN[input.dimension];
   const p = plan('offload', input, [col], ['cdn', 'p2pDown', 'p2pUp'], opts);
-  const rows = await query(dimOffloadSql(p.source, col, p.where, false), p.params, DimOffloadRow);
-  const total = rows.reduce((s, r) => s + r.cdn + r.p2p_down, 0);
+  const rows = await query(
+    breakdownPageSql(p.source, col, p.where, input.sort, input.desc),
+    { ...p.params, offset: input.offset, limit: input.limit, q: input.q },
+    BreakdownPageRow,
+  );
   const names =
     input.dimension === 'asn'
       ? await ispNames(
@@ -241,21 +267,25 @@ export async function breakdown(rawInput: BreakdownInput, opts: Opts = {}) {
   return {
     ...meta(p),
     dimension: input.dimension,
-    rows: rows
-      .map((r) => ({
-        key: r.key,
-        label:
-          input.dimension === 'asn'
-            ? `AS${r.key}${names.get(Number(r.key)) ? ` ${names.get(Number(r.key))}` : ''}`
-            : r.key,
-        cdnBytes: r.cdn,
-        p2pBytes: r.p2p_down,
-        p2pUpBytes: r.p2p_up,
-        totalBytes: r.cdn + r.p2p_down,
-        share: ratio(r.cdn + r.p2p_down, total),
-        offload: offload(r.p2p_down, r.cdn),
-      }))
-      .sort((x, y) => y.totalBytes - x.totalBytes || x.key.localeCompare(y.key)),
+    sort: input.sort,
+    desc: input.desc,
+    offset: input.offset,
+    limit: input.limit,
+    q: input.q,
+    total: rows[0]?.total ?? 0,
+    rows: rows.filter(inPage(input)).map((r) => ({
+      key: r.key,
+      label:
+        input.dimension === 'asn'
+          ? `AS${r.key}${names.get(Number(r.key)) ? ` ${names.get(Number(r.key))}` : ''}`
+          : r.key,
+      cdnBytes: r.cdn,
+      p2pBytes: r.p2p_down,
+      p2pUpBytes: r.p2p_up,
+      totalBytes: r.cdn + r.p2p_down,
+      share: ratio(r.cdn + r.p2p_down, r.grand),
+      offload: offload(r.p2p_down, r.cdn),
+    })),
   };
 }
 
@@ -471,24 +501,38 @@ function startedBuckets(win: Window): { n: number; startedHi: number } {
   return { n, startedHi: Math.max(win.lo, startedHi) };
 }
 
-async function peaks(p: Plan, opts: Opts): Promise<Map<number, number>> {
-  const { n, startedHi } = startedBuckets(p.win);
-  if (n === 0) return new Map();
-  const s = pickSource('isp', '1m', ['asn'], ['cdn', 'pIn'], opts.raw);
-  const k = Math.ceil(0.95 * n);
-  const rows = await query(peakSql(s, p.where), { ...p.params, n, k, startedHi: chTime(startedHi) }, PeakRow);
-  return new Map(rows.map((r) => [r.asn, (r.peak_bytes * 8) / 300 / 1e6]));
-}
+export const IspsInput = DashboardInput.extend({ sort: z.enum(ISP_SORT_KEYS).default('cdn'), ...listPage });
+export type IspsInput = z.input<typeof IspsInput>;
 
-export async function isps(rawInput: DashboardInput, opts: Opts = {}) {
-  const input = DashboardInput.parse(rawInput);
+/**
+ * One page of the ISPs of the window, sorted (any column, the p95 peak too) and searched by name or
+ * ASN on the server, with the number of matches.
+ */
+export async function isps(rawInput: IspsInput, opts: Opts = {}) {
+  const input = IspsInput.parse(rawInput);
   const p = plan('isp', input, ['asn'], ['cdn', 'pIn', 'pOut', 'intra', 'ispName'], opts);
-  const [rows, peak] = await Promise.all([query(ispsSql(p.source, p.where), p.params, IspRow), peaks(p, opts)]);
+  const { n, startedHi } = startedBuckets(p.win);
+  const peakSource = n > 0 ? pickSource('isp', '1m', ['asn'], ['cdn', 'pIn'], opts.raw) : null;
+  const rows = await query(
+    ispsPageSql(p.source, p.where, peakSource, input.sort, input.desc),
+    {
+      ...p.params,
+      ...(peakSource ? { n, k: Math.ceil(0.95 * n), startedHi: chTime(startedHi) } : {}),
+      offset: input.offset,
+      limit: input.limit,
+      q: input.q,
+    },
+    IspPageRow,
+  );
   return {
     ...meta(p),
-    rows: rows
-      .map((r) => ({ ...ispFigures(r), peakMbpsP95: peak.get(r.asn) ?? 0 }))
-      .sort((x, y) => y.deliveredCdn + y.p2pDown - (x.deliveredCdn + x.p2pDown) || x.asn - y.asn),
+    sort: input.sort,
+    desc: input.desc,
+    offset: input.offset,
+    limit: input.limit,
+    q: input.q,
+    total: rows[0]?.total ?? 0,
+    rows: rows.filter(inPage(input)).map((r) => ({ ...ispFigures(r), peakMbpsP95: (r.peak_bytes * 8) / 300 / 1e6 })),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/ui/states';
 import { can } from '@/lib/auth/permissions';
-import { auditFiltersFromSearch } from '@/lib/rollout/audit-filters';
+import { auditFiltersFromSearch, auditPageFromSearch } from '@/lib/rollout/audit-filters';
 import { HydrateClient, prefetch, serverCaller, trpc } from '../../_trpc/server';
 import { AuditView } from './view';
 
@@ -17,7 +17,7 @@ export default async function AuditPage({
   const sp = new URLSearchParams(Object.entries(raw).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
   const me = await (await serverCaller()).auth.me();
   if (can(me?.role, 'audit:read'))
-    await prefetch(trpc.audit.list.queryOptions({ ...auditFiltersFromSearch(sp), limit: 500 }));
+    await prefetch(trpc.audit.list.queryOptions({ ...auditFiltersFromSearch(sp), ...auditPageFromSearch(sp) }));
   return (
     <HydrateClient>
       <PageHeader

@@ -4,8 +4,9 @@ import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { Pager } from '@/components/charts/list-controls';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
-import { AUDIT_FILTER_KEYS, auditFiltersFromSearch } from '@/lib/rollout/audit-filters';
+import { AUDIT_FILTER_KEYS, auditFiltersFromSearch, auditPageFromSearch } from '@/lib/rollout/audit-filters';
 import { useTRPC } from '../../_trpc/client';
 
 const input =
@@ -36,7 +37,12 @@ export function AuditView() {
   const pathname = usePathname();
   const key = sp.toString();
   const filters = auditFiltersFromSearch(new URLSearchParams(key));
-  const rows = useQuery(trpc.audit.list.queryOptions({ ...filters, limit: 500 }));
+  const page = auditPageFromSearch(new URLSearchParams(key));
+  const rows = useQuery({
+    ...trpc.audit.list.queryOptions({ ...filters, ...page }),
+    // Another page keeps the old rows on screen until the new ones arrive.
+    placeholderData: (prev) => prev,
+  });
   const [open, setOpen] = useState<string | null>(null);
 
   function apply(e: React.FormEvent<HTMLFormElement>) {
@@ -47,6 +53,13 @@ export function AuditView() {
       const v = String(f.get(k) ?? '').trim();
       if (v) next.set(k, v);
     }
+    router.push(next.size ? `${pathname}?${next}` : pathname, { scroll: false });
+  }
+
+  function setPage(n: number) {
+    const next = new URLSearchParams(key);
+    if (n > 1) next.set('page', String(n));
+    else next.delete('page');
     router.push(next.size ? `${pathname}?${next}` : pathname, { scroll: false });
   }
 
@@ -85,16 +98,15 @@ export function AuditView() {
           <LoadingState />
         ) : rows.isError ? (
           <ErrorState error={rows.error} onRetry={() => void rows.refetch()} />
-        ) : rows.data.length === 0 ? (
+        ) : rows.data.rows.length === 0 && rows.data.total === 0 ? (
           <EmptyState title="No audit entries match">
             Change the filters, or wait for someone to sign in or change something.
           </EmptyState>
         ) : (
           <>
             <Text>
-              {rows.data.length === 500
-                ? 'Newest 500 entries; narrow the filters or export for more.'
-                : `${rows.data.length} entries`}
+              {rows.data.total === 1 ? '1 entry' : `${rows.data.total} entries`}, newest first
+              {rows.data.rows.length === 0 ? ' — this page is past the end of the list.' : ''}
             </Text>
             <Table className="mt-2" data-testid="audit-table">
               <TableHead>
@@ -108,7 +120,7 @@ export function AuditView() {
                 </TableRow>
               </TableHead>
               <TableBody>
-                {rows.data.map((r) => (
+                {rows.data.rows.map((r) => (
                   <TableRow key={r.id} data-testid="audit-row">
                     <TableCell className="whitespace-nowrap">{r.ts.slice(0, 19).replace('T', ' ')}</TableCell>
                     <TableCell>{r.actor_email || `${r.actor_kind}:${r.actor_id}`}</TableCell>
@@ -140,6 +152,14 @@ export function AuditView() {
                 ))}
               </TableBody>
             </Table>
+            <Pager
+              offset={rows.data.offset}
+              limit={rows.data.limit}
+              total={rows.data.total}
+              shown={rows.data.rows.length}
+              onPage={setPage}
+              testId="audit-pager"
+            />
           </>
         )}
       </Card>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/ui/states';
+import { ISP_SORT_KEYS, LIST_Q_MAX, listFromSearchParams } from '@/lib/filters';
 import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
 import { dashboardInput, type PageSearchParams } from '../overview/params';
 import { IspsView } from './view';
@@ -7,9 +8,10 @@ import { IspsView } from './view';
 export const metadata: Metadata = { title: 'ISPs' };
 
 export default async function IspsPage({ searchParams }: { searchParams: PageSearchParams }) {
-  const { input } = await dashboardInput(searchParams);
+  const { sp, input } = await dashboardInput(searchParams);
+  const list = listFromSearchParams(sp, ISP_SORT_KEYS, 'cdn');
   await Promise.all([
-    prefetch(trpc.dashboards.isps.queryOptions(input)),
+    prefetch(trpc.dashboards.isps.queryOptions({ ...input, ...list, q: list.q.slice(0, LIST_Q_MAX) })),
     prefetch(trpc.dashboards.ispSeries.queryOptions(input)),
     prefetch(trpc.dashboards.ispFlows.queryOptions({ ...input, top: 10 })),
   ]);

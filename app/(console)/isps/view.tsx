@@ -8,10 +8,19 @@ import { Panel, statusOf } from '@/components/charts/panel';
 import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS, FORMAT } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
-import { useViewParams } from '@/lib/use-view-params';
+import { ListSearch, Pager } from '@/components/charts/list-controls';
+import { ISP_SORT_KEYS, LIST_Q_MAX } from '@/lib/filters';
+import { useListParams, useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
 import { ISP_COLUMNS } from './columns';
+
+/** The range and filters carried to an ISP's page (the list's sort, page and search stay here). */
+function detailQuery(sp: URLSearchParams | { toString(): string }): string {
+  const next = new URLSearchParams(sp.toString());
+  for (const k of ['sort', 'dir', 'page', 'q']) next.delete(k);
+  return next.size ? `?${next}` : '';
+}
 
 export function IspsView() {
   const trpc = useTRPC();
@@ -19,7 +28,22 @@ export function IspsView() {
   const router = useRouter();
   const sp = useSearchParams();
   const refetchInterval = refetchFor(range);
-  const table = useQuery({ ...trpc.dashboards.isps.queryOptions({ range, filters }), refetchInterval });
+  const list = useListParams(ISP_SORT_KEYS, 'cdn');
+  const q = list.q.slice(0, LIST_Q_MAX);
+  const table = useQuery({
+    ...trpc.dashboards.isps.queryOptions({
+      range,
+      filters,
+      sort: list.sort,
+      desc: list.desc,
+      offset: list.offset,
+      limit: list.limit,
+      q,
+    }),
+    refetchInterval,
+    // A new page or order keeps the old rows on screen until the new ones arrive.
+    placeholderData: (prev) => prev,
+  });
   const series = useQuery({ ...trpc.dashboards.ispSeries.queryOptions({ range, filters }), refetchInterval });
   const flows = useQuery({ ...trpc.dashboards.ispFlows.queryOptions({ range, filters, top: 10 }), refetchInterval });
   const name = (asn: number) => {
@@ -31,21 +55,45 @@ export function IspsView() {
   return (
     <div className="grid gap-6">
       {table.data && <IgnoredFiltersNote keys={table.data.ignoredFilters} />}
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <ListSearch key={q} value={q} onSearch={list.setSearch} label="Search ISP name or ASN" testId="isps-search" />
+      </div>
       <Panel
         title="ISPs"
         subtitle="Per reporting ASN. Sort by any column; click a row for the ISP's detail page. Peak p95: 5-minute buckets, nearest rank, empty buckets count as 0."
         testId="isps-table"
         status={{ ...statusOf(table), empty: table.data ? table.data.rows.length === 0 : false }}
+        emptyText={
+          q
+            ? `No ISP name or ASN contains “${q}” in this range.`
+            : list.offset > 0
+              ? 'This page is past the end of the list.'
+              : undefined
+        }
       >
         {table.data && (
-          <SortableTable
-            rows={table.data.rows}
-            rowKey={(r) => String(r.asn)}
-            onRowClick={(r) => router.push(`/isps/${r.asn}${sp.toString() ? `?${sp.toString()}` : ''}`)}
-            initialSort={{ key: 'cdn', desc: true }}
-            columns={ISP_COLUMNS}
-            rowTitle="Open the ISP's detail page"
-          />
+          <>
+            <SortableTable
+              rows={table.data.rows}
+              rowKey={(r) => String(r.asn)}
+              onRowClick={(r) => router.push(`/isps/${r.asn}${detailQuery(sp)}`)}
+              serverSort={{
+                key: list.sort,
+                desc: list.desc,
+                onChange: (k, desc) => list.setSort(k as (typeof ISP_SORT_KEYS)[number], desc),
+              }}
+              columns={ISP_COLUMNS}
+              rowTitle="Open the ISP's detail page"
+            />
+            <Pager
+              offset={table.data.offset}
+              limit={table.data.limit}
+              total={table.data.total}
+              shown={table.data.rows.length}
+              onPage={list.setPage}
+              testId="isps-pager"
+            />
+          </>
         )}
       </Panel>
       <div className="grid gap-4 xl:grid-cols-2">

@@ -8,8 +8,10 @@ import { Panel, statusOf } from '@/components/charts/panel';
 import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
+import { ListSearch, Pager } from '@/components/charts/list-controls';
+import { BREAKDOWN_SORT_KEYS, LIST_Q_MAX } from '@/lib/filters';
 import { formatBytes, formatPercent } from '@/lib/format';
-import { useViewParams } from '@/lib/use-view-params';
+import { useListParams, useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
 import { useRolloutAnnotations } from '../overview/use-annotations';
@@ -24,11 +26,30 @@ export function OffloadView() {
   const dimension = dimensionFromSearchParams(new URLSearchParams(sp.toString()));
   const refetchInterval = refetchFor(range);
   const series = useQuery({ ...trpc.dashboards.offload.queryOptions({ range, filters }), refetchInterval });
-  const bd = useQuery({ ...trpc.dashboards.breakdown.queryOptions({ range, filters, dimension }), refetchInterval });
+  const list = useListParams(BREAKDOWN_SORT_KEYS, 'total');
+  const q = list.q.slice(0, LIST_Q_MAX);
+  const bd = useQuery({
+    ...trpc.dashboards.breakdown.queryOptions({
+      range,
+      filters,
+      dimension,
+      sort: list.sort,
+      desc: list.desc,
+      offset: list.offset,
+      limit: list.limit,
+      q,
+    }),
+    refetchInterval,
+    // A new page or order keeps the old rows on screen until the new ones arrive.
+    placeholderData: (prev) => prev,
+  });
 
   const setDimension = (i: number) => {
     const next = new URLSearchParams(sp.toString());
     next.set('by', BREAKDOWNS[i]!);
+    // Another dimension starts at its first page, unsearched (the sort carries over: same columns).
+    next.delete('page');
+    next.delete('q');
     router.push(`${pathname}?${next.toString()}`, { scroll: false });
   };
   const s = series.data;
@@ -89,14 +110,32 @@ export function OffloadView() {
         </TabList>
       </TabGroup>
 
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <ListSearch
+          key={`${dimension}:${q}`}
+          value={q}
+          onSearch={list.setSearch}
+          label={dimension === 'asn' ? 'Search ASNs' : `Search ${BREAKDOWN_LABEL[dimension].toLowerCase()}s`}
+          testId="breakdown-search"
+        />
+      </div>
+
       <Panel
         title={`By ${BREAKDOWN_LABEL[dimension].toLowerCase()}`}
         subtitle={filterKey ? 'Sort by any column; click a row to filter the whole page by it.' : 'Sort by any column.'}
         testId="offload-breakdown"
         status={{ ...statusOf(bd), empty: bd.data ? bd.data.rows.length === 0 : false }}
+        emptyText={
+          q
+            ? `No ${BREAKDOWN_LABEL[dimension].toLowerCase()} contains “${q}” in this range.`
+            : list.offset > 0
+              ? 'This page is past the end of the list.'
+              : undefined
+        }
       >
         {bd.data && (
           <div className="grid gap-4">
+            {/* The chart shows the first rows of the page, in the table's order. */}
             <BarBreakdown
               data={bd.data.rows.slice(0, 12).map((r) => ({ name: r.label, CDN: r.cdnBytes, P2P: r.p2pBytes }))}
               index="name"
@@ -110,7 +149,11 @@ export function OffloadView() {
               rows={bd.data.rows}
               rowKey={(r) => r.key}
               onRowClick={filterKey ? (r) => setFilter(filterKey, r.key) : undefined}
-              initialSort={{ key: 'total', desc: true }}
+              serverSort={{
+                key: list.sort,
+                desc: list.desc,
+                onChange: (k, desc) => list.setSort(k as (typeof BREAKDOWN_SORT_KEYS)[number], desc),
+              }}
               columns={[
                 { key: 'label', label: BREAKDOWN_LABEL[dimension], value: (r) => r.label },
                 { key: 'cdn', label: 'CDN', unit: 'bytes', value: (r) => r.cdnBytes },
@@ -120,6 +163,14 @@ export function OffloadView() {
                 { key: 'offload', label: 'Offload', unit: 'percent', value: (r) => r.offload },
                 { key: 'up', label: 'P2P uploaded', unit: 'bytes', value: (r) => r.p2pUpBytes },
               ]}
+            />
+            <Pager
+              offset={bd.data.offset}
+              limit={bd.data.limit}
+              total={bd.data.total}
+              shown={bd.data.rows.length}
+              onPage={list.setPage}
+              testId="breakdown-pager"
             />
           </div>
         )}

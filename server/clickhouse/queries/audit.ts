@@ -11,6 +11,8 @@ export interface AuditListFilter {
   targetType?: string;
   targetId?: string;
   limit: number;
+  /** Rows skipped before the first returned (a page of the Audit page); 0 when absent. */
+  offset?: number;
 }
 
 /** Each filter adds one condition on a bound parameter; absent filters add nothing. */
@@ -40,21 +42,38 @@ export const AuditRow = z.object({
 });
 export type AuditRow = z.infer<typeof AuditRow>;
 
-export function auditListSql(f: AuditListFilter): string {
+function auditWhere(f: AuditListFilter): string {
   const where = CONDITIONS.filter(([k]) => f[k] !== undefined && f[k] !== '').map(([, c]) => c);
-  return `SELECT toString(id) AS id, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, actor_kind, actor_id, actor_email, action,
-            target_type, target_id, before, after, reason, details
-     FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY audit_log.ts DESC, id DESC
-     LIMIT {limit:UInt32}`;
+  return where.length ? `WHERE ${where.join(' AND ')}` : '';
 }
 
-export function auditListParams(f: AuditListFilter): Record<string, unknown> {
-  const params: Record<string, unknown> = { limit: f.limit };
+/** Newest first, ties by id, so consecutive pages (`{offset}`) partition the filtered log. */
+export function auditListSql(f: AuditListFilter): string {
+  return `SELECT toString(id) AS id, formatDateTime(ts, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS ts, actor_kind, actor_id, actor_email, action,
+            target_type, target_id, before, after, reason, details
+     FROM audit_log ${auditWhere(f)}
+     ORDER BY audit_log.ts DESC, id DESC
+     LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
+}
+
+export const AuditCountRow = z.object({ n: z.coerce.number() });
+
+/** How many entries the filters match (the Audit page's total); takes auditFilterParams. */
+export function auditCountSql(f: AuditListFilter): string {
+  return `SELECT count() AS n FROM audit_log ${auditWhere(f)}`;
+}
+
+/** The bound values of the filters present. */
+export function auditFilterParams(f: AuditListFilter): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
   for (const [k] of CONDITIONS) {
     const v = f[k];
     if (v === undefined || v === '') continue;
     params[k] = v instanceof Date ? v.getTime() : v;
   }
   return params;
+}
+
+export function auditListParams(f: AuditListFilter): Record<string, unknown> {
+  return { ...auditFilterParams(f), limit: f.limit, offset: f.offset ?? 0 };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Filters, FilterKey, SwarmSortKey } from '@/lib/filters';
+import type { BreakdownSortKey, Filters, FilterKey, IspSortKey, SwarmSortKey } from '@/lib/filters';
 
 /**
  * Dashboard SQL beside its row schemas. Each figure is ONE query written against a `Source`: a rollup
@@ -323,6 +323,61 @@ WHERE ${s.time} >= ${lo} AND ${s.time} < {hi:DateTime('UTC')} ${where}
 GROUP BY key, period`;
 }
 
+export const BreakdownPageRow = z.object({
+  key: z.string(),
+  cdn: num,
+  p2p_down: num,
+  p2p_up: num,
+  grand: num,
+  total: num,
+  rn: num,
+});
+export type BreakdownPageRow = z.infer<typeof BreakdownPageRow>;
+
+/** Sortable columns of a breakdown → their SQL over the per-value aggregate (constants only). */
+export const BREAKDOWN_SORT_EXPRESSIONS: Record<BreakdownSortKey, string> = {
+  // An ISP's label is `AS<key> <name>`: it sorts as its key does.
+  label: 'key',
+  cdn: 'cdn',
+  p2p: 'p2p_down',
+  total: 'cdn + p2p_down',
+  share: 'cdn + p2p_down',
+  offload: 'p2p_down / nullIf(p2p_down + cdn, 0)',
+  up: 'p2p_up',
+};
+
+/**
+ * One page of the bytes per value of one dimension column in [lo, hi), sorted and searched in the
+ * engine, with the number of matching values (`total`) and the bytes of every value (`grand`, taken
+ * before the search so a row's share stays its share of all traffic). The last row comes too, so the
+ * total is known on a page past the end; the caller keeps the page's rows. Params: offset, limit, q
+ * (substring of the value, '' for all).
+ */
+export function breakdownPageSql(
+  s: Source,
+  col: string,
+  where: string,
+  sort: BreakdownSortKey = 'total',
+  desc = true,
+): string {
+  const dir = desc ? 'DESC' : 'ASC';
+  return `SELECT * FROM (
+  SELECT *, count() OVER () AS total,
+    row_number() OVER (ORDER BY ${BREAKDOWN_SORT_EXPRESSIONS[sort]} ${dir} NULLS LAST, key) AS rn
+  FROM (
+    SELECT *, sum(cdn + p2p_down) OVER () AS grand FROM (
+      SELECT toString(${col}) AS key, ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up
+      FROM ${s.from}
+      WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
+      GROUP BY key
+    )
+  )
+  WHERE {q:String} = '' OR positionCaseInsensitive(key, {q:String}) > 0
+)
+WHERE (rn > {offset:UInt32} AND rn <= {offset:UInt32} + {limit:UInt32}) OR rn = total
+ORDER BY rn`;
+}
+
 // ---------------------------------------------------------------- QoE by cohort × device class × step
 
 export const QoeRow = z.object({
@@ -514,6 +569,52 @@ export function ispsSql(s: Source, where: string): string {
 FROM ${s.from}
 WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
 GROUP BY asn`;
+}
+
+/** Sortable columns of the ISPs list → their SQL over the per-ASN aggregate (constants only). */
+export const ISP_SORT_EXPRESSIONS: Record<IspSortKey, string> = {
+  asn: 'asn',
+  isp: 'isp',
+  cdn: 'cdn',
+  intra: 'intra',
+  in: 'p_in',
+  out: 'p_out',
+  balance: 'p_out / nullIf(p_in, 0)',
+  offload: 'p2p_down / nullIf(p2p_down + cdn, 0)',
+  peak: 'peak_bytes',
+};
+
+export const IspPageRow = IspRow.extend({ peak_bytes: num, total: num, rn: num });
+export type IspPageRow = z.infer<typeof IspPageRow>;
+
+/**
+ * One page of the ISPs of the window, sorted and searched in the engine (by ISP name or `AS<asn>`),
+ * with the number of matches. Every ASN is aggregated — sorting by a figure needs them all — but only
+ * the page leaves the engine. `peak`: the source of peakSql (its params n, k, startedHi), or null when
+ * no 5-minute bucket has started (every peak is 0). The last row comes too, so the total is known on a
+ * page past the end; the caller keeps the page's rows. Params: offset, limit, q ('' for all).
+ */
+export function ispsPageSql(
+  s: Source,
+  where: string,
+  peak: Source | null,
+  sort: IspSortKey = 'cdn',
+  desc = true,
+): string {
+  const dir = desc ? 'DESC' : 'ASC';
+  const isps = `SELECT * FROM (${ispsSql(s, where)}
+      HAVING {q:String} = '' OR positionCaseInsensitive(isp, {q:String}) > 0
+        OR positionCaseInsensitive(concat('AS', toString(asn)), {q:String}) > 0)`;
+  const withPeak = peak
+    ? `SELECT * FROM (${isps}) AS i LEFT JOIN (SELECT asn, peak_bytes FROM (${peakSql(peak, where)})) AS pk USING (asn)`
+    : `SELECT *, toUInt64(0) AS peak_bytes FROM (${isps})`;
+  return `SELECT * FROM (
+  SELECT *, count() OVER () AS total,
+    row_number() OVER (ORDER BY ${ISP_SORT_EXPRESSIONS[sort]} ${dir} NULLS LAST, asn) AS rn
+  FROM (${withPeak})
+)
+WHERE (rn > {offset:UInt32} AND rn <= {offset:UInt32} + {limit:UInt32}) OR rn = total
+ORDER BY rn`;
 }
 
 export const IspStepRow = z.object({ t: num, asn: num, cdn: num, p2p_down: num, intra: num, p_in: num, p_out: num });
