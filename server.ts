@@ -74,7 +74,10 @@ async function main() {
     server.close();
     server.closeAllConnections();
     if (storeMode() === 'embedded') removeServerHandle(dataDir());
-    await closeStore().catch(() => {});
+    // A store busy with a long statement (a backup, a held query, a large insert) must not keep the
+    // process from ending: it gets a few seconds to close. Nothing acknowledged is at stake — a report is
+    // acknowledged only once its insert committed.
+    await Promise.race([closeStore().catch(() => {}), new Promise((r) => setTimeout(r, 5_000).unref())]);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
