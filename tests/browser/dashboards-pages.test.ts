@@ -103,6 +103,67 @@ describe('dashboard pages in Chromium', () => {
     await page.close();
   });
 
+  const rowKeys = (page: Page, table: string) =>
+    page.locator(`[data-testid=${table}] tbody tr`).evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row')));
+  const urlParams = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
+
+  it('sorts, searches and pages the ISPs on the server, with sort, dir, q and page in the URL', async () => {
+    const { page, errors } = await open('/isps?range=24h');
+    const asns = ['13335', '15169', '19281', '20712'];
+    await page.locator('[data-testid=isps-table] button[data-sort=asn]').click();
+    await page.waitForURL(/sort=asn/);
+    expect(urlParams(page)).toMatchObject({ range: '24h', sort: 'asn' });
+    await expect.poll(() => rowKeys(page, 'isps-table')).toEqual([...asns].reverse());
+    await page.locator('[data-testid=isps-table] button[data-sort=asn]').click();
+    await page.waitForURL(/dir=asc/);
+    await expect.poll(() => rowKeys(page, 'isps-table')).toEqual(asns);
+    await page.getByRole('searchbox', { name: 'Search ISP name or ASN' }).fill('google');
+    await page.getByTestId('isps-search').getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=google/);
+    expect(urlParams(page)).toMatchObject({ sort: 'asn', dir: 'asc', q: 'google' });
+    await expect.poll(() => rowKeys(page, 'isps-table')).toEqual(['15169']);
+    await expect.poll(() => page.getByTestId('isps-pager-range').textContent()).toBe('1–1 of 1');
+    // A page past the end says so; Previous goes back to the first page (no page in the URL).
+    await page.goto(`${app.url}/isps?range=24h&sort=asn&dir=asc&page=2`, { waitUntil: 'networkidle' });
+    await expect.poll(() => page.getByTestId('isps-pager-range').textContent()).toBe('none of 4');
+    await page.getByTestId('isps-pager').getByRole('button', { name: '← Previous' }).click();
+    await expect.poll(() => urlParams(page)).toEqual({ range: '24h', sort: 'asn', dir: 'asc' });
+    await expect.poll(() => rowKeys(page, 'isps-table')).toEqual(asns);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('sorts, searches and pages the breakdown by title on the server, with sort, q and page in the URL', async () => {
+    const { page, errors } = await open('/offload?range=24h&by=contentId');
+    await page.locator('[data-testid=breakdown-table] button[data-sort=label]').click();
+    await page.waitForURL(/sort=label/);
+    expect(urlParams(page)).toMatchObject({ by: 'contentId', sort: 'label' });
+    await expect.poll(() => rowKeys(page, 'breakdown-table')).toEqual(['title-c', 'title-b', 'title-a']);
+    await page.getByRole('searchbox', { name: 'Search titles' }).fill('TITLE-B');
+    await page.getByTestId('breakdown-search').getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/q=TITLE-B/);
+    await expect.poll(() => rowKeys(page, 'breakdown-table')).toEqual(['title-b']);
+    await expect.poll(() => page.getByTestId('breakdown-pager-range').textContent()).toBe('1–1 of 1');
+    await page.goto(`${app.url}/offload?range=24h&by=contentId&page=2`, { waitUntil: 'networkidle' });
+    await expect.poll(() => page.getByTestId('breakdown-pager-range').textContent()).toBe('none of 3');
+    await page.getByTestId('breakdown-pager').getByRole('button', { name: '← Previous' }).click();
+    await expect.poll(() => urlParams(page)).toEqual({ range: '24h', by: 'contentId' });
+    const last24 = within(reports, now - 86_400_000, now + 1);
+    const byTotal = ['title-a', 'title-b', 'title-c']
+      .map((t) => ({
+        t,
+        v: sum(
+          last24.filter((r) => r.contentId === t),
+          (r) => r.bytes.cdn + r.bytes.p2pDown,
+        ),
+      }))
+      .sort((x, y) => y.v - x.v)
+      .map((x) => x.t);
+    await expect.poll(() => rowKeys(page, 'breakdown-table')).toEqual(byTotal);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows a rollout config change as a mark on the time axis of the time-series charts', async () => {
     await cli(app.dataDir, ['rollout:kill', '--class', 'tablet', '--reason', 'dashboards browser test']);
     const killedAt = Date.now();

@@ -132,6 +132,15 @@ describe('rollouts page in Chromium', () => {
       expect(text).toContain(a);
     expect(text).toContain('incident 7');
     expect(text).not.toContain('auth.sign_in');
+    const shown = await page.getByTestId('audit-row').count();
+    expect(await page.getByTestId('audit-pager-range').textContent()).toBe(`1–${shown} of ${shown}`);
+    // A page past the end keeps the filters; Previous goes back to the first page, the filters still in the URL.
+    await page.goto(`${app.url}/audit?action=rollout.&page=2`, { waitUntil: 'networkidle' });
+    await expect.poll(() => page.getByTestId('audit-pager-range').textContent()).toBe(`none of ${shown}`);
+    expect(await page.getByTestId('audit-export').getAttribute('href')).toBe('/audit/export?action=rollout.');
+    await page.getByTestId('audit-pager').getByRole('button', { name: '← Previous' }).click();
+    await page.waitForURL((u) => u.search === '?action=rollout.');
+    await expect.poll(() => page.getByTestId('audit-row').count()).toBe(shown);
     const href = await page.getByTestId('audit-export').getAttribute('href');
     expect(href).toBe('/audit/export?action=rollout.');
     const csv = await fetch(`${app.url}${href}`, {

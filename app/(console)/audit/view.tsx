@@ -38,6 +38,12 @@ export function AuditView() {
   const key = sp.toString();
   const filters = auditFiltersFromSearch(new URLSearchParams(key));
   const page = auditPageFromSearch(new URLSearchParams(key));
+  // The export is the whole filtered range, whatever page is shown.
+  const exportQuery = (() => {
+    const q = new URLSearchParams(key);
+    q.delete('page');
+    return q.toString();
+  })();
   const rows = useQuery({
     ...trpc.audit.list.queryOptions({ ...filters, ...page }),
     // Another page keeps the old rows on screen until the new ones arrive.
@@ -87,7 +93,12 @@ export function AuditView() {
             <button type="submit" className={button}>
               Filter
             </button>
-            <a className={link} href={`/audit/export${key ? `?${key}` : ''}`} data-testid="audit-export" download>
+            <a
+              className={link}
+              href={`/audit/export${exportQuery ? `?${exportQuery}` : ''}`}
+              data-testid="audit-export"
+              download
+            >
               Export CSV
             </a>
           </div>

@@ -62,14 +62,9 @@ export function IspsView() {
         title="ISPs"
         subtitle="Per reporting ASN. Sort by any column; click a row for the ISP's detail page. Peak p95: 5-minute buckets, nearest rank, empty buckets count as 0."
         testId="isps-table"
-        status={{ ...statusOf(table), empty: table.data ? table.data.rows.length === 0 : false }}
-        emptyText={
-          q
-            ? `No ISP name or ASN contains “${q}” in this range.`
-            : list.offset > 0
-              ? 'This page is past the end of the list.'
-              : undefined
-        }
+        // A page past the end still shows the pager, to go back.
+        status={{ ...statusOf(table), empty: table.data ? table.data.total === 0 : false }}
+        emptyText={q ? `No ISP name or ASN contains “${q}” in this range.` : undefined}
       >
         {table.data && (
           <>

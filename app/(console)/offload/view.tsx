@@ -124,26 +124,23 @@ export function OffloadView() {
         title={`By ${BREAKDOWN_LABEL[dimension].toLowerCase()}`}
         subtitle={filterKey ? 'Sort by any column; click a row to filter the whole page by it.' : 'Sort by any column.'}
         testId="offload-breakdown"
-        status={{ ...statusOf(bd), empty: bd.data ? bd.data.rows.length === 0 : false }}
-        emptyText={
-          q
-            ? `No ${BREAKDOWN_LABEL[dimension].toLowerCase()} contains “${q}” in this range.`
-            : list.offset > 0
-              ? 'This page is past the end of the list.'
-              : undefined
-        }
+        // A page past the end still shows the pager, to go back.
+        status={{ ...statusOf(bd), empty: bd.data ? bd.data.total === 0 : false }}
+        emptyText={q ? `No ${BREAKDOWN_LABEL[dimension].toLowerCase()} contains “${q}” in this range.` : undefined}
       >
         {bd.data && (
           <div className="grid gap-4">
             {/* The chart shows the first rows of the page, in the table's order. */}
-            <BarBreakdown
-              data={bd.data.rows.slice(0, 12).map((r) => ({ name: r.label, CDN: r.cdnBytes, P2P: r.p2pBytes }))}
-              index="name"
-              categories={['CDN', 'P2P']}
-              colors={[COLORS.cdn, COLORS.p2p]}
-              unit="bytes"
-              stack
-            />
+            {bd.data.rows.length > 0 && (
+              <BarBreakdown
+                data={bd.data.rows.slice(0, 12).map((r) => ({ name: r.label, CDN: r.cdnBytes, P2P: r.p2pBytes }))}
+                index="name"
+                categories={['CDN', 'P2P']}
+                colors={[COLORS.cdn, COLORS.p2p]}
+                unit="bytes"
+                stack
+              />
+            )}
             <SortableTable
               testId="breakdown-table"
               rows={bd.data.rows}
