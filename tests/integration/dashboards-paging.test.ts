@@ -326,6 +326,20 @@ describe('breakdown by title (and every dimension) paged, sorted and searched on
     expect(page.rows[0]!.share!).toBeLessThan(1);
   });
 
+  it('searches ISPs by AS<asn> in the breakdown by ISP', async () => {
+    const want = ISPS.map((i) => String(i.asn)).filter((a) => `AS${a}`.includes('AS1'));
+    const page = await caller.dashboards.breakdown({
+      range: SHORT,
+      filters: {},
+      dimension: 'asn',
+      q: 'as1',
+      sort: 'label',
+      desc: false,
+    });
+    expect(page.rows.map((r) => r.key)).toEqual(want.sort(byBytes));
+    expect(page.total).toBe(want.length);
+  });
+
   it('answers 400 to out-of-range input', async () => {
     for (const bad of [{ sort: 'key' as never }, { limit: 0 }, { offset: 1.5 }, { q: 'é'.repeat(101) }]) {
       expect(

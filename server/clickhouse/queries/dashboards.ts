@@ -351,7 +351,7 @@ export const BREAKDOWN_SORT_EXPRESSIONS: Record<BreakdownSortKey, string> = {
  * engine, with the number of matching values (`total`) and the bytes of every value (`grand`, taken
  * before the search so a row's share stays its share of all traffic). The last row comes too, so the
  * total is known on a page past the end; the caller keeps the page's rows. Params: offset, limit, q
- * (substring of the value, '' for all).
+ * (substring of the value — of `AS<asn>` for ISPs — '' for all).
  */
 export function breakdownPageSql(
   s: Source,
@@ -372,7 +372,7 @@ export function breakdownPageSql(
       GROUP BY key
     )
   )
-  WHERE {q:String} = '' OR positionCaseInsensitive(key, {q:String}) > 0
+  WHERE {q:String} = '' OR positionCaseInsensitive(${col === 'asn' ? "concat('AS', key)" : 'key'}, {q:String}) > 0
 )
 WHERE (rn > {offset:UInt32} AND rn <= {offset:UInt32} + {limit:UInt32}) OR rn = total
 ORDER BY rn`;
