@@ -3,6 +3,7 @@
  * peer address (for ASN enrichment and rate limits) and CLI tools reach the process that holds the
  * embedded store's lock through a loopback-only admin path.
  */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import next from 'next';
 import { env } from './server/env';
@@ -74,9 +75,12 @@ async function main() {
     server.close();
     server.closeAllConnections();
     if (storeMode() === 'embedded') removeServerHandle(dataDir());
-    // A store busy with a long statement (a backup, a held query, a large insert) must not keep the
-    // process from ending: it gets a few seconds to close. Nothing acknowledged is at stake — a report is
-    // acknowledged only once its insert committed.
+    // A store busy with a long statement (a backup, a held query, a TTL mutation) must not keep the
+    // process from ending. It gets a few seconds to close; and because the embedded engine can block this
+    // thread in native code (closing, or its teardown inside exit() joining its own threads), a watchdog in
+    // a separate process ends this one if it is still alive 15 s from now. Nothing acknowledged is at
+    // stake: a report is acknowledged only once its insert committed.
+    armExitWatchdog(15_000);
     await Promise.race([closeStore().catch(() => {}), new Promise((r) => setTimeout(r, 5_000).unref())]);
     process.exit(0);
   };
@@ -88,3 +92,17 @@ main().catch((err) => {
   logger().fatal(`Swarmdeck failed to start: ${(err as Error).message}`);
   process.exit(1);
 });
+
+/** A detached process that SIGKILLs this one after `ms` unless it has exited by then (it leaves as soon as it has). */
+function armExitWatchdog(ms: number): void {
+  const script = `const pid = ${process.pid}, end = Date.now() + ${ms};
+setInterval(() => {
+  try { process.kill(pid, 0); } catch { process.exit(0); }
+  if (Date.now() >= end) { try { process.kill(pid, 'SIGKILL'); } catch {} process.exit(0); }
+}, 250);`;
+  try {
+    spawn(process.execPath, ['-e', script], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // no watchdog: the clean path usually suffices
+  }
+}

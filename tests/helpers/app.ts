@@ -64,7 +64,11 @@ export async function startApp(opts: { env?: Record<string, string>; dataDir?: s
     output: () => out,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      // A supervisor's grace period: the server ends itself within 15 s (its exit watchdog), so this
+      // only fires if that failed too — and then the test goes on instead of hanging to its timeout.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
+      clearTimeout(kill);
     },
     async kill9() {
       if (child.exitCode === null) child.kill('SIGKILL');
