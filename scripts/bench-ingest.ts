@@ -14,13 +14,14 @@
  *    the dedup index), the server started again on that store and step 3 repeated: stored / empty.
  * --cpu-prof <dir>: the first server runs under `node --cpu-prof`; its self time is summarized at the end.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { ensureBuild } from './next-build';
 
 const { values: flags } = parseArgs({
   options: {
@@ -85,17 +86,6 @@ function makeReport(b: number, i: number, now: number) {
 }
 
 // ---------------------------------------------------------------- server
-function ensureBuild() {
-  if (!flags['no-build'] && !fs.existsSync(path.join(root, DIST, 'BUILD_ID'))) {
-    log(`building into ${DIST}/ …`);
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
-      cwd: root,
-      env: { ...process.env, NEXT_DIST_DIR: DIST },
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new Error('next build failed');
-  }
-}
 
 interface Server {
   url: string;
@@ -212,7 +202,7 @@ const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const sqlTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 async function main() {
-  ensureBuild();
+  ensureBuild(DIST, { skip: Boolean(flags['no-build']), log });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-bench-ingest-'));
   process.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   const now = Date.now();

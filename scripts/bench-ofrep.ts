@@ -10,11 +10,10 @@
  * 3. Open loop at --rate requests/s for --duration s on the OFREP route: p50/p99 measured from each
  *    request's scheduled start (so a stall is not hidden by the client waiting).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureBuild } from './next-build';
 
 const { values: flags } = parseArgs({
   options: {
@@ -30,23 +29,11 @@ const DURATION_MS = Number(flags.duration) * 1000;
 const CONNECTIONS = Number(flags.connections);
 const RATE = Number(flags.rate);
 const DIST = String(flags.dist);
-const root = path.resolve(import.meta.dirname, '..');
 const KEY = 'bench-ofrep-key-0123456789abcdef';
 
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function ensureBuild() {
-  if (flags['no-build'] || fs.existsSync(path.join(root, DIST, 'BUILD_ID'))) return;
-  console.log(`building into ${DIST}/ …`);
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: root,
-    env: { ...process.env, NEXT_DIST_DIR: DIST },
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error('build failed');
 }
 
 interface Target {
@@ -156,7 +143,7 @@ async function trpc(
 }
 
 async function main() {
-  ensureBuild();
+  ensureBuild(DIST, { skip: Boolean(flags['no-build']) });
   process.env.SWARMDECK_TEST_DIST_DIR = DIST;
   const { startApp } = await import('../tests/helpers/app');
   const { ADMIN_ENV, ADMIN_EMAIL, ADMIN_PASSWORD, addUser, cookieFor } = await import('../tests/helpers/auth');

@@ -9,11 +9,12 @@
  * as ratios against the 250 KiB budget and against the sign-in page measured in the same run. --files
  * lists every script of every page (size, encoding, URL); a page that does not answer 200 fails the run.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrowserContext } from 'playwright-core';
+import { ensureBuild } from './next-build';
+import { NAV } from '../components/shell/nav';
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,30 +39,8 @@ const { ADMIN_EMAIL, ADMIN_ENV, ADMIN_PASSWORD, signInPage } = await import('../
 const { launchBrowser, watchPage } = await import('../tests/helpers/browser');
 const { buildDataset, ENV, ingest, ISPS } = await import('../tests/integration/dashboards-fixture');
 
-const PAGES = [
-  '/overview',
-  '/swarms',
-  '/offload',
-  '/isps',
-  `/isps/${ISPS[1].asn}`,
-  '/qoe',
-  '/rollouts',
-  '/reports',
-  '/audit',
-  '/settings',
-  '/system',
-];
-
-function ensureBuild() {
-  if (flags['no-build'] || fs.existsSync(path.join(root, DIST, 'BUILD_ID'))) return;
-  console.log(`building into ${DIST}/ …`);
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: root,
-    env: { ...process.env, NEXT_DIST_DIR: DIST },
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error('build failed');
-}
+/** Every page of the navigation, and an ISP's detail page after the ISPs list. */
+const PAGES = NAV.flatMap((n) => (n.href === '/isps' ? [n.href, `/isps/${ISPS[1].asn}`] : [n.href]));
 
 interface Load {
   /** Script responses: bytes on the wire (headers + encoded body) and the encoded body alone. */
@@ -174,7 +153,7 @@ const fmt = (x: number | null, digits = 1) => (x === null ? '—' : x.toFixed(di
 const ratio = (a: number | null, b: number | null) =>
   a === null || b === null || b === 0 ? '—' : `${(a / b).toFixed(2)}×`;
 
-ensureBuild();
+ensureBuild(DIST, { skip: Boolean(flags['no-build']) });
 const app = await startApp({ env: { ...ADMIN_ENV, ...ENV } });
 let failed = false;
 try {

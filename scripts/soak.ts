@@ -11,13 +11,14 @@
  *    to the last minute after warm-up) and whether every acknowledged report is stored (counted in the
  *    store after the server stopped: accepted = stored).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { ensureBuild } from './next-build';
 
 const { values: flags } = parseArgs({
   options: {
@@ -84,17 +85,6 @@ function report(now: number) {
 }
 
 // ---------------------------------------------------------------- server
-function ensureBuild() {
-  if (!flags['no-build'] && !fs.existsSync(path.join(root, DIST, 'BUILD_ID'))) {
-    log(`building into ${DIST}/ …`);
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
-      cwd: root,
-      env: { ...process.env, NEXT_DIST_DIR: DIST },
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new Error('next build failed');
-  }
-}
 
 interface Server {
   url: string;
@@ -272,7 +262,7 @@ async function countStored(dataDir: string): Promise<number> {
 }
 
 async function main() {
-  ensureBuild();
+  ensureBuild(DIST, { skip: Boolean(flags['no-build']), log });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmdeck-soak-'));
   const server = await startServer(dataDir);
   log(
