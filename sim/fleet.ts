@@ -79,6 +79,11 @@ export interface FleetOptions {
   onReport?(report: TelemetryReport, device: SimDevice): void;
   /** Faults on purpose in the p2p cohort (see fault.ts). */
   faults?: readonly FleetFault[];
+  /**
+   * Every hour plays like the evening peak. For tests: a run's figures must not depend on the hour it
+   * starts at (at 4 a.m. the daily curve sends a sixteenth of the peak's viewers).
+   */
+  peakAllDay?: boolean;
 }
 
 const MEAN_SESSION_MIN = 26;
@@ -132,7 +137,7 @@ export class Fleet {
   planArrivals(t0: number, t1: number, opts: { warm?: boolean } = {}): Arrival[] {
     const out: Arrival[] = [];
     for (const isp of ISPS) {
-      const viewers = this.o.concurrency * isp.share * dailyCurve(t0, isp.tz);
+      const viewers = this.o.concurrency * isp.share * (this.o.peakAllDay ? 1 : dailyCurve(t0, isp.tz));
       // Warm start: the population already watching; otherwise the arrival rate that sustains it.
       const lambda = opts.warm ? viewers : (viewers * (t1 - t0)) / 60_000 / MEAN_SESSION_MIN;
       const n = this.rng.poisson(lambda);

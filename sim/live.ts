@@ -31,6 +31,8 @@ export interface LiveOptions {
   signal?: AbortSignal;
   /** Faults on purpose in the p2p cohort (see fault.ts). */
   faults?: readonly FleetFault[];
+  /** Every hour plays like the evening peak (tests, whose outcome must not depend on the hour they run at). */
+  peakAllDay?: boolean;
 }
 
 /** A fetch that holds at most `n` requests in flight (the simulator is one process playing thousands of clients). */
@@ -91,6 +93,7 @@ export async function runLive(o: LiveOptions): Promise<Tally> {
     concurrency: o.concurrency,
     sessionsLimit: o.sessions,
     faults: o.faults,
+    peakAllDay: o.peakAllDay,
     open(device, info, settings) {
       const asn = device.isp.asn;
       const reporter = createReporter({

@@ -73,6 +73,7 @@ beforeAll(async () => {
     url: server.url,
     key: KEY,
     countryOfIp: (ip) => lookupIp(ip).country,
+    peakAllDay: true,
     concurrency: 150,
     speed: 1,
     sinceMs: 0,

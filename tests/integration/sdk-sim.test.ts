@@ -67,6 +67,7 @@ beforeAll(async () => {
     url: server.url,
     key: KEY,
     countryOfIp: (ip) => lookupIp(ip).country,
+    peakAllDay: true,
     concurrency: 40,
     sessions: 50,
     speed: 3_000,
