@@ -6,6 +6,7 @@ import { ingestConfig } from './config';
 import { dt64, ROW_COLUMNS, withReceivedAt } from './rows';
 import { closeWriterStore, WRITER_SLOTS, writerInsert, writerQuery } from './writer-store';
 import { processSlot } from '../core/rate-limit';
+import { ForgottenIds } from './seen-filter';
 
 /**
  * The process's single ingestion writer (group commit). Requests hand it pre-serialized rows and wait;
@@ -43,7 +44,6 @@ interface Pending {
 }
 
 const DAY_MS = 24 * 3_600_000;
-const CACHE_MAX = 1_000_000;
 const LOOKUP_CHUNK = 5_000;
 /** inserts in flight at once: the next batch is checked and parsed while the previous one commits */
 const MAX_ACTIVE = WRITER_SLOTS;
@@ -73,20 +73,24 @@ class Writer {
   private readonly busy = new Set<number>();
   /** report id → first arrival (ms); insertion-ordered, so the oldest go first. */
   private readonly recent = new Map<string, number>();
+  /** ids evicted from `recent`, approximately (Bloom filters): an id they do not know needs no look-up */
+  private readonly forgotten = new ForgottenIds(ingestConfig().SWARMDECK_INGEST_SEEN_FILTER_IDS);
+  private readonly recentMax = ingestConfig().SWARMDECK_INGEST_SEEN_MEMORY_IDS;
   /** batches committed (for tests and the benchmark) */
   commits = 0;
   /**
-   * Every id this process committed with a received time after `horizon` is in `recent` (ids leave it
-   * only by eviction, which moves the horizon past them; a failed insert, which may have half-committed,
-   * moves it too). The newest id stored before this writer began is `storedBefore`. So only ids received
-   * up to the later of the two can be in the store and not in memory: the look-up reads just those, and
-   * is skipped when both are older than the 24 h window (a fresh store, or a day after a restart while
-   * memory kept up).
+   * Every id this process committed with a received time after `horizon` is in `recent` or in
+   * `forgotten` (ids leave `recent` by eviction into `forgotten`, and leave `forgotten` only when a whole
+   * filter is dropped for room, which moves the horizon past them; a failed insert, which may have
+   * half-committed, moves it too). The newest id stored before this writer began is `storedBefore`. So
+   * only ids received up to the later of the two can be in the store and in neither: every unknown id is
+   * looked up while that is inside the 24 h window (after a restart, or a day after filters overflowed);
+   * otherwise only the ids `forgotten` might hold are (their own, and ≈ 1 % of new ones).
    */
   private horizon = 0;
   private storedBefore: number | undefined;
   /** where a batch's time goes (ingest:stats prints it; the benchmark reads it) */
-  readonly spans = { batches: 0, rows: 0, lookups: 0, lookupMs: 0, insertMs: 0 };
+  readonly spans = { batches: 0, rows: 0, lookups: 0, lookupMs: 0, lookedUpIds: 0, insertMs: 0 };
 
   get pendingRows(): number {
     return this.queuedRows;
@@ -190,18 +194,23 @@ class Writer {
     for (const p of batch) for (const id of p.ids) if (!this.seenRecently(id, now)) unknown.add(id);
     const stored = new Set<string>();
     const until = await this.lookupUntil(slot);
-    if (unknown.size > 0 && until >= now - DAY_MS) {
+    // Everything unknown while ids up to `until` may be stored unremembered; else what the filters might hold.
+    const everyUnknown = until >= now - DAY_MS;
+    const ask = everyUnknown ? [...unknown] : [...unknown].filter((id) => this.forgotten.mightHave(id));
+    if (ask.length > 0) {
       const t = performance.now();
-      const ask = [...unknown];
+      // a filter's ids arrived at any time up to now; `until` bounds only the unremembered ones
+      const upTo = this.forgotten.size > 0 ? now : until;
       for (let i = 0; i < ask.length; i += LOOKUP_CHUNK) {
         const rows = await writerQuery(
           SeenReportIdsUntilSql,
-          { ids: ask.slice(i, i + LOOKUP_CHUNK), until: Math.floor(until / 1000) },
+          { ids: ask.slice(i, i + LOOKUP_CHUNK), until: Math.floor(upTo / 1000) },
           slot,
         );
         for (const r of rows) stored.add(r.report_id);
       }
       this.spans.lookups++;
+      this.spans.lookedUpIds += ask.length;
       this.spans.lookupMs += performance.now() - t;
     }
     const received = dt64(now);
@@ -268,13 +277,15 @@ class Writer {
   private remember(id: string, at: number): void {
     this.recent.delete(id);
     this.recent.set(id, at);
-    if (this.recent.size > CACHE_MAX) {
-      const drop = this.recent.size - CACHE_MAX;
+    if (this.recent.size > this.recentMax) {
+      const drop = this.recent.size - this.recentMax;
       let n = 0;
+      this.forgotten.expire(at - DAY_MS);
       for (const [k, t] of this.recent) {
         if (n++ >= drop) break;
-        this.horizon = Math.max(this.horizon, t);
         this.recent.delete(k);
+        const lost = this.forgotten.add(k, t);
+        if (lost !== undefined) this.horizon = Math.max(this.horizon, lost);
       }
     }
   }
@@ -282,6 +293,7 @@ class Writer {
   /** Forget the in-memory cache (tests: prove the persistent index alone answers). */
   forgetCache(): void {
     this.recent.clear();
+    this.forgotten.clear();
     this.horizon = Math.max(this.horizon, Date.now());
   }
 
