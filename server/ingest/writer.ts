@@ -1,5 +1,6 @@
-import { StoreError } from '../clickhouse/client';
-import { NewestReportIdSql, SeenReportIdsUntilSql } from '../clickhouse/queries/ingest';
+import { openLane, StoreError, type StoreLane } from '../clickhouse/client';
+import { NewestReportIdSql, SeenReportIdsUntilSql, StoredReportIdsPageSql } from '../clickhouse/queries/ingest';
+import { logger } from '../observability/logger';
 import { metrics, onScrape, writerCommitted } from '../observability/metrics';
 import { restoreInProgress, RESTORE_RETRY_AFTER_SEC } from '../store/maintenance';
 import { ingestConfig } from './config';
@@ -45,6 +46,8 @@ interface Pending {
 
 const DAY_MS = 24 * 3_600_000;
 const LOOKUP_CHUNK = 5_000;
+/** ids per page when a starting writer reads the ids stored before it into its filters */
+const PRELOAD_PAGE = 50_000;
 /** inserts in flight at once: the next batch is checked and parsed while the previous one commits */
 const MAX_ACTIVE = WRITER_SLOTS;
 
@@ -89,6 +92,16 @@ class Writer {
    */
   private horizon = 0;
   private storedBefore: number | undefined;
+  /** the ids stored before this writer began are in `forgotten` (read in the background, see `preloadStored`) */
+  private storedLoaded = false;
+  /** bumped by forgetCache(): a preload still running then no longer describes the tables */
+  private epoch = 0;
+  /** that background read: for ingest:stats and tests */
+  readonly preload: { state: 'none' | 'loading' | 'done' | 'failed'; ids: number; ms: number } = {
+    state: 'none',
+    ids: 0,
+    ms: 0,
+  };
   /** where a batch's time goes (ingest:stats prints it; the benchmark reads it) */
   readonly spans = { batches: 0, rows: 0, lookups: 0, lookupMs: 0, lookedUpIds: 0, insertMs: 0 };
 
@@ -292,6 +305,7 @@ class Writer {
 
   /** Forget the in-memory cache (tests: prove the persistent index alone answers). */
   forgetCache(): void {
+    this.epoch++;
     this.recent.clear();
     this.forgotten.clear();
     this.horizon = Math.max(this.horizon, Date.now());
@@ -303,8 +317,57 @@ class Writer {
       const [row] = await writerQuery(NewestReportIdSql, {}, slot);
       // received_at is kept in whole seconds there: the newest id may have come up to 999 ms later
       this.storedBefore = row && row.t > 0 ? row.t * 1000 + 999 : 0;
+      if (this.storedBefore >= Date.now() - DAY_MS && this.forgotten.capacity > 0) {
+        void this.preloadStored(this.storedBefore);
+      }
     }
-    return Math.max(this.storedBefore, this.horizon);
+    return Math.max(this.storedLoaded ? 0 : this.storedBefore, this.horizon);
+  }
+
+  /**
+   * A writer that starts beside reports of the last 24 h (a restart) reads their ids once, in key-order
+   * pages on a lane of its own, into the filters; until that ends every unknown id is looked up as
+   * before, and afterwards only the ones a filter might hold. A filter generation dropped for room
+   * moves the horizon as always, so an overflow costs look-ups, never a duplicate.
+   */
+  private async preloadStored(until: number): Promise<void> {
+    const epoch = this.epoch;
+    const t0 = performance.now();
+    this.preload.state = 'loading';
+    let lane: StoreLane | undefined;
+    try {
+      lane = await openLane();
+      let after = '';
+      for (;;) {
+        const [page] = await lane.query(StoredReportIdsPageSql, {
+          after,
+          until: Math.floor(until / 1000),
+          limit: PRELOAD_PAGE,
+        });
+        if (epoch !== this.epoch) return;
+        const ids = page?.ids ?? [];
+        const at = (page?.newest ?? 0) * 1000 + 999;
+        for (const id of ids) {
+          const lost = this.forgotten.add(id, at);
+          if (lost !== undefined) this.horizon = Math.max(this.horizon, lost);
+        }
+        this.preload.ids += ids.length;
+        if (ids.length < PRELOAD_PAGE) break;
+        after = page!.last;
+        await new Promise((r) => setImmediate(r));
+      }
+      this.storedLoaded = true;
+      this.preload.state = 'done';
+    } catch (err) {
+      this.preload.state = 'failed';
+      logger().warn(
+        { err: (err as Error).message },
+        "reading the stored report ids into the writer's filters failed; the writer keeps looking every id up",
+      );
+    } finally {
+      this.preload.ms = performance.now() - t0;
+      await lane?.close().catch(() => {});
+    }
   }
 }
 

@@ -80,6 +80,28 @@ export const NewestReportIdSql = statement(
   NewestRow,
 );
 
+/**
+ * One page of the ids stored in the last 24 h up to {until} (unix seconds), in key order after {after}:
+ * a writer that starts beside a day of reports reads them once into its filters (see seen-filter.ts)
+ * instead of looking every new id up for a day. Key order makes each page a primary-key range read.
+ */
+export const StoredReportIdsPageParams = z.object({ after: z.string(), until: z.number(), limit: z.number() });
+export const StoredReportIdsPageRow = z.object({
+  ids: z.array(z.string()),
+  last: z.string(),
+  newest: z.coerce.number(),
+});
+export const StoredReportIdsPageSql = statement(
+  `SELECT groupArray(report_id) AS ids, max(report_id) AS last, toUInt32(max(received_at)) AS newest FROM (
+  SELECT report_id, received_at FROM ${REPORT_IDS_TABLE}
+  WHERE report_id > {after:String} AND received_at >= now() - INTERVAL 24 HOUR
+    AND received_at <= toDateTime({until:UInt32})
+  ORDER BY report_id LIMIT {limit:UInt32}
+)`,
+  StoredReportIdsPageParams,
+  StoredReportIdsPageRow,
+);
+
 export const TableTtlRow = z.object({ name: z.string(), engine_full: z.string() });
 export const TableTtlParams = z.object({ names: z.array(z.string()) });
 export const TableTtlSql = statement(
