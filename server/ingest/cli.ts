@@ -22,9 +22,11 @@ export const ingestStatsCommand = defineCommand({
       out.push(`${t}: ${r!.n}`);
     }
     const w = ingestWriter().spans;
+    const pre = ingestWriter().preload;
     out.push(
-      `writer: ${w.batches} inserts of ${w.batches ? Math.round(w.rows / w.batches) : 0} rows on average, ${Math.round(w.insertMs)} ms inserting, ${w.lookups} store look-ups taking ${Math.round(w.lookupMs)} ms`,
+      `writer: ${w.batches} inserts of ${w.batches ? Math.round(w.rows / w.batches) : 0} rows on average, ${Math.round(w.insertMs)} ms inserting, ${w.lookups} store look-ups of ${w.lookedUpIds} ids taking ${Math.round(w.lookupMs)} ms`,
     );
+    out.push(`preload: ${pre.state}, ${pre.ids} stored ids read into the filters in ${Math.round(pre.ms)} ms`);
     return out;
   },
 });
