@@ -25,6 +25,8 @@ export const Env = z.object({
   SWARMDECK_ADMIN_EMAIL: z.email().optional(),
   SWARMDECK_ADMIN_PASSWORD: z.string().min(8).optional(),
   SWARMDECK_RAW_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(35),
+  /** Swarms page: the oldest background summary (seconds) it may show instead of live figures; 0 = always live */
+  SWARMDECK_SWARM_SUMMARY_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   TRUSTED_PROXIES: z.string().default(''),
   OIDC_ISSUER: z.url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),

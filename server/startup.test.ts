@@ -3,6 +3,13 @@ import { STARTUP_TASKS } from './startup';
 
 describe('start-up tasks', () => {
   it('are one explicit ordered list, whatever modules were imported: migrations first', () => {
-    expect(STARTUP_TASKS.map((t) => t.name)).toEqual(['migrations', 'auth', 'ingestion', 'rollouts', 'demo']);
+    expect(STARTUP_TASKS.map((t) => t.name)).toEqual([
+      'migrations',
+      'auth',
+      'ingestion',
+      'rollouts',
+      'demo',
+      'swarm summary',
+    ]);
   });
 });

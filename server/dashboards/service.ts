@@ -33,6 +33,7 @@ import {
   qoeSql,
   SizeCurveRow,
   sizeCurveSql,
+  SWARM_SUMMARY_TABLE,
   SwarmPageRow,
   SwarmRow,
   swarmSizeSeriesSql,
@@ -48,6 +49,8 @@ import {
 } from '../clickhouse/queries/dashboards';
 import { alignWindow, chTime, grainFor, stepSeconds, stepStarts, type Window } from './window';
 import { cmcdMayOverlap, QoeSource, qoeSourceFor } from '../cmcd/qoe-source';
+import { SWARM_AGGS, TROUBLE, TROUBLE_LIST, TROUBLE_PARAMS } from './swarm-rules';
+import { pageOf, summaryPage } from './swarm-summary';
 
 /**
  * Dashboard figures, each computed by one query over the narrowest rollup that carries what it needs.
@@ -66,6 +69,8 @@ type Input = z.infer<typeof DashboardInput>;
 export interface Opts {
   raw?: boolean;
   now?: number;
+  /** swarms: aggregate now, never read the background summary (tests and the benchmark compare the two) */
+  live?: boolean;
 }
 
 interface Plan {
@@ -339,11 +344,9 @@ export async function movers(rawInput: DashboardInput & { limit?: number }, opts
 
 // ------------------------------------------------------------------------------------------- swarms
 
-export const TROUBLE = { minPeers: 10, minOffload: 0.2, minAttempts: 20, minSuccess: 0.5 } as const;
+export { TROUBLE, TROUBLE_LIST } from './swarm-rules';
 
 export const SWARM_SORTS = SWARM_SORT_KEYS;
-/** How many troubled swarms the banner names (their count is given in full). */
-export const TROUBLE_LIST = 10;
 
 export const SwarmsInput = DashboardInput.extend({
   sort: z.enum(SWARM_SORTS).default('peers'),
@@ -382,45 +385,46 @@ function swarmFigures(r: SwarmRow) {
 
 /**
  * One page of the swarms of the window, sorted and searched on the server (a fleet has tens of
- * thousands), with the total, and the largest swarms in trouble with their count.
+ * thousands), with the total, and the largest swarms in trouble with their count. An unfiltered preset
+ * range reads the background summary when a fresh one holds this window (swarm-summary.ts: `asOf` is
+ * then the time its figures hold, and `source` names it); otherwise, and always with `opts.live` or
+ * `opts.raw`, every swarm of the window is aggregated now (`asOf` null).
  */
 export async function swarms(rawInput: SwarmsInput, opts: Opts = {}) {
   const input = SwarmsInput.parse(rawInput);
-  const p = plan(
-    'swarm',
-    input,
-    ['swarm_id'],
-    ['peers', 'uploadingPeers', 'connected', 'attempts', 'failures', 'cdn', 'p2pDown', 'p2pUp', 'contentId', 'reports'],
-    opts,
-  );
-  const rows = await query(
-    swarmsSql(p.source, p.where, input.sort, input.desc),
-    {
-      ...p.params,
-      offset: input.offset,
-      limit: input.limit,
-      troubleLimit: TROUBLE_LIST,
-      q: input.q,
-      tPeers: TROUBLE.minPeers,
-      tOffload: TROUBLE.minOffload,
-      tAttempts: TROUBLE.minAttempts,
-      tSuccess: TROUBLE.minSuccess,
-    },
-    SwarmPageRow,
-  );
-  const page = rows.filter((r) => r.rn > input.offset && r.rn <= input.offset + input.limit);
-  const trouble = rows.filter((r) => r.in_trouble && r.trn <= TROUBLE_LIST).sort((x, y) => x.trn - y.trn);
+  const p = plan('swarm', input, ['swarm_id'], [...SWARM_AGGS], opts);
+  const summary = opts.raw || opts.live ? null : await summaryPage(input, p.win, p.where !== '');
+  const r =
+    summary ??
+    pageOf(
+      await query(
+        swarmsSql(p.source, p.where, input.sort, input.desc),
+        {
+          ...p.params,
+          offset: input.offset,
+          limit: input.limit,
+          troubleLimit: TROUBLE_LIST,
+          q: input.q,
+          ...TROUBLE_PARAMS,
+        },
+        SwarmPageRow,
+      ),
+      input,
+    );
   return {
     ...meta(p),
+    source: summary ? SWARM_SUMMARY_TABLE : p.source.name,
     sort: input.sort,
     desc: input.desc,
     offset: input.offset,
     limit: input.limit,
     q: input.q,
-    total: rows[0]?.total ?? 0,
-    rows: page.map(swarmFigures),
-    troubleTotal: rows[0]?.trouble_total ?? 0,
-    trouble: trouble.map(swarmFigures),
+    total: r.total,
+    rows: r.page.map(swarmFigures),
+    troubleTotal: r.troubleTotal,
+    trouble: r.trouble.map(swarmFigures),
+    /** When the figures come from the summary: the time they hold (ms); null when computed now. */
+    asOf: summary?.asOf ?? null,
   };
 }
 

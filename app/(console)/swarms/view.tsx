@@ -7,6 +7,7 @@ import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS, FORMAT } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
 import { IgnoredFiltersNote } from '@/components/charts/ignored-filters';
+import { MUTED } from '@/components/charts/legend';
 import { ListSearch, Pager } from '@/components/charts/list-controls';
 import { SWARM_SORT_KEYS } from '@/lib/filters';
 import { useListParams, useViewParams } from '@/lib/use-view-params';
@@ -104,6 +105,11 @@ export function SwarmsView() {
           label="Search swarm ids"
           testId="swarms-search"
         />
+        {sw.data?.asOf != null && (
+          <p className={`text-tremor-label ${MUTED}`} data-testid="swarms-as-of">
+            {`Figures as of ${new Date(sw.data.asOf).toISOString().slice(11, 19)} UTC (kept by the server, refreshed in the background)`}
+          </p>
+        )}
       </div>
       <Panel
         title="Swarms"

@@ -449,19 +449,11 @@ export const SwarmPageRow = SwarmRow.extend({ in_trouble: num, total: num, troub
 export type SwarmPageRow = z.infer<typeof SwarmPageRow>;
 
 /**
- * One page of the swarms list and the first swarms in trouble, in one pass: every swarm of the window
- * is aggregated (sorting by a figure needs them all), but only the page's rows and the top troubled
- * ones leave the engine, with the counts of both. Params: offset, limit, troubleLimit, q (substring of
- * the swarm id, '' for all), tPeers/tOffload/tAttempts/tSuccess (the trouble thresholds).
+ * Every swarm of the window with its figures and whether it is in trouble, from a rollup. Params: lo, hi,
+ * q (substring of the swarm id, '' for all), tPeers/tOffload/tAttempts/tSuccess (the trouble thresholds).
  */
-export function swarmsSql(s: Source, where: string, sort: SwarmSort = 'peers', desc = true): string {
-  const dir = desc ? 'DESC' : 'ASC';
-  return `SELECT * FROM (
-  SELECT *, count() OVER () AS total, countIf(in_trouble) OVER () AS trouble_total,
-    row_number() OVER (ORDER BY ${SWARM_SORT_EXPRESSIONS[sort]} ${dir} NULLS LAST, swarm_id) AS rn,
-    row_number() OVER (PARTITION BY in_trouble ORDER BY peers DESC, swarm_id) AS trn
-  FROM (
-    SELECT toString(swarm_id) AS swarm_id, ${a(s, 'contentId')} AS content,
+function swarmAggSql(s: Source, where: string): string {
+  return `SELECT toString(swarm_id) AS swarm_id, ${a(s, 'contentId')} AS content,
       ${a(s, 'peers')} AS peers, ${a(s, 'uploadingPeers')} AS uploading_peers, ${a(s, 'reports')} AS reports,
       ${a(s, 'connected')} AS connected, ${a(s, 'attempts')} AS attempts, ${a(s, 'failures')} AS failures,
       ${a(s, 'cdn')} AS cdn, ${a(s, 'p2pDown')} AS p2p_down, ${a(s, 'p2pUp')} AS p2p_up,
@@ -470,11 +462,154 @@ export function swarmsSql(s: Source, where: string, sort: SwarmSort = 'peers', d
     FROM ${s.from}
     WHERE ${s.time} >= {lo:DateTime('UTC')} AND ${s.time} < {hi:DateTime('UTC')} ${where}
       AND ({q:String} = '' OR positionCaseInsensitive(toString(swarm_id), {q:String}) > 0)
-    GROUP BY swarm_id
+    GROUP BY swarm_id`;
+}
+
+/**
+ * The page of a per-swarm relation (`swarms`: one row per swarm with its figures and in_trouble), the
+ * first swarms in trouble, and the last row, so the counts are known on a page past the end too; the
+ * caller keeps the page's rows and the troubled ones.
+ */
+function swarmPageOf(swarms: string, sort: SwarmSort, desc: boolean): string {
+  const dir = desc ? 'DESC' : 'ASC';
+  return `SELECT * FROM (
+  SELECT *, count() OVER () AS total, countIf(in_trouble) OVER () AS trouble_total,
+    row_number() OVER (ORDER BY ${SWARM_SORT_EXPRESSIONS[sort]} ${dir} NULLS LAST, swarm_id) AS rn,
+    row_number() OVER (PARTITION BY in_trouble ORDER BY peers DESC, swarm_id) AS trn
+  FROM (
+    ${swarms}
   )
 )
 WHERE (rn > {offset:UInt32} AND rn <= {offset:UInt32} + {limit:UInt32}) OR (in_trouble AND trn <= {troubleLimit:UInt32})
+  OR rn = total
 ORDER BY rn`;
+}
+
+/**
+ * One page of the swarms list and the first swarms in trouble, in one pass: every swarm of the window
+ * is aggregated (sorting by a figure needs them all), but only the page's rows and the top troubled
+ * ones leave the engine, with the counts of both. Params: those of swarmAggSql, offset, limit, troubleLimit.
+ */
+export function swarmsSql(s: Source, where: string, sort: SwarmSort = 'peers', desc = true): string {
+  return swarmPageOf(swarmAggSql(s, where), sort, desc);
+}
+
+// ------------------------------------------------ the swarm summary (server/dashboards/swarm-summary.ts)
+
+export const SWARM_SUMMARY_TABLE = 'dash_swarm_summary';
+/** `list` of a summary row: every swarm ranked by active peers, or only those in trouble, ranked the same way. */
+export const SUMMARY_ALL = 0;
+export const SUMMARY_TROUBLE = 1;
+const SUMMARY_COLUMNS =
+  'swarm_id, content, peers, uploading_peers, reports, connected, attempts, failures, cdn, p2p_down, p2p_up, in_trouble';
+
+/**
+ * Fill one snapshot of the summary: every swarm of the window with its final figures, once in the list
+ * of all swarms at its rank by active peers (the page's default order: peers desc, ties by id — the same
+ * `rn` as swarmsSql) and once more, if in trouble, in the trouble list at its rank there (`trn`). Params:
+ * those of swarmAggSql (q = ''), snapshot, preset.
+ */
+export function swarmSummaryFillSql(s: Source): string {
+  return `INSERT INTO ${SWARM_SUMMARY_TABLE} (snapshot, preset, list, pos, ${SUMMARY_COLUMNS})
+SELECT {snapshot:UInt64}, {preset:String}, lp.1, lp.2, ${SUMMARY_COLUMNS}
+FROM (
+  SELECT *,
+    row_number() OVER (ORDER BY peers DESC NULLS LAST, swarm_id) AS rn,
+    row_number() OVER (PARTITION BY in_trouble ORDER BY peers DESC, swarm_id) AS trn
+  FROM (
+    ${swarmAggSql(s, '')}
+  )
+)
+ARRAY JOIN if(in_trouble, [(${SUMMARY_ALL}, rn), (${SUMMARY_TROUBLE}, trn)], [(${SUMMARY_ALL}, rn)]) AS lp`;
+}
+
+export const SummaryCountsRow = z.object({ total: num, trouble_total: num });
+
+/** How many swarms a snapshot holds and how many of them are in trouble. Params: snapshot. */
+export function swarmSummaryCountsSql(): string {
+  return `SELECT countIf(list = ${SUMMARY_ALL}) AS total, countIf(list = ${SUMMARY_TROUBLE}) AS trouble_total
+FROM ${SWARM_SUMMARY_TABLE} WHERE snapshot = {snapshot:UInt64}`;
+}
+
+export const SummaryListRow = SwarmRow.extend({ list: num, pos: num, in_trouble: num });
+export type SummaryListRow = z.infer<typeof SummaryListRow>;
+
+/**
+ * The default page (active peers, most first, no search) and the first swarms in trouble, read from a
+ * snapshot in key order: two ranges of the table's key (list, pos) — what it costs does not depend on
+ * how many swarms the snapshot holds. Params: snapshot, offset, limit, troubleLimit.
+ */
+export function swarmSummaryPageSql(): string {
+  return `SELECT list, pos, ${SUMMARY_COLUMNS} FROM ${SWARM_SUMMARY_TABLE}
+WHERE snapshot = {snapshot:UInt64}
+  AND ((list = ${SUMMARY_ALL} AND pos > {offset:UInt32} AND pos <= {offset:UInt32} + {limit:UInt32})
+    OR (list = ${SUMMARY_TROUBLE} AND pos <= {troubleLimit:UInt32}))
+ORDER BY list, pos`;
+}
+
+/**
+ * Any other order or a search, over a snapshot's rows (one per swarm, figures final): the same page
+ * query as swarmsSql with the snapshot in place of the aggregation. Params: snapshot, q, offset, limit,
+ * troubleLimit.
+ */
+export function swarmSummarySortedSql(sort: SwarmSort, desc: boolean): string {
+  return swarmPageOf(
+    `SELECT ${SUMMARY_COLUMNS} FROM ${SWARM_SUMMARY_TABLE}
+    WHERE snapshot = {snapshot:UInt64} AND list = ${SUMMARY_ALL}
+      AND ({q:String} = '' OR positionCaseInsensitive(swarm_id, {q:String}) > 0)`,
+    sort,
+    desc,
+  );
+}
+
+export const SummaryPartitionRow = z.object({ snapshot: num });
+
+/** The snapshots the summary table holds (its partitions). */
+export function swarmSummarySnapshotsSql(): string {
+  return `SELECT DISTINCT toUInt64(partition) AS snapshot FROM system.parts
+WHERE database = currentDatabase() AND table = '${SWARM_SUMMARY_TABLE}' AND active`;
+}
+
+/** Drop one snapshot (DDL: `{snapshot}` is inlined by inlineParams from our own integer). */
+export function swarmSummaryDropSql(): string {
+  return `ALTER TABLE ${SWARM_SUMMARY_TABLE} DROP PARTITION {snapshot:UInt64}`;
+}
+
+const DATETIME_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const PLAIN_TEXT = /^[A-Za-z0-9_.:/ -]*$/;
+
+/**
+ * The SQL with each `{name:Type}` placeholder replaced by a literal of its value — for the summary's
+ * background statements only, which must not bind parameters: chdb runs every parameterized statement of
+ * the process through one chain (a libchdb race on bound parameters), so a refresh that binds its window
+ * would hold every console query for the seconds it runs; one without parameters runs beside them on its
+ * own connection. The values are our own (a window, a snapshot id, the trouble thresholds, a preset
+ * name), and each is checked against its placeholder's type: integers for (U)Int, finite numbers for
+ * Float64, `YYYY-MM-DD hh:mm:ss` for DateTime('UTC'), plain text without quotes or backslashes for String.
+ * Anything else throws rather than reach the SQL.
+ */
+export function inlineParams(sql: string, params: Record<string, unknown>): string {
+  return sql.replace(/\{([A-Za-z_]\w*):([^{}]+)\}/g, (_, name: string, type: string) => {
+    const v = params[name];
+    const bad = () => new UnsupportedQuery(`cannot inline ${name} = ${JSON.stringify(v)} as ${type}`);
+    if (/^U?Int\d+$/.test(type)) {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || (type.startsWith('U') && v < 0)) throw bad();
+      return String(v);
+    }
+    if (type === 'Float64') {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad();
+      return `toFloat64(${String(v)})`;
+    }
+    if (type === "DateTime('UTC')") {
+      if (typeof v !== 'string' || !DATETIME_TEXT.test(v)) throw bad();
+      return `toDateTime('${v}', 'UTC')`;
+    }
+    if (type === 'String') {
+      if (typeof v !== 'string' || !PLAIN_TEXT.test(v)) throw bad();
+      return `'${v}'`;
+    }
+    throw bad();
+  });
 }
 
 export const SwarmStepRow = z.object({ t: num, swarm_id: z.string(), peers: num });
