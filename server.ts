@@ -19,6 +19,7 @@ import {
 } from './server/cli/admin-endpoint';
 import { startup } from './server/startup';
 import { matchFastRoute, serveFast } from './server/http/fast-routes';
+import { staticBrotli } from './server/http/static-brotli';
 import { logger } from './server/observability/logger';
 import { observeRequest } from './server/observability/http';
 import { startBackupSchedule } from './server/store/backup';
@@ -36,6 +37,9 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  // The build's chunks in brotli for browsers that take it; Next serves gzip or identity otherwise.
+  const brotli = dev ? null : staticBrotli(e.NEXT_DIST_DIR ?? '.next');
+
   let admin: ServerHandle | undefined;
   const server = http.createServer((req, res) => {
     stampPeer(req);
@@ -47,6 +51,12 @@ async function main() {
       const fast = dev ? null : matchFastRoute(req.method, req.url);
       if (fast) {
         void serveFast(fast, req, res);
+        return;
+      }
+      if (brotli && req.url?.startsWith('/_next/static/')) {
+        void brotli.serve(req, res).then((served) => {
+          if (!served) void handle(req, res);
+        });
         return;
       }
       void handle(req, res);
@@ -62,6 +72,7 @@ async function main() {
   const port = typeof addr === 'object' && addr ? addr.port : e.PORT;
   if (storeMode() === 'embedded') admin = writeServerHandle(dataDir(), port);
   startBackupSchedule();
+  void brotli?.warm();
   const shown = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   log.info(
     `Swarmdeck ${dev ? '(dev) ' : ''}listening on http://${shown}:${port} — store: ${storeMode()}${storeMode() === 'embedded' ? ` at ${dataDir()}` : ''}`,
