@@ -1,9 +1,7 @@
-import { z } from 'zod';
-
 /** The QoE page's source filter: SDK telemetry, CMCD event reports, or both (each session once). */
 export const QOE_SOURCES = ['all', 'sdk', 'cmcd'] as const;
-export const QoeSource = z.enum(QOE_SOURCES);
-export type QoeSource = z.infer<typeof QoeSource>;
+// The server parses it with the zod enum in server/cmcd/qoe-source.ts; the page only needs the list.
+export type QoeSource = (typeof QOE_SOURCES)[number];
 
 export const QOE_SOURCE_LABEL: Record<QoeSource, string> = {
   all: 'All players (SDK wins per session)',
@@ -11,8 +9,12 @@ export const QOE_SOURCE_LABEL: Record<QoeSource, string> = {
   cmcd: 'CMCD event reports',
 };
 
+export function isQoeSource(v: unknown): v is QoeSource {
+  return (QOE_SOURCES as readonly unknown[]).includes(v);
+}
+
 /** `?source=` from the URL; anything else is the default, `all`. */
 export function qoeSourceFromSearchParams(sp: URLSearchParams): QoeSource {
-  const r = QoeSource.safeParse(sp.get('source'));
-  return r.success ? r.data : 'all';
+  const v = sp.get('source');
+  return isQoeSource(v) ? v : 'all';
 }

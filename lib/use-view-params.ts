@@ -2,14 +2,10 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
-import {
-  filtersFromSearchParams,
-  filtersToSearchParams,
-  listFromSearchParams,
-  type FilterKey,
-  type Filters,
-} from './filters';
-import { rangeFromSearchParams, rangeToSearchParams, type TimeRangeInput } from './time-range';
+import { filtersFromSearchParams, filtersToSearchParams, listFromSearchParams, type FilterKey } from './filter-params';
+import type { Filters } from './filter-schema';
+import { rangeFromSearchParams, rangeToSearchParams } from './range-params';
+import type { TimeRangeInput } from './time-range';
 
 /** The view's time range and filters, read from and written to the URL so a view can be shared. */
 export function useViewParams() {

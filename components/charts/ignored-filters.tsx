@@ -1,4 +1,4 @@
-import { FILTER_LABEL, type FilterKey } from '@/lib/filters';
+import { FILTER_LABEL, type FilterKey } from '@/lib/filter-params';
 
 /** Says which of the view's filters a panel's figures do not apply (its rollup does not carry them). */
 export function IgnoredFiltersNote({ keys }: { keys: readonly string[] }) {

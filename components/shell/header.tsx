@@ -2,8 +2,8 @@
 
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
-import { FILTER_KEYS, FILTER_LABEL, Filters, pageFilters, type FilterKey } from '@/lib/filters';
-import { PRESET_LABEL, RANGE_PRESETS, RangePreset } from '@/lib/time-range';
+import { FILTER_KEYS, FILTER_LABEL, pageFilters, parseFilterValue, type FilterKey } from '@/lib/filter-params';
+import { isRangePreset, PRESET_LABEL, RANGE_PRESETS } from '@/lib/range-params';
 import { useViewParams } from '@/lib/use-view-params';
 
 const inputCls =
@@ -37,13 +37,13 @@ function RangeAndFilters({ applicable }: { applicable: readonly FilterKey[] }) {
 
   function applyFilter(e: React.FormEvent) {
     e.preventDefault();
-    const parsed = Filters.shape[filterKey].safeParse(filterValue.trim());
-    if (!parsed.success || parsed.data === undefined) {
-      setFilterError(`${FILTER_LABEL[filterKey]}: ${parsed.error?.issues[0]?.message ?? 'enter a value'}`);
+    const parsed = parseFilterValue(filterKey, filterValue.trim());
+    if (!parsed.ok) {
+      setFilterError(`${FILTER_LABEL[filterKey]}: ${parsed.message}`);
       return;
     }
     setFilterError(null);
-    setFilter(filterKey, parsed.data);
+    setFilter(filterKey, parsed.value);
     setFilterValue('');
   }
 
@@ -60,9 +60,9 @@ function RangeAndFilters({ applicable }: { applicable: readonly FilterKey[] }) {
         onChange={(e) => {
           const v = e.target.value;
           if (v === 'custom') setShowCustom(true);
-          else {
+          else if (isRangePreset(v)) {
             setShowCustom(false);
-            setRange({ preset: RangePreset.parse(v) });
+            setRange({ preset: v });
           }
         }}
       >

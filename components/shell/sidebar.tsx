@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
-import { can, type Role } from '@/lib/auth/permissions';
+import { can, type Role } from '@/lib/auth/access';
 import { NAV } from './nav';
 
 /** Links keep the time range and filters, so moving between pages keeps the view. */

@@ -1,51 +1,10 @@
 import { z } from 'zod';
+import { PERMISSIONS, ROLES } from './access';
 
-/** Every permission the console knows. The server checks them; the UI hides what a role lacks. */
-export const PERMISSIONS = [
-  'dashboards:read',
-  'reports:export',
-  'rollouts:read',
-  'audit:read',
-  'rollouts:propose',
-  'rollouts:kill',
-  'reports:share',
-  'rollouts:approve',
-  'users:manage',
-  'ingest-keys:manage',
-  'api-tokens:manage',
-  'settings:manage',
-] as const;
+export { can, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Access } from './access';
+
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
 
-export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
-
-const VIEWER: readonly Permission[] = ['dashboards:read', 'reports:export', 'rollouts:read', 'audit:read'];
-const OPERATOR: readonly Permission[] = [...VIEWER, 'rollouts:propose', 'rollouts:kill', 'reports:share'];
-const APPROVER: readonly Permission[] = [...OPERATOR, 'rollouts:approve'];
-const ADMIN: readonly Permission[] = [
-  ...APPROVER,
-  'users:manage',
-  'ingest-keys:manage',
-  'api-tokens:manage',
-  'settings:manage',
-];
-
-export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  viewer: new Set(VIEWER),
-  operator: new Set(OPERATOR),
-  approver: new Set(APPROVER),
-  admin: new Set(ADMIN),
-};
-
-export function can(role: Role | null | undefined, permission: Permission): boolean {
-  return role ? ROLE_PERMISSIONS[role].has(permission) : false;
-}
-
-/**
- * What a tRPC procedure requires, declared in its meta: `public` (no sign-in), `authed` (any signed-in
- * user), or one permission.
- */
-export type Access = 'public' | 'authed' | Permission;

@@ -1,7 +1,7 @@
 'use client';
 
 import { createContext, useContext } from 'react';
-import { can, type Permission, type Role } from './permissions';
+import { can, type Permission, type Role } from './access';
 
 /**
  * The signed-in role, provided once by the console layout from `auth.me`, so any client component can

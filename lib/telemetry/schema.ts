@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVICE_CLASSES, P2P_MODES, UINT32_MAX } from './enums';
 
 /**
  * Telemetry contract v1 (`shared/spec/telemetry-v1.md`): one report of one playback interval.
@@ -9,19 +10,10 @@ import { z } from 'zod';
  * `qoe.rebufferMs`, and `flows` for the flow sums.
  */
 
-export const DEVICE_CLASSES = [
-  'smart_tv',
-  'streaming_stick',
-  'game_console',
-  'set_top_box',
-  'desktop',
-  'mobile',
-  'tablet',
-] as const;
+export { DEVICE_CLASSES, P2P_MODES, UINT32_MAX };
 export const DeviceClass = z.enum(DEVICE_CLASSES);
 export type DeviceClass = z.infer<typeof DeviceClass>;
 
-export const P2P_MODES = ['off', 'download', 'full'] as const;
 export const P2pMode = z.enum(P2P_MODES);
 export type P2pMode = z.infer<typeof P2pMode>;
 
@@ -32,8 +24,6 @@ export const MAX_COUNTER_BYTES = 10 * GIB;
 export const MAX_FUTURE_MS = 5 * 60_000;
 export const MAX_PAST_MS = 7 * 24 * 3_600_000;
 export const MAX_FLOWS = 64;
-/** Largest value a UInt32 column holds (ASNs, versions, counts the contract leaves unbounded). */
-export const UINT32_MAX = 4_294_967_295;
 
 /** Length in Unicode code points (a surrogate pair counts once). */
 export function codePointLength(s: string): number {

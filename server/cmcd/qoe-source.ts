@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { QOE_SOURCES } from '@/lib/qoe-source';
 import { query } from '../clickhouse/client';
 import { CmcdSpanSql } from '../clickhouse/queries/cmcd';
 import { noteStoredSpan, storedSpan } from './store';
@@ -20,7 +22,9 @@ import { processSlot } from '../core/rate-limit';
  * id: the SDK wins every figure for a session that reported both); `cmcd` = every CMCD session.
  */
 
-export { QOE_SOURCES, QoeSource } from '@/lib/qoe-source';
+export { QOE_SOURCES };
+export const QoeSource = z.enum(QOE_SOURCES);
+export type QoeSource = z.infer<typeof QoeSource>;
 
 export { qoeSourceFor } from '../clickhouse/queries/cmcd';
 

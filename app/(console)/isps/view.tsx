@@ -9,7 +9,7 @@ import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS, FORMAT } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
 import { ListSearch, Pager } from '@/components/charts/list-controls';
-import { ISP_SORT_KEYS, LIST_Q_MAX } from '@/lib/filters';
+import { ISP_SORT_KEYS, LIST_Q_MAX } from '@/lib/filter-params';
 import { useListParams, useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';

@@ -1,5 +1,7 @@
-import { filtersFromSearchParams, type Filters } from '@/lib/filters';
-import { rangeFromSearchParams, type TimeRangeInput } from '@/lib/time-range';
+import { filtersFromSearchParams } from '@/lib/filter-params';
+import type { Filters } from '@/lib/filter-schema';
+import { rangeFromSearchParams } from '@/lib/range-params';
+import type { TimeRangeInput } from '@/lib/time-range';
 
 /** Page search params → URLSearchParams → the dashboards' input, the same on the server and in the view. */
 export type PageSearchParams = Promise<Record<string, string | string[] | undefined>>;

@@ -5,7 +5,7 @@ import { Panel, statusOf } from '@/components/charts/panel';
 import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS, type Unit } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
-import { DEVICE_CLASS_LABEL, type DeviceClass } from '@/lib/filters';
+import { DEVICE_CLASS_LABEL, type DeviceClass } from '@/lib/filter-params';
 import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';

@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
 import { ErrorState, LoadingState } from '@/components/ui/states';
-import { can, type Role } from '@/lib/auth/permissions';
+import { can, type Role } from '@/lib/auth/access';
 import { METRIC_INFO, type GuardrailMetric } from '@/lib/rollout/plan';
 import { DEVICE_CLASSES } from '@/lib/rollout/rule';
 import type { AppRouter } from '@/server/api/root';

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
-import { can, type Role } from '@/lib/auth/permissions';
+import { can, type Role } from '@/lib/auth/access';
 import { formatCount, formatPercent } from '@/lib/format';
 import { exposureDelta } from '@/lib/rollout/evaluate';
 import { RolloutRule, type Capabilities } from '@/lib/rollout/rule';

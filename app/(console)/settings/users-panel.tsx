@@ -5,7 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorState, LoadingState } from '@/components/ui/states';
-import { ROLES, type Role } from '@/lib/auth/permissions';
+import { ROLES, type Role } from '@/lib/auth/access';
 import { useTRPC } from '../../_trpc/client';
 import { buttonClass, formatDate, inputClass, linkButtonClass, MutationError, ShownOnce } from '@/components/ui/form';
 
