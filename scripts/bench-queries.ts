@@ -238,10 +238,22 @@ async function swarmScale() {
       if (page.asOf === null) throw new Error(`the ${preset} page did not read the summary`);
       if (strip(page) !== strip(live)) throw new Error(`the ${preset} summary page differs from the live one`);
       results.page[preset]![swarms] = await time(() => FIGURES.swarms(input), RUNS);
+      // The page while the next refresh runs (on its own lane, binding nothing): it still reads the
+      // snapshot being replaced and must not queue behind the refresh.
+      const during: number[] = [];
+      let refreshing = true;
+      const next = refreshSwarmSummary(preset).finally(() => (refreshing = false));
+      while (refreshing) {
+        const s = performance.now();
+        if ((await FIGURES.swarms(input)).asOf === null) throw new Error('the page left the summary mid-refresh');
+        during.push(performance.now() - s);
+      }
+      await next;
       const f = (x: Timing) => `p50 ${x.p50.toFixed(1)} ms, p95 ${x.p95.toFixed(1)} ms`;
       console.log(
         `  ${preset.padEnd(3)}: ${page.total.toLocaleString('en-US').padStart(7)} swarms in range, page of ${page.rows.length} (${page.source}, equal to live)\n` +
-          `       page ${f(results.page[preset]![swarms]!)} · live query ${f(results.live[preset]![swarms]!)} · refresh ${f(results.refresh[preset]![swarms]!)}`,
+          `       page ${f(results.page[preset]![swarms]!)} · live query ${f(results.live[preset]![swarms]!)} · refresh ${f(results.refresh[preset]![swarms]!)}\n` +
+          `       page during a refresh: ${during.length} loads, p50 ${pct(during, 0.5).toFixed(1)} ms, max ${Math.max(...during).toFixed(1)} ms`,
       );
     }
   }
