@@ -1,7 +1,6 @@
-// The dashboard filters: the zod schema the server parses input with (./filter-schema) and everything
-// the browser needs without zod (./filter-params). Only re-exports, so the bundler sees a module without
-// side effects and a client component importing, say, a sort key list from here gets ./filter-params
-// alone: zod stays out of the browser.
+// The dashboard filters, for the server: the zod schema it parses input with (./filter-schema) and the
+// zod-free rest (./filter-params). Client code imports ./filter-params itself — through here the schema
+// module comes along: Turbopack keeps its z.object(…) call as a side effect, and zod with it.
 export {
   BREAKDOWN_SORT_KEYS,
   DEVICE_CLASS_LABEL,

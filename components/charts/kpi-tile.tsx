@@ -1,6 +1,7 @@
 'use client';
 
-import { BadgeDelta, Card, Flex, Metric, SparkAreaChart, Text } from '@tremor/react';
+import { Card, Flex, Metric, SparkAreaChart, Text } from '@tremor/react';
+import { DeltaBadge, type DeltaType } from '../ui/delta-badge';
 import { FORMAT, type Unit } from './theme';
 
 /** A headline number with its unit, the change against the previous period and a sparkline. */
@@ -27,7 +28,7 @@ export function KpiTile({
 }) {
   const change = value !== null && previous !== null && previous !== 0 ? (value - previous) / Math.abs(previous) : null;
   const good = change === null ? null : higherIsBetter ? change >= 0 : change <= 0;
-  const deltaType =
+  const deltaType: DeltaType =
     change === null || Math.abs(change) < 0.005
       ? 'unchanged'
       : change > 0
@@ -45,9 +46,9 @@ export function KpiTile({
         <div data-testid={testId ? `${testId}-value` : undefined} data-figure className="min-w-0">
           <Metric className="whitespace-nowrap">{FORMAT[unit](value)}</Metric>
         </div>
-        <BadgeDelta deltaType={deltaType} title="change vs the previous period of the same length">
+        <DeltaBadge deltaType={deltaType} title="change vs the previous period of the same length">
           {change === null ? '—' : `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`}
-        </BadgeDelta>
+        </DeltaBadge>
       </Flex>
       {detail && (
         <div className="mt-1 text-tremor-default text-tremor-content dark:text-dark-tremor-content">{detail}</div>

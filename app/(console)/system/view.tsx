@@ -1,10 +1,11 @@
 'use client';
 
-import { Button, Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text } from '@tremor/react';
+import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text } from '@tremor/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Panel, statusOf } from '@/components/charts/panel';
 import { TimeSeriesChart } from '@/components/charts/time-series';
 import { COLORS } from '@/components/charts/theme';
+import { buttonClass } from '@/components/ui/form';
 import { formatBytes, formatCount, formatMs } from '@/lib/format';
 import { useTRPC } from '../../_trpc/client';
 
@@ -191,14 +192,16 @@ export function SystemView() {
           <h2 className="text-tremor-title font-medium text-tremor-content-strong dark:text-dark-tremor-content-strong">
             Backups
           </h2>
-          <Button
-            size="xs"
+          {/* A plain button: Tremor's Button brings its tooltip machinery (@floating-ui, ~10 KiB compressed). */}
+          <button
+            type="button"
+            className={buttonClass}
             disabled={!d || d.store.mode !== 'embedded' || backup.isPending}
-            loading={backup.isPending}
+            aria-busy={backup.isPending}
             onClick={() => backup.mutate()}
           >
-            Back up now
-          </Button>
+            {backup.isPending ? 'Backing up…' : 'Back up now'}
+          </button>
         </div>
         {backup.error && (
           <p role="alert" className="mt-2 text-tremor-default text-red-700 dark:text-red-300">
