@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/ui/states';
-import { listFromSearchParams, SWARM_SORT_KEYS } from '@/lib/filters';
+import { listFromSearchParams, SWARM_SORT_KEYS } from '@/lib/filter-params';
 import { HydrateClient, prefetch, trpc } from '../../_trpc/server';
 import { dashboardInput, type PageSearchParams } from '../overview/params';
 import { SwarmsView } from './view';

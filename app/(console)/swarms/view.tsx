@@ -9,7 +9,7 @@ import { TimeSeriesChart } from '@/components/charts/time-series';
 import { IgnoredFiltersNote } from '@/components/charts/ignored-filters';
 import { MUTED } from '@/components/charts/legend';
 import { ListSearch, Pager } from '@/components/charts/list-controls';
-import { SWARM_SORT_KEYS } from '@/lib/filters';
+import { SWARM_SORT_KEYS } from '@/lib/filter-params';
 import { useListParams, useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
 import { refetchFor } from '../overview/params';
