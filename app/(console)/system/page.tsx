@@ -7,7 +7,11 @@ export const metadata: Metadata = { title: 'System' };
 
 export default async function SystemPage() {
   // The layout refuses the page to roles without settings:manage (nav permission); the procedure checks again.
-  void prefetch(trpc.store.system.queryOptions());
+  // Awaited like every other page's prefetch: a query still pending when the server renders is streamed,
+  // the server renders the panels' loading state, and a browser whose copy has the answer by hydration
+  // renders the figures instead — a hydration mismatch (React error #418, seen on about one cold load in
+  // three by bench:pages).
+  await prefetch(trpc.store.system.queryOptions());
   return (
     <HydrateClient>
       <PageHeader
