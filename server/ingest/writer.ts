@@ -88,7 +88,7 @@ class Writer {
    * half-committed, moves it too). The newest id stored before this writer began is `storedBefore`. So
    * only ids received up to the later of the two can be in the store and in neither: every unknown id is
    * looked up while that is inside the 24 h window (after a restart, or a day after filters overflowed);
-   * otherwise only the ids `forgotten` might hold are (their own, and ≈ 1 % of new ones).
+   * otherwise only the ids `forgotten` might hold are (their own, and its rare false hits).
    */
   private horizon = 0;
   private storedBefore: number | undefined;
@@ -297,10 +297,15 @@ class Writer {
       for (const [k, t] of this.recent) {
         if (n++ >= drop) break;
         this.recent.delete(k);
-        const lost = this.forgotten.add(k, t);
-        if (lost !== undefined) this.horizon = Math.max(this.horizon, lost);
+        this.forget(k, t);
       }
     }
+  }
+
+  /** Into the filters; a generation dropped for room moves the horizon past its ids. */
+  private forget(id: string, at: number): void {
+    const lost = this.forgotten.add(id, at);
+    if (lost !== undefined) this.horizon = Math.max(this.horizon, lost);
   }
 
   /** Forget the in-memory cache (tests: prove the persistent index alone answers). */
@@ -344,13 +349,14 @@ class Writer {
           until: Math.floor(until / 1000),
           limit: PRELOAD_PAGE,
         });
-        if (epoch !== this.epoch) return;
+        if (epoch !== this.epoch) {
+          // forgetCache() (a restore) dropped the filters and moved the horizon: this read is void
+          this.preload.state = 'none';
+          return;
+        }
         const ids = page?.ids ?? [];
         const at = (page?.newest ?? 0) * 1000 + 999;
-        for (const id of ids) {
-          const lost = this.forgotten.add(id, at);
-          if (lost !== undefined) this.horizon = Math.max(this.horizon, lost);
-        }
+        for (const id of ids) this.forget(id, at);
         this.preload.ids += ids.length;
         if (ids.length < PRELOAD_PAGE) break;
         after = page!.last;
