@@ -81,6 +81,10 @@ describe('serving a chunk in brotli', () => {
     expect(res.headers.vary).toBe('Accept-Encoding');
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // Document-only policies are not repeated on every chunk (each costs bytes on every cold load).
+    for (const h of ['x-frame-options', 'referrer-policy', 'cross-origin-opener-policy', 'permissions-policy']) {
+      expect(res.headers[h]).toBeUndefined();
+    }
     expect(Number(res.headers['content-length'])).toBe(res.body.length);
     expect(res.body.length).toBeLessThan(js.length / 10);
     expect(zlib.brotliDecompressSync(res.body).toString()).toBe(js);
