@@ -1,6 +1,5 @@
 'use client';
 
-import { Tab, TabGroup, TabList } from '@tremor/react';
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { BarBreakdown } from '@/components/charts/bar-breakdown';
@@ -9,6 +8,7 @@ import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
 import { ListSearch, Pager } from '@/components/charts/list-controls';
+import { Segmented } from '@/components/ui/segmented';
 import { BREAKDOWN_SORT_KEYS, LIST_Q_MAX } from '@/lib/filter-params';
 import { formatBytes, formatPercent } from '@/lib/format';
 import { useListParams, useViewParams } from '@/lib/use-view-params';
@@ -44,9 +44,9 @@ export function OffloadView() {
     placeholderData: (prev) => prev,
   });
 
-  const setDimension = (i: number) => {
+  const setDimension = (by: (typeof BREAKDOWNS)[number]) => {
     const next = new URLSearchParams(sp.toString());
-    next.set('by', BREAKDOWNS[i]!);
+    next.set('by', by);
     // Another dimension starts at its first page, unsearched (the sort carries over: same columns).
     next.delete('page');
     next.delete('q');
@@ -102,13 +102,13 @@ export function OffloadView() {
         </Panel>
       </div>
 
-      <TabGroup index={BREAKDOWNS.indexOf(dimension)} onIndexChange={setDimension}>
-        <TabList variant="solid" data-testid="breakdown-tabs">
-          {BREAKDOWNS.map((b) => (
-            <Tab key={b}>{BREAKDOWN_LABEL[b]}</Tab>
-          ))}
-        </TabList>
-      </TabGroup>
+      <Segmented
+        label="Break down by"
+        options={BREAKDOWNS.map((b) => ({ value: b, label: BREAKDOWN_LABEL[b] }))}
+        value={dimension}
+        onChange={setDimension}
+        testId="breakdown-tabs"
+      />
 
       <div className="flex flex-wrap items-center justify-between gap-2">
         <ListSearch
