@@ -1,6 +1,6 @@
 'use client';
 
-import { NumberInput } from '@tremor/react';
+import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { KpiTile } from '@/components/charts/kpi-tile';
@@ -8,6 +8,7 @@ import { Panel, statusOf } from '@/components/charts/panel';
 import { SortableTable } from '@/components/charts/sortable-table';
 import { COLORS } from '@/components/charts/theme';
 import { TimeSeriesChart } from '@/components/charts/time-series';
+import { inputClass } from '@/components/ui/form';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { formatPercent } from '@/lib/format';
 import { useViewParams } from '@/lib/use-view-params';
@@ -115,14 +116,7 @@ export function OverviewView() {
         <label htmlFor="cost-per-gb" className="text-tremor-content dark:text-dark-tremor-content">
           CDN cost ($/GB)
         </label>
-        <NumberInput
-          id="cost-per-gb"
-          className="max-w-32"
-          min={0}
-          step={0.005}
-          value={costPerGb}
-          onValueChange={(v) => Number.isFinite(v) && v >= 0 && setCost(v)}
-        />
+        <CostInput value={costPerGb} onChange={setCost} />
       </div>
 
       <Panel
@@ -177,5 +171,38 @@ export function OverviewView() {
         ))}
       </div>
     </div>
+  );
+}
+
+/**
+ * The CDN price the savings tile uses, in the URL as `costPerGb`. A plain number input (Tremor's
+ * NumberInput brought ≈ 2.6 KiB of compressed script for its stepper buttons; the browser's own steps by
+ * arrow keys). What is typed is kept as typed ("0.0" on the way to "0.05") and goes to the URL whenever
+ * it reads as a price the server accepts (0 … 1,000); a change of the URL from elsewhere replaces it.
+ */
+function CostInput({ value, onChange }: { value: number; onChange: (v: number) => void }) {
+  const [text, setText] = useState(String(value));
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    // The URL moved (back button, a link): show its price unless the text already means it.
+    setShown(value);
+    if (Number(text) !== value) setText(String(value));
+  }
+  return (
+    <input
+      id="cost-per-gb"
+      type="number"
+      inputMode="decimal"
+      min={0}
+      max={1000}
+      step={0.005}
+      className={`${inputClass} w-32`}
+      value={text}
+      onChange={(e) => {
+        setText(e.target.value);
+        const v = e.target.valueAsNumber;
+        if (e.target.value !== '' && Number.isFinite(v) && v >= 0 && v <= 1000 && v !== value) onChange(v);
+      }}
+    />
   );
 }
