@@ -41,6 +41,8 @@ const config = {
   distDir,
   typescript: { tsconfigPath: tsconfigFor(distDir) },
   poweredByHeader: false,
+  // Recharts imports react-smooth for animations no chart of the console runs: see the stand-in's comment.
+  turbopack: { resolveAlias: { 'react-smooth': './components/charts/no-animation.tsx' } },
   reactStrictMode: true,
   async headers() {
     return [
