@@ -1,7 +1,7 @@
 import 'server-only';
 import { initTRPC } from '@trpc/server';
-import superjson from 'superjson';
 import { z } from 'zod';
+import { wire } from '@/lib/wire';
 import { can, type Access, type Permission } from '@/lib/auth/permissions';
 import { sessionFromHeaders, type SessionUser } from '../auth/session';
 import { assertCsrf } from '../auth/csrf';
@@ -33,7 +33,7 @@ const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
-    transformer: superjson,
+    transformer: wire,
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof z.ZodError ? z.flattenError(error.cause) : null;
       return {
