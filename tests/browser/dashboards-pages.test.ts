@@ -54,6 +54,42 @@ describe('dashboard pages in Chromium', () => {
     await page.close();
   });
 
+  it('switches the breakdown with its buttons: pressed state and URL follow', async () => {
+    const { page, errors } = await open('/offload?range=24h');
+    const group = page.getByRole('group', { name: 'Break down by' });
+    await expect(group.getByRole('button', { name: 'Device class' }).getAttribute('aria-pressed')).resolves.toBe(
+      'true',
+    );
+    await group.getByRole('button', { name: 'Title' }).click();
+    await page.waitForURL((u) => u.searchParams.get('by') === 'contentId');
+    await expect.poll(() => group.getByRole('button', { name: 'Title' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await group.getByRole('button', { name: 'Device class' }).getAttribute('aria-pressed')).toBe('false');
+    await expect
+      .poll(() => page.locator('[data-testid=breakdown-table] tbody tr').first().getAttribute('data-row'))
+      .toMatch(/^title-/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the CDN price typed on the Overview goes to the URL and prices the same saved bytes', async () => {
+    const { page, errors } = await open('/overview?range=24h');
+    const cost = page.getByTestId('tile-saved-cost');
+    const dollars = async () => Number((await cost.textContent())!.match(/\$([\d,.]+)/)![1]!.replace(/,/g, ''));
+    await expect.poll(() => cost.textContent()).toContain('at $0.02/GB');
+    const at002 = await dollars();
+    expect(at002).toBeGreaterThan(0);
+    // typed key by key: "0.0" on the way must not reset what is being typed
+    await page.locator('#cost-per-gb').fill('');
+    await page.locator('#cost-per-gb').pressSequentially('0.05');
+    await page.waitForURL((u) => u.searchParams.get('costPerGb') === '0.05');
+    expect(await page.locator('#cost-per-gb').inputValue()).toBe('0.05');
+    await expect.poll(() => cost.textContent()).toContain('at $0.05/GB');
+    // the same bytes at 2.5 × the price (both figures rounded to cents)
+    expect(Math.abs((await dollars()) - at002 * 2.5)).toBeLessThanOrEqual(0.03);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a breakdown row click filters the whole page: URL and figures change', async () => {
     const { page, errors } = await open('/offload?range=24h&by=deviceClass');
     const subtitle = page.locator('[data-testid=offload-bytes-subtitle]');
