@@ -1,6 +1,6 @@
 'use client';
 
-import { AreaChart, BarChart, LineChart } from '@tremor/react';
+import type { AreaChart, BarChart, LineChart } from '@tremor/react';
 import { useRef } from 'react';
 import { ChartMarks } from './chart-marks';
 import { ChartDataTable } from './data-table';
@@ -13,6 +13,13 @@ export interface TimePoint {
   [category: string]: number | null;
 }
 
+/**
+ * One of Tremor's three cartesian charts, passed in by the page (`chart={LineChart}`): each page's bundle
+ * then holds only the chart kinds it draws — the Overview draws no bar or line chart, QoE no area or bar
+ * (README "Dashboards → Page weight").
+ */
+export type SeriesChart = typeof AreaChart | typeof BarChart | typeof LineChart;
+
 /** A time-series chart: area (optionally stacked), line or bar, with unit-formatted values and UTC time labels. */
 export function TimeSeriesChart({
   data,
@@ -20,7 +27,7 @@ export function TimeSeriesChart({
   colors,
   unit,
   stepSeconds,
-  kind = 'area',
+  chart: Chart,
   stack = false,
   height = 'h-72',
   testId,
@@ -31,13 +38,17 @@ export function TimeSeriesChart({
   colors: readonly string[];
   unit: Unit;
   stepSeconds: number;
-  kind?: 'area' | 'line' | 'bar';
+  chart: SeriesChart;
+  /** Stacked areas or bars (a line chart does not stack). */
   stack?: boolean;
   height?: string;
   testId?: string;
   annotations?: Annotation[];
 }) {
   const box = useRef<HTMLDivElement>(null);
+  // Tremor names its components; comparing the name keeps BarChart itself out of pages without one.
+  const bars = Chart.displayName === 'BarChart';
+  const Drawn = Chart as typeof AreaChart; // its props are a superset of the three's common ones
   const chart = useRef<HTMLDivElement>(null);
   const rows = data.map((p) => ({ ...p, time: `${timeLabel(p.t, stepSeconds)}` }));
   const bucket = stepSeconds >= 3600 ? `${stepSeconds / 3600} h` : `${stepSeconds / 60} min`;
@@ -58,20 +69,14 @@ export function TimeSeriesChart({
     <div data-testid={testId} data-chart="time-series">
       <Legend categories={categories} colors={colors} />
       <div ref={box} className="relative">
-        {kind === 'line' ? (
-          <LineChart {...common} />
-        ) : kind === 'bar' ? (
-          <BarChart {...common} stack={stack} />
-        ) : (
-          <AreaChart {...common} stack={stack} />
-        )}
+        {Chart.displayName === 'LineChart' ? <Drawn {...common} /> : <Drawn {...common} stack={stack} />}
         <ChartMarks
           box={box}
           chart={chart}
           annotations={annotations}
           starts={data.map((p) => p.t)}
           stepSeconds={stepSeconds}
-          band={kind === 'bar'}
+          band={bars}
         />
       </div>
       <p className={`mt-1 text-right text-tremor-label ${MUTED}`}>UTC · {bucket} buckets</p>

@@ -1,6 +1,18 @@
 'use client';
 
-import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text, Title } from '@tremor/react';
+import {
+  BarChart,
+  Card,
+  LineChart,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Title,
+} from '@tremor/react';
 import { TimeSeriesChart } from '@/components/charts/time-series';
 import { COLORS } from '@/components/charts/theme';
 import { formatBytes, formatCount } from '@/lib/format';
@@ -73,7 +85,7 @@ export function ReportPreviewView({ preview }: { preview: ReportPreview }) {
                 colors={[COLORS.cdn, COLORS.p2p]}
                 unit="bytes"
                 stepSeconds={86_400}
-                kind="bar"
+                chart={BarChart}
                 stack
                 height="h-56"
               />
@@ -86,7 +98,7 @@ export function ReportPreviewView({ preview }: { preview: ReportPreview }) {
                 colors={[COLORS.out]}
                 unit="ratio"
                 stepSeconds={86_400}
-                kind="line"
+                chart={LineChart}
                 height="h-56"
               />
             </div>

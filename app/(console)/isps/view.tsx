@@ -1,5 +1,6 @@
 'use client';
 
+import { LineChart } from '@tremor/react';
 import { useQuery } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Heatmap } from '@/components/charts/heatmap';
@@ -107,7 +108,7 @@ export function IspsView() {
               categories={series.data.asns.map(name)}
               colors={COLORS.series}
               unit="ratio"
-              kind="line"
+              chart={LineChart}
               stepSeconds={series.data.stepSeconds}
             />
           )}

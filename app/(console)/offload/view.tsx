@@ -1,5 +1,6 @@
 'use client';
 
+import { AreaChart, LineChart } from '@tremor/react';
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { BarBreakdown } from '@/components/charts/bar-breakdown';
@@ -72,6 +73,7 @@ export function OffloadView() {
         >
           {s && (
             <TimeSeriesChart
+              chart={AreaChart}
               data={s.series.map((p) => ({ t: p.t, CDN: p.cdnBytes, P2P: p.p2pBytes }))}
               categories={['CDN', 'P2P']}
               colors={[COLORS.cdn, COLORS.p2p]}
@@ -94,7 +96,7 @@ export function OffloadView() {
               categories={['Offload']}
               colors={[COLORS.offload]}
               unit="percent"
-              kind="line"
+              chart={LineChart}
               stepSeconds={s.stepSeconds}
               annotations={annotations}
             />

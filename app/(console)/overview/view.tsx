@@ -1,5 +1,6 @@
 'use client';
 
+import { AreaChart } from '@tremor/react';
 import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
@@ -127,6 +128,7 @@ export function OverviewView() {
       >
         {d && (
           <TimeSeriesChart
+            chart={AreaChart}
             data={d.series.map((p) => ({ t: p.t, Offload: p.offload }))}
             categories={['Offload']}
             colors={[COLORS.offload]}

@@ -1,5 +1,6 @@
 'use client';
 
+import { LineChart } from '@tremor/react';
 import { useQuery } from '@tanstack/react-query';
 import { Panel, statusOf } from '@/components/charts/panel';
 import { SortableTable } from '@/components/charts/sortable-table';
@@ -58,7 +59,7 @@ export function QoeView() {
                 categories={d.cohorts}
                 colors={COLORS.series}
                 unit={m.unit}
-                kind="line"
+                chart={LineChart}
                 stepSeconds={d.stepSeconds}
                 height="h-56"
                 annotations={annotations}

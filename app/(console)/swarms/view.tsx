@@ -1,5 +1,6 @@
 'use client';
 
+import { LineChart } from '@tremor/react';
 import { useQuery } from '@tanstack/react-query';
 import { BarBreakdown } from '@/components/charts/bar-breakdown';
 import { Panel, statusOf } from '@/components/charts/panel';
@@ -75,7 +76,7 @@ export function SwarmsView() {
               categories={size.data.swarmIds}
               colors={COLORS.series}
               unit="count"
-              kind="line"
+              chart={LineChart}
               stepSeconds={size.data.stepSeconds}
             />
           )}

@@ -1,6 +1,6 @@
 'use client';
 
-import { Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text } from '@tremor/react';
+import { BarChart, Card, Table, TableBody, TableCell, TableHead, TableHeaderCell, TableRow, Text } from '@tremor/react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Panel, statusOf } from '@/components/charts/panel';
 import { TimeSeriesChart } from '@/components/charts/time-series';
@@ -103,7 +103,7 @@ export function SystemView() {
               colors={[COLORS.offload]}
               unit="count"
               stepSeconds={60}
-              kind="bar"
+              chart={BarChart}
               height="h-48"
               testId="ingest-minutes"
             />

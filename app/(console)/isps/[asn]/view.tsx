@@ -1,6 +1,6 @@
 'use client';
 
-import { Card, Metric, Text } from '@tremor/react';
+import { AreaChart, Card, LineChart, Metric, Text } from '@tremor/react';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
@@ -74,6 +74,7 @@ export function IspDetailView({ asn }: { asn: number }) {
       >
         {d && (
           <TimeSeriesChart
+            chart={AreaChart}
             data={d.series.map((p) => ({
               t: p.t,
               'Delivered CDN': p.deliveredCdn,
@@ -100,7 +101,7 @@ export function IspDetailView({ asn }: { asn: number }) {
             categories={['Balance']}
             colors={[COLORS.out]}
             unit="ratio"
-            kind="line"
+            chart={LineChart}
             stepSeconds={d.stepSeconds}
           />
         )}
