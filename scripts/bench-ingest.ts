@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { apiShapedReport } from './api-shaped-report';
 import { ensureBuild } from './next-build';
 
 const { values: flags } = parseArgs({
@@ -58,32 +59,10 @@ function pct(sorted: number[], p: number): number {
 
 // ---------------------------------------------------------------- data
 const run = Date.now().toString(36);
-const DEVICE = ['smart_tv', 'streaming_stick', 'game_console', 'set_top_box', 'desktop', 'mobile', 'tablet'];
 function makeReport(b: number, i: number, now: number) {
-  const n = b * BATCH + i;
-  return {
-    // random-looking like real SDK ids, so they interleave with stored ones in the dedup index
-    reportId: crypto.createHash('sha1').update(`${run}-${b}-${i}`).digest('hex').slice(0, 24),
-    sessionId: `s-${n % 50_000}`,
-    deviceId: `d-${n % 40_000}`,
-    peerId: `p-${n % 50_000}`,
-    ts: now - (n % 60_000),
-    intervalMs: 30_000,
-    deviceClass: DEVICE[n % DEVICE.length],
-    clientVersion: `7.${n % 13}.0`,
-    contentId: `title-${n % 200}`,
-    swarmId: `title-${n % 200}/1080p`,
-    p2pMode: 'full',
-    cohort: n % 2 ? 'p2p' : 'control',
-    configVersion: 3,
-    bytes: { cdn: 1_000_000 + (n % 1000), p2pDown: 800_000, p2pUp: 300_000 },
-    flows: [
-      { peerAsn: 3320, down: 500_000, up: 200_000 },
-      { peerAsn: 0, down: 300_000, up: 100_000 },
-    ],
-    peers: { connected: 5, swarmSize: 120, attempts: 10, failures: 1 },
-    qoe: { playMs: 29_000, rebufferMs: 200, rebufferCount: 1, bitrateKbps: 4500 },
-  };
+  // random-looking like real SDK ids, so they interleave with stored ones in the dedup index
+  const id = crypto.createHash('sha1').update(`${run}-${b}-${i}`).digest('hex').slice(0, 24);
+  return apiShapedReport(b * BATCH + i, now, id, { sessions: 50_000, devices: 40_000, tsMs: 60_000 });
 }
 
 // ---------------------------------------------------------------- server

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { apiShapedReport } from './api-shaped-report';
 
 const { values: flags } = parseArgs({
   options: { rows: { type: 'string', default: '7000' }, rounds: { type: 'string', default: '8' } },
@@ -42,7 +43,6 @@ await migrate();
 await command('CREATE TABLE bench_raw_noviews AS telemetry_raw');
 const lane = await openLane();
 
-const DEVICE = ['smart_tv', 'streaming_stick', 'game_console', 'set_top_box', 'desktop', 'mobile', 'tablet'];
 let serial = 0;
 function payload(): Buffer {
   const now = Date.now();
@@ -50,28 +50,8 @@ function payload(): Buffer {
   const lines: string[] = [];
   for (let i = 0; i < ROWS; i++) {
     const n = serial++;
-    const r = TelemetryReport.parse({
-      reportId: crypto.createHash('sha1').update(`cost-${n}`).digest('hex').slice(0, 24),
-      sessionId: `s-${n % 50_000}`,
-      deviceId: `d-${n % 40_000}`,
-      peerId: `p-${n % 50_000}`,
-      ts: now - (n % 60_000),
-      intervalMs: 30_000,
-      deviceClass: DEVICE[n % DEVICE.length],
-      clientVersion: `7.${n % 13}.0`,
-      contentId: `title-${n % 200}`,
-      swarmId: `title-${n % 200}/1080p`,
-      p2pMode: 'full',
-      cohort: n % 2 ? 'p2p' : 'control',
-      configVersion: 3,
-      bytes: { cdn: 1_000_000 + (n % 1000), p2pDown: 800_000, p2pUp: 300_000 },
-      flows: [
-        { peerAsn: 3320, down: 500_000, up: 200_000 },
-        { peerAsn: 0, down: 300_000, up: 100_000 },
-      ],
-      peers: { connected: 5, swarmSize: 120, attempts: 10, failures: 1 },
-      qoe: { playMs: 29_000, rebufferMs: 200, rebufferCount: 1, bitrateKbps: 4500 },
-    });
+    const id = crypto.createHash('sha1').update(`cost-${n}`).digest('hex').slice(0, 24);
+    const r = TelemetryReport.parse(apiShapedReport(n, now, id, { sessions: 50_000, devices: 40_000, tsMs: 60_000 }));
     lines.push(
       withReceivedAt(serializeRow(r, { keyId: 'bootstrap', geo: { asn: 0, isp: 'unknown', country: '' } }), received),
     );

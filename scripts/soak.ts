@@ -18,6 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { DEVICE_CLASSES } from '../lib/telemetry/enums';
+import { apiShapedReport } from './api-shaped-report';
 import { ensureBuild } from './next-build';
 
 const { values: flags } = parseArgs({
@@ -56,32 +58,11 @@ function p99(xs: number[]): number {
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : '—');
 
 // ---------------------------------------------------------------- data
-const DEVICE = ['smart_tv', 'streaming_stick', 'game_console', 'set_top_box', 'desktop', 'mobile', 'tablet'];
 let seq = 0;
 function report(now: number) {
   const n = seq++;
-  return {
-    reportId: crypto.createHash('sha1').update(`${KEY}-${n}`).digest('hex').slice(0, 24),
-    sessionId: `s-${n % 20_000}`,
-    deviceId: `d-${n % 15_000}`,
-    peerId: `p-${n % 20_000}`,
-    ts: now - (n % 30_000),
-    intervalMs: 30_000,
-    deviceClass: DEVICE[n % DEVICE.length],
-    clientVersion: `7.${n % 13}.0`,
-    contentId: `title-${n % 200}`,
-    swarmId: `title-${n % 200}/1080p`,
-    p2pMode: 'full',
-    cohort: n % 2 ? 'p2p' : 'control',
-    configVersion: 3,
-    bytes: { cdn: 1_000_000 + (n % 1000), p2pDown: 800_000, p2pUp: 300_000 },
-    flows: [
-      { peerAsn: 3320, down: 500_000, up: 200_000 },
-      { peerAsn: 0, down: 300_000, up: 100_000 },
-    ],
-    peers: { connected: 5, swarmSize: 120, attempts: 10, failures: 1 },
-    qoe: { playMs: 29_000, rebufferMs: 200, rebufferCount: 1, bitrateKbps: 4500 },
-  };
+  const id = crypto.createHash('sha1').update(`${KEY}-${n}`).digest('hex').slice(0, 24);
+  return apiShapedReport(n, now, id, { sessions: 20_000, devices: 15_000, tsMs: 30_000 });
 }
 
 // ---------------------------------------------------------------- server
@@ -226,7 +207,7 @@ async function ofrep(url: string, t: Tally): Promise<void> {
       body: JSON.stringify({
         context: {
           targetingKey: `d-${Math.floor(Math.random() * 15_000)}`,
-          deviceClass: DEVICE[Math.floor(Math.random() * DEVICE.length)],
+          deviceClass: DEVICE_CLASSES[Math.floor(Math.random() * DEVICE_CLASSES.length)],
         },
       }),
     });
