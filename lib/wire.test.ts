@@ -54,6 +54,29 @@ describe('wire transformer', () => {
 
   it('refuses a path that would write outside the value', () => {
     expect(() => deserialize({ json: {}, meta: { values: { '__proto__.x': ['undefined'] } } })).toThrow(/bad path/);
+    expect(() => deserialize({ json: {}, meta: { values: { 'constructor.prototype.x': ['undefined'] } } })).toThrow(
+      /bad path/,
+    );
     expect(() => deserialize({ json: { a: 1 }, meta: { values: { 'a.b.c': ['Date'] } } })).toThrow(/bad path/);
+    expect(() => deserialize({ json: { a: {} }, meta: { values: { 'a.missing': ['Date'] } } })).toThrow(/bad path/);
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
+  it('carries a key named "__proto__" as data, both ways', () => {
+    // e.g. a breakdown keyed by a title id a client chose
+    const rows: Record<string, unknown> = { other: 1 };
+    Object.defineProperty(rows, '__proto__', {
+      value: { bytes: NaN },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    const wire = JSON.parse(JSON.stringify(serialize(rows)));
+    expect(wire.json).toStrictEqual(JSON.parse('{"__proto__": {"bytes": "NaN"}, "other": 1}'));
+    const back = deserialize(wire) as Record<string, { bytes: number }>;
+    expect(Object.hasOwn(back, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(back['__proto__']!.bytes).toBeNaN();
+    expect(({} as Record<string, unknown>).bytes).toBeUndefined();
   });
 });

@@ -33,6 +33,13 @@ function parsePath(path: string): string[] {
   return out;
 }
 
+/** `o[k] = v` as an own property even for the key "__proto__" (a title or ISP name can be any string). */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__')
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 function special(v: unknown): [unknown, Kind] | null {
   if (v === undefined) return [null, 'undefined'];
   if (typeof v === 'number') {
@@ -65,7 +72,7 @@ function walk(v: unknown, path: string, values: Record<string, [Kind]>): unknown
     throw new TypeError(`wire: a ${(v as object).constructor?.name ?? 'class instance'} at "${path}" cannot be sent`);
   }
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = walk(x, `${prefix}${escapeKey(k)}`, values);
+  for (const [k, x] of Object.entries(v)) setOwn(out, k, walk(x, `${prefix}${escapeKey(k)}`, values));
   return out;
 }
 
@@ -90,7 +97,7 @@ function revive(v: unknown, kind: string): unknown {
   }
 }
 
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+const isContainer = (n: unknown): n is Record<string, unknown> => n !== null && typeof n === 'object';
 
 export function deserialize(payload: WirePayload): unknown {
   const { json, meta } = payload ?? ({} as WirePayload);
@@ -98,17 +105,17 @@ export function deserialize(payload: WirePayload): unknown {
   if (!values) return json;
   if (Array.isArray(values)) return revive(json, values[0]);
   for (const [path, [kind]] of Object.entries(values)) {
+    // Only through the value's own keys: a path naming "__proto__" or "constructor" that the value does
+    // not hold would otherwise reach Object.prototype.
     const keys = parsePath(path);
     let node: unknown = json;
     for (const k of keys.slice(0, -1)) {
-      if (FORBIDDEN.has(k) || node === null || typeof node !== 'object')
-        throw new TypeError(`wire: bad path "${path}"`);
-      node = (node as Record<string, unknown>)[k];
+      if (!isContainer(node) || !Object.hasOwn(node, k)) throw new TypeError(`wire: bad path "${path}"`);
+      node = node[k];
     }
     const last = keys[keys.length - 1]!;
-    if (FORBIDDEN.has(last) || node === null || typeof node !== 'object')
-      throw new TypeError(`wire: bad path "${path}"`);
-    (node as Record<string, unknown>)[last] = revive((node as Record<string, unknown>)[last], kind);
+    if (!isContainer(node) || !Object.hasOwn(node, last)) throw new TypeError(`wire: bad path "${path}"`);
+    setOwn(node, last, revive(node[last], kind));
   }
   return json;
 }
