@@ -3,8 +3,8 @@
  *   --dist .next-bench-ingest --no-build --cpu-prof <dir>]`
  *
  * 1. Production build (into --dist unless it already holds one), started on a fresh data directory.
- * 2. Dashboard-style query latency on the idle server.
- * 3. Concurrent clients POST gzip'd batches of --batch reports for --duration s: reports/s accepted, p50/p99.
+ * 2. Concurrent clients POST gzip'd batches of --batch reports for --duration s: reports/s accepted, p50/p99.
+ * 3. Once that burst's merges are done, a dashboard-style query timed on the idle server (same store).
  * 4. Paced load at half that rate while the same query is timed again (heavy inserts must not starve it).
  * 5. Server stopped (one process per store; its peak RSS read from /proc first), then in this process:
  *    the engine's own INSERT … SELECT FROM numbers() of as many reports as the API accepted, through the
@@ -121,7 +121,7 @@ async function startServer(dataDir: string, cpuProf?: string): Promise<Server> {
   };
 }
 
-async function adminStats(url: string, dataDir: string, q: 'counts' | 'offload'): Promise<string[]> {
+async function adminStats(url: string, dataDir: string, q: 'counts' | 'offload' | 'merges'): Promise<string[]> {
   const handle = JSON.parse(fs.readFileSync(path.join(dataDir, '.swarmdeck-server.json'), 'utf8')) as { token: string };
   const res = await fetch(`${url}/_admin/cli`, {
     method: 'POST',
@@ -130,6 +130,17 @@ async function adminStats(url: string, dataDir: string, q: 'counts' | 'offload')
   });
   if (!res.ok) throw new Error(`admin ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { lines: string[] }).lines;
+}
+
+/** Polls the engine's running merges until none is left or `maxMs` passes; the merges still running. */
+async function waitForMerges(url: string, dataDir: string, maxMs: number): Promise<number> {
+  const end = Date.now() + maxMs;
+  for (;;) {
+    const [line] = await adminStats(url, dataDir, 'merges');
+    const n = Number(/merges: (\d+)/.exec(line ?? '')?.[1] ?? NaN);
+    if (n === 0 || Date.now() >= end) return n;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 async function timeQueries(url: string, dataDir: string, untilMs: number, minCount: number): Promise<number[]> {
@@ -214,9 +225,16 @@ async function main() {
     // warm-up (first compile of the route, IP database already loaded at start)
     await post(server.url, take());
 
-    const idle = await timeQueries(server.url, dataDir, Date.now() + 3000, 20);
     empty = await fullLoad(server.url, take);
     const lat = empty.lat;
+
+    // The idle baseline on the store the half-rate phase starts from (timing it before the load compared a
+    // query over ~0 rows with one over half a million), once the burst's merges are done: idle means no
+    // ingestion and no merging. The half-rate phase then starts from that settled state too.
+    const settleStart = performance.now();
+    const mergesLeft = await waitForMerges(server.url, dataDir, 180_000);
+    const settledS = (performance.now() - settleStart) / 1000;
+    const idle = await timeQueries(server.url, dataDir, Date.now() + 3000, 20);
 
     // half rate, paced, with the dashboard query timed alongside
     const halfRate = empty.rate / 2;
@@ -254,7 +272,9 @@ async function main() {
     log(
       `At half that rate (${halfSeconds} s, paced): ${n0(halfAccepted / halfSeconds)} reports/s, ack p50 ${pct(halfLat, 50).toFixed(0)} ms, p99 ${pct(halfLat, 99).toFixed(0)} ms`,
     );
-    log(`Dashboard query (offload per minute over the last hour, telemetry_raw):`);
+    log(
+      `Dashboard query (offload per minute over the last hour, telemetry_raw), idle = after the full-rate run on its store, ${mergesLeft === 0 ? `its merges done in ${settledS.toFixed(0)} s` : `${mergesLeft} merge(s) still running after ${settledS.toFixed(0)} s`}:`,
+    );
     log(`  idle        p50 ${pct(idle, 50).toFixed(0)} ms, p99 ${pct(idle, 99).toFixed(0)} ms (${idle.length} runs)`);
     log(
       `  half rate   p50 ${pct(underLoad, 50).toFixed(0)} ms, p99 ${pct(underLoad, 99).toFixed(0)} ms (${underLoad.length} runs)`,

@@ -1,20 +1,31 @@
 import { z } from 'zod';
 import { query } from '../clickhouse/client';
-import { CountRow, INGEST_TABLES, OffloadLastHourSql, tableRowCountSql } from '../clickhouse/queries/ingest';
+import {
+  CountRow,
+  INGEST_TABLES,
+  OffloadLastHourSql,
+  RunningMergesSql,
+  tableRowCountSql,
+} from '../clickhouse/queries/ingest';
 import { defineCommand } from '../cli/commands';
 import { ingestWriter } from './writer';
 
 /**
- * `ingest:stats`: row counts of the ingestion tables and the last hour's offload per minute (the
- * shape of a dashboard query). Runs in the server when it holds the store (the benchmark times it there).
+ * `ingest:stats`: row counts of the ingestion tables, the last hour's offload per minute (the shape of a
+ * dashboard query), or the engine's running merges. Runs in the server when it holds the store (the
+ * benchmark times the query there, and waits for a burst's merges before timing it idle).
  */
 export const ingestStatsCommand = defineCommand({
   description: 'row counts of telemetry_raw / telemetry_flows / ingest_report_ids and the last hour of offload',
-  args: z.object({ query: z.enum(['counts', 'offload']).default('counts') }).loose(),
+  args: z.object({ query: z.enum(['counts', 'offload', 'merges']).default('counts') }).loose(),
   async run(args) {
     if (args.query === 'offload') {
       const rows = await query(OffloadLastHourSql);
       return [`${rows.length} minute(s)`];
+    }
+    if (args.query === 'merges') {
+      const [r] = await query(RunningMergesSql);
+      return [`merges: ${r!.n}`];
     }
     const out: string[] = [];
     for (const t of INGEST_TABLES) {

@@ -164,6 +164,9 @@ export const INGEST_TABLES = ['telemetry_raw', 'telemetry_flows', 'ingest_report
 export const tableRowCountSql = (table: (typeof INGEST_TABLES)[number]) => `SELECT count() AS n FROM ${table}`;
 export const CountRow = z.object({ n: z.coerce.number() });
 
+/** ingest:stats — merges the engine is running now (the benchmark waits for a burst's to end). */
+export const RunningMergesSql = statement(`SELECT count() AS n FROM system.merges`, NoParams, CountRow);
+
 /** demo:backfill — reports older than a day (a store with history is not backfilled twice). */
 export const ReportsOlderThanADaySql = statement(
   'SELECT count() AS n FROM telemetry_raw WHERE ts < now64(3) - INTERVAL 1 DAY',
