@@ -291,7 +291,7 @@ async function main() {
   delete process.env.CLICKHOUSE_URL;
   const { store, command, query, closeStore } = await import('../server/clickhouse/client');
   const { syntheticReportsInsert } = await import('./synthetic-reports');
-  const { z } = await import('zod');
+  const { RunningMergesSql } = await import('../server/clickhouse/queries/ingest');
 
   // The ceiling: the engine's own INSERT … SELECT of as many reports as the API accepted, API-shaped
   // (ts in the last minute, two flows), through telemetry_raw and every view; 1 M rows per statement.
@@ -369,11 +369,7 @@ async function main() {
     // Merges right after a bulk load would take CPU from the second run only; wait (bounded) like bench:queries.
     const t2 = performance.now();
     for (;;) {
-      const [m] = await query(
-        'SELECT count() AS n FROM system.merges WHERE database = currentDatabase()',
-        {},
-        z.object({ n: z.coerce.number() }),
-      );
+      const [m] = await query(RunningMergesSql);
       if (!m || m.n === 0 || performance.now() - t2 > 300_000) break;
       await new Promise((r) => setTimeout(r, 1000));
     }

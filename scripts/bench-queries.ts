@@ -39,6 +39,7 @@ delete process.env.CLICKHOUSE_URL;
 
 const { command, closeStore, query } = await import('../server/clickhouse/client');
 const { migrate } = await import('../server/clickhouse/migrate');
+const { RunningMergesSql } = await import('../server/clickhouse/queries/ingest');
 const { FIGURES } = await import('../server/dashboards/service');
 const { z } = await import('zod');
 const { REPORTS_PER_SESSION, syntheticReportsInsert } = await import('./synthetic-reports');
@@ -106,9 +107,8 @@ async function main() {
   // The raw table's own background merges (20 inserts of 1 M rows) go on for a while after the load and
   // would take CPU from both sides of every timing; wait for them like a steady-state server would.
   const t2 = performance.now();
-  const Merges = z.object({ n: z.coerce.number() });
   for (;;) {
-    const [m] = await query('SELECT count() AS n FROM system.merges WHERE database = currentDatabase()', {}, Merges);
+    const [m] = await query(RunningMergesSql);
     if (!m || m.n === 0 || performance.now() - t2 > 600_000) break;
     await new Promise((r) => setTimeout(r, 1000));
   }

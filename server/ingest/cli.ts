@@ -16,7 +16,8 @@ import { ingestWriter } from './writer';
  * benchmark times the query there, and waits for a burst's merges before timing it idle).
  */
 export const ingestStatsCommand = defineCommand({
-  description: 'row counts of telemetry_raw / telemetry_flows / ingest_report_ids and the last hour of offload',
+  description:
+    'row counts of telemetry_raw / telemetry_flows / ingest_report_ids, the last hour of offload, or the running merges',
   args: z.object({ query: z.enum(['counts', 'offload', 'merges']).default('counts') }).loose(),
   async run(args) {
     if (args.query === 'offload') {

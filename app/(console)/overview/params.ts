@@ -24,10 +24,18 @@ export async function dashboardInput(
 
 export const DEFAULT_COST_PER_GB = 0.02;
 
+/** The dearest CDN price the overview accepts, $/GB (the server's `costPerGb` schema says the same). */
+export const COST_PER_GB_MAX = 1000;
+
+/** A price the overview accepts: finite, 0 … COST_PER_GB_MAX. */
+export function isCostPerGb(v: number): boolean {
+  return Number.isFinite(v) && v >= 0 && v <= COST_PER_GB_MAX;
+}
+
 export function costFromSearchParams(sp: URLSearchParams): number {
   const raw = sp.get('costPerGb');
   const v = Number(raw);
-  return raw !== null && raw !== '' && Number.isFinite(v) && v >= 0 && v <= 1000 ? v : DEFAULT_COST_PER_GB;
+  return raw !== null && raw !== '' && isCostPerGb(v) ? v : DEFAULT_COST_PER_GB;
 }
 
 /** Auto-refresh every 30 s while the range ends now. */

@@ -14,7 +14,7 @@ import { ErrorState, LoadingState } from '@/components/ui/states';
 import { formatPercent } from '@/lib/format';
 import { useViewParams } from '@/lib/use-view-params';
 import { useTRPC } from '../../_trpc/client';
-import { costFromSearchParams, refetchFor } from './params';
+import { COST_PER_GB_MAX, costFromSearchParams, isCostPerGb, refetchFor } from './params';
 import { useRolloutAnnotations } from './use-annotations';
 
 const MOVER_TITLES = { deviceClass: 'Device classes', asn: 'ISPs', contentId: 'Titles' } as const;
@@ -180,7 +180,7 @@ export function OverviewView() {
  * The CDN price the savings tile uses, in the URL as `costPerGb`. A plain number input (Tremor's
  * NumberInput brought ≈ 2.6 KiB of compressed script for its stepper buttons; the browser's own steps by
  * arrow keys). What is typed is kept as typed ("0.0" on the way to "0.05") and goes to the URL whenever
- * it reads as a price the server accepts (0 … 1,000); a change of the URL from elsewhere replaces it.
+ * it reads as a price the server accepts (isCostPerGb); a change of the URL from elsewhere replaces it.
  */
 function CostInput({ value, onChange }: { value: number; onChange: (v: number) => void }) {
   const [text, setText] = useState(String(value));
@@ -196,14 +196,15 @@ function CostInput({ value, onChange }: { value: number; onChange: (v: number) =
       type="number"
       inputMode="decimal"
       min={0}
-      max={1000}
+      max={COST_PER_GB_MAX}
       step={0.005}
       className={`${inputClass} w-32`}
       value={text}
       onChange={(e) => {
         setText(e.target.value);
+        // an empty or unreadable field is NaN here, which isCostPerGb refuses
         const v = e.target.valueAsNumber;
-        if (e.target.value !== '' && Number.isFinite(v) && v >= 0 && v <= 1000 && v !== value) onChange(v);
+        if (isCostPerGb(v) && v !== value) onChange(v);
       }}
     />
   );

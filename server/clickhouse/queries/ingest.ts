@@ -164,8 +164,12 @@ export const INGEST_TABLES = ['telemetry_raw', 'telemetry_flows', 'ingest_report
 export const tableRowCountSql = (table: (typeof INGEST_TABLES)[number]) => `SELECT count() AS n FROM ${table}`;
 export const CountRow = z.object({ n: z.coerce.number() });
 
-/** ingest:stats — merges the engine is running now (the benchmark waits for a burst's to end). */
-export const RunningMergesSql = statement(`SELECT count() AS n FROM system.merges`, NoParams, CountRow);
+/** ingest:stats and the benchmarks — merges the engine is running now on the store's tables (they wait for a load's to end). */
+export const RunningMergesSql = statement(
+  'SELECT count() AS n FROM system.merges WHERE database = currentDatabase()',
+  NoParams,
+  CountRow,
+);
 
 /** demo:backfill — reports older than a day (a store with history is not backfilled twice). */
 export const ReportsOlderThanADaySql = statement(
