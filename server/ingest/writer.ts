@@ -261,7 +261,7 @@ class Writer {
           ingestConfig().SWARMDECK_INGEST_INSERT_THREADS,
         );
       }
-      for (const id of taken) this.remember(id, now);
+      this.remember(taken, now);
       this.commits++;
       this.spans.batches++;
       this.spans.rows += rows;
@@ -287,18 +287,25 @@ class Writer {
     }
   }
 
-  private remember(id: string, at: number): void {
-    this.recent.delete(id);
-    this.recent.set(id, at);
-    if (this.recent.size > this.recentMax) {
-      const drop = this.recent.size - this.recentMax;
-      let n = 0;
-      this.forgotten.expire(at - DAY_MS);
-      for (const [k, t] of this.recent) {
-        if (n++ >= drop) break;
-        this.recent.delete(k);
-        this.forget(k, t);
-      }
+  /**
+   * Into the exact memory, then evict its oldest into the filters — once per batch, with one iterator.
+   * (Evicting per id restarted a Map iterator for every id, and each one walks over the holes the
+   * evictions before it left at the Map's front until V8 compacts the table: measured at 36 % of the
+   * server's main thread under bench:ingest, more than JSON, validation and gunzip together.)
+   */
+  private remember(ids: Iterable<string>, at: number): void {
+    for (const id of ids) {
+      this.recent.delete(id);
+      this.recent.set(id, at);
+    }
+    const drop = this.recent.size - this.recentMax;
+    if (drop <= 0) return;
+    this.forgotten.expire(at - DAY_MS);
+    let n = 0;
+    for (const [k, t] of this.recent) {
+      if (n++ >= drop) break;
+      this.recent.delete(k);
+      this.forget(k, t);
     }
   }
 
