@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { gunzipCapped, readCapped } from '../core/body';
 import { MAX_BODY_BYTES, MAX_REPORTS } from './config';
 
@@ -48,7 +49,16 @@ const tooLarge = (): BodyFailure => ({
   error: `Body larger than ${MAX_BODY_BYTES} bytes (after decompression)`,
 });
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+/**
+ * The bytes as text if they are valid UTF-8 (a leading byte-order mark dropped, as a fatal TextDecoder
+ * does), else null. `isUtf8` and `toString` are simdutf underneath: a third of what TextDecoder's fatal
+ * decode cost on the ingestion hot path (6 % of the server's main thread under bench:ingest).
+ */
+export function decodeUtf8(buf: Buffer): string | null {
+  if (!isUtf8(buf)) return null;
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  return (bom ? buf.subarray(3) : buf).toString('utf8');
+}
 
 function parseJson(text: string): BodyResult {
   let doc: unknown;
@@ -93,12 +103,7 @@ function parseNdjsonLines(lines: (string | null)[]): BodyResult {
 }
 
 function parseNdjson(buf: Buffer): BodyResult {
-  let text: string | null = null;
-  try {
-    text = utf8.decode(buf);
-  } catch {
-    text = null;
-  }
+  const text = decodeUtf8(buf);
   if (text !== null) return parseNdjsonLines(text.split('\n'));
   // Some line is not valid UTF-8: decode line by line so only that line is rejected.
   const lines: (string | null)[] = [];
@@ -106,11 +111,7 @@ function parseNdjson(buf: Buffer): BodyResult {
   while (start <= buf.length) {
     let end = buf.indexOf(10, start);
     if (end < 0) end = buf.length;
-    try {
-      lines.push(utf8.decode(buf.subarray(start, end)));
-    } catch {
-      lines.push(null);
-    }
+    lines.push(decodeUtf8(buf.subarray(start, end)));
     start = end + 1;
   }
   return parseNdjsonLines(lines);
@@ -126,11 +127,7 @@ export async function readReports(req: Request, kind: Kind, gzip: boolean): Prom
     buf = out.bytes;
   }
   if (kind === 'ndjson') return parseNdjson(buf);
-  let text: string;
-  try {
-    text = utf8.decode(buf);
-  } catch {
-    return { ok: false, status: 400, error: 'Body is not valid UTF-8' };
-  }
+  const text = decodeUtf8(buf);
+  if (text === null) return { ok: false, status: 400, error: 'Body is not valid UTF-8' };
   return parseJson(text);
 }
