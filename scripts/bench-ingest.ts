@@ -72,8 +72,23 @@ interface Server {
   child: ChildProcess;
   /** peak resident memory of the server process so far (VmHWM: the engine runs in-process, so it counts too) */
   peakMiB(): number;
+  /** CPU seconds the server used so far: the whole process (engine threads included) and its main thread */
+  cpu(): { process: number; main: number };
   stop(): Promise<void>;
 }
+
+/** utime + stime of a /proc stat file, in seconds (clock ticks of 1/100 s on Linux). */
+function procCpuSeconds(file: string): number {
+  const stat = fs.readFileSync(file, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU time of this process (the load generator, later the engine of the ceiling), in seconds. */
+const selfCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
 async function startServer(dataDir: string, cpuProf?: string): Promise<Server> {
   const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [];
@@ -114,6 +129,10 @@ async function startServer(dataDir: string, cpuProf?: string): Promise<Server> {
       const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
     },
+    cpu: () => ({
+      process: procCpuSeconds(`/proc/${child.pid}/stat`),
+      main: procCpuSeconds(`/proc/${child.pid}/task/${child.pid}/stat`),
+    }),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -221,11 +240,20 @@ async function main() {
   log(`server up at ${server.url} (data ${dataDir})`);
   let empty: LoadResult;
   let peakEmpty: number;
+  let emptyCpu = { process: 0, main: 0, client: 0 };
   try {
     // warm-up (first compile of the route, IP database already loaded at start)
     await post(server.url, take());
 
+    const cpu0 = server.cpu();
+    const self0 = selfCpu();
     empty = await fullLoad(server.url, take);
+    const cpu1 = server.cpu();
+    emptyCpu = {
+      process: cpu1.process - cpu0.process,
+      main: cpu1.main - cpu0.main,
+      client: selfCpu() - self0,
+    };
     const lat = empty.lat;
 
     // The idle baseline on the store the half-rate phase starts from (timing it before the load compared a
@@ -269,6 +297,10 @@ async function main() {
     );
     log(`  ack time p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms (${lat.length} requests)`);
     log(`  store: ${stats.join(', ')}`);
+    const us = (sec: number) => ((sec * 1e6) / Math.max(1, empty.accepted)).toFixed(1);
+    log(
+      `  CPU: server ${emptyCpu.process.toFixed(1)} s = ${(emptyCpu.process / empty.seconds).toFixed(2)} cores (${us(emptyCpu.process)} µs a report; its main thread ${emptyCpu.main.toFixed(1)} s = ${us(emptyCpu.main)} µs a report), load generator ${emptyCpu.client.toFixed(1)} s (${us(emptyCpu.client)} µs a report), of ${os.cpus().length} cores × ${empty.seconds.toFixed(1)} s`,
+    );
     log(
       `At half that rate (${halfSeconds} s, paced): ${n0(halfAccepted / halfSeconds)} reports/s, ack p50 ${pct(halfLat, 50).toFixed(0)} ms, p99 ${pct(halfLat, 99).toFixed(0)} ms`,
     );
@@ -298,6 +330,7 @@ async function main() {
   const ceilingRows = Math.max(empty.accepted, 10_000);
   const idExpr = (salt: number) => `lower(hex(cityHash64(number, ${salt})))`;
   const t0 = performance.now();
+  const ceilingCpu0 = selfCpu();
   for (let offset = 0; offset < ceilingRows; offset += 1_000_000) {
     const count = Math.min(1_000_000, ceilingRows - offset);
     await command(syntheticReportsInsert(idExpr(1)), {
@@ -310,6 +343,11 @@ async function main() {
   const ceilingRate = ceilingRows / ((performance.now() - t0) / 1000);
   log(
     `Engine ceiling: INSERT … SELECT FROM numbers() of ${n0(ceilingRows)} reports through telemetry_raw and every view: ${n0(ceilingRate)} reports/s`,
+  );
+  const ceilingCpu = selfCpu() - ceilingCpu0;
+  const ceilingSecs = ceilingRows / ceilingRate;
+  log(
+    `  engine CPU ${ceilingCpu.toFixed(1)} s = ${(ceilingCpu / ceilingSecs).toFixed(2)} cores, ${((ceilingCpu * 1e6) / ceilingRows).toFixed(1)} µs a report (the API's server: ${((emptyCpu.process * 1e6) / Math.max(1, empty.accepted)).toFixed(1)} µs a report)`,
   );
   log(`API / ceiling = ${(empty.rate / ceilingRate).toFixed(2)}`);
 
