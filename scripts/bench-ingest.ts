@@ -151,6 +151,16 @@ async function adminStats(url: string, dataDir: string, q: 'counts' | 'offload' 
   return ((await res.json()) as { lines: string[] }).lines;
 }
 
+/** Polls until no acknowledged report waits in the landing table for its move (or `maxMs` passes). */
+async function waitForLanding(url: string, dataDir: string, maxMs: number): Promise<void> {
+  const end = Date.now() + maxMs;
+  for (;;) {
+    const line = (await adminStats(url, dataDir, 'counts')).find((l) => l.startsWith('landing:')) ?? '';
+    if (/, 0 rows waiting$/.test(line) || !line || Date.now() >= end) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Polls the engine's running merges until none is left or `maxMs` passes; the merges still running. */
 async function waitForMerges(url: string, dataDir: string, maxMs: number): Promise<number> {
   const end = Date.now() + maxMs;
@@ -260,6 +270,7 @@ async function main() {
     // query over ~0 rows with one over half a million), once the burst's merges are done: idle means no
     // ingestion and no merging. The half-rate phase then starts from that settled state too.
     const settleStart = performance.now();
+    await waitForLanding(server.url, dataDir, 120_000);
     const mergesLeft = await waitForMerges(server.url, dataDir, 180_000);
     const settledS = (performance.now() - settleStart) / 1000;
     const idle = await timeQueries(server.url, dataDir, Date.now() + 3000, 20);

@@ -184,6 +184,8 @@ export interface StoreLane {
     data: Buffer,
     settings?: Record<string, number>,
   ): Promise<void>;
+  /** A statement without bound parameters that returns nothing (INSERT … SELECT, ALTER) on this lane. */
+  command(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -205,6 +207,7 @@ export async function openLane(): Promise<StoreLane> {
           throw mapError(err);
         }
       },
+      command: (sql) => command(sql),
       close: async () => {},
     };
   }
@@ -234,6 +237,14 @@ export async function openLane(): Promise<StoreLane> {
       if (data.length === 0) return;
       try {
         await connection.chdb.rawInsert({ table, columns, format, values: data, settings });
+      } catch (err) {
+        throw mapError(err);
+      }
+    },
+    command: async (sql) => {
+      // no timeout, as for insertRaw: a move reported failed while it still commits would be retried beside it
+      try {
+        await client.command({ query: sql });
       } catch (err) {
         throw mapError(err);
       }

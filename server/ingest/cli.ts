@@ -38,6 +38,9 @@ export const ingestStatsCommand = defineCommand({
     out.push(
       `writer: ${w.batches} inserts of ${w.batches ? Math.round(w.rows / w.batches) : 0} rows on average, ${Math.round(w.insertMs)} ms inserting, ${w.lookups} store look-ups of ${w.lookedUpIds} ids taking ${Math.round(w.lookupMs)} ms`,
     );
+    out.push(
+      `landing: ${w.landed} batches landed, ${w.moves} moves of ${w.moves ? Math.round(w.movedRows / w.moves) : 0} rows on average taking ${Math.round(w.moveMs)} ms, ${ingestWriter().landedRows} rows waiting`,
+    );
     out.push(`preload: ${pre.state}, ${pre.ids} stored ids read into the filters in ${Math.round(pre.ms)} ms`);
     return out;
   },

@@ -21,6 +21,17 @@ export const IngestEnv = z.object({
   SWARMDECK_INGEST_SEEN_MEMORY_IDS: z.coerce.number().int().min(1).max(50_000_000).default(200_000),
   /** … and approximately after that (Bloom filters, 20 bits each), before it must ask the store for every id */
   SWARMDECK_INGEST_SEEN_FILTER_IDS: z.coerce.number().int().min(0).max(1_000_000_000).default(32_000_000),
+  /**
+   * Landing under load: `auto` acknowledges a batch once it is in the landing table (durable, no views) while
+   * another insert or a move is under way, and moves landed batches into telemetry_raw in large statements;
+   * an idle writer inserts into telemetry_raw directly (visible at the answer). `off`: always directly;
+   * `always`: every batch lands (tests of the landing path).
+   */
+  SWARMDECK_INGEST_LANDING: z.enum(['auto', 'off', 'always']).default('auto'),
+  /** most landed reports one move takes into telemetry_raw */
+  SWARMDECK_INGEST_MOVE_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(400_000),
+  /** how long landed batches gather before a move starts (ms) */
+  SWARMDECK_INGEST_MOVE_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(100),
 });
 export type IngestConfig = z.infer<typeof IngestEnv>;
 

@@ -3,6 +3,7 @@ import { FLOWS_TABLE, RAW_TABLE, rawTtlSql, TableTtlSql } from '../clickhouse/qu
 import { env } from '../env';
 import type { StartupTask } from '../startup';
 import { geoDb } from './geo';
+import { ingestWriter } from './writer';
 
 /**
  * The raw tables' TTL comes from SWARMDECK_RAW_TTL_DAYS (default 35) and is applied at every start,
@@ -28,5 +29,9 @@ export const ingestStartup: StartupTask = {
     const t = Date.now();
     geoDb();
     log(`IP database loaded in ${Date.now() - t} ms`);
+    // what a previous process acknowledged into the landing table goes into telemetry_raw now, not at the first batch
+    const w = ingestWriter();
+    await w.recoverLanded();
+    if (w.spans.movedRows > 0) log(`${w.spans.movedRows} landed reports moved into telemetry_raw`);
   },
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { openLane, store, type StoreLane } from '../clickhouse/client';
-import { RAW_TABLE } from '../clickhouse/queries/ingest';
+import { dropLandedSql, LANDING_TABLE, LandedSeqsSql, moveLandedSql, RAW_TABLE } from '../clickhouse/queries/ingest';
 import type { Statement } from '../clickhouse/queries/store';
 import { processSlot } from '../core/rate-limit';
 
@@ -12,6 +12,8 @@ import { processSlot } from '../core/rate-limit';
 
 /** lanes the writer may use at once (one per insert in flight) */
 export const WRITER_SLOTS = 2;
+/** the lane of the mover (landed batches into telemetry_raw), beside the inserts' */
+const MOVER_SLOT = WRITER_SLOTS;
 
 interface Lanes {
   lanes: StoreLane[];
@@ -29,7 +31,7 @@ async function lanes(): Promise<StoreLane[]> {
   const opening = (async () => {
     const opened: StoreLane[] = [];
     try {
-      for (let i = 0; i < WRITER_SLOTS; i++) opened.push(await openLane());
+      for (let i = 0; i <= MOVER_SLOT; i++) opened.push(await openLane());
     } catch (err) {
       await Promise.all(opened.map((l) => l.close()));
       throw err;
@@ -59,6 +61,29 @@ export async function writerInsert(
   const n = Math.max(0, Math.trunc(threads));
   const settings = n > 0 ? { max_threads: n, max_insert_threads: n } : undefined;
   await (await lanes())[slot % WRITER_SLOTS]!.insertRaw(RAW_TABLE, columns, 'JSONCompactEachRow', data, settings);
+}
+
+/** Rows as `land_seq` + JSONCompactEachRow bytes into the landing table (no views: one part, durable). */
+export async function writerLand(columns: readonly string[], data: Buffer, slot: number): Promise<void> {
+  await (
+    await lanes()
+  )[slot % WRITER_SLOTS]!.insertRaw(LANDING_TABLE, ['land_seq', ...columns], 'JSONCompactEachRow', data);
+}
+
+/** Landed batches into telemetry_raw (every view fills from it), then their partitions dropped. */
+export async function writerMoveLanded(
+  columns: readonly string[],
+  seqs: readonly number[],
+  guarded: boolean,
+): Promise<void> {
+  const lane = (await lanes())[MOVER_SLOT]!;
+  await lane.command(moveLandedSql(columns, seqs, guarded));
+  await lane.command(dropLandedSql(seqs));
+}
+
+/** The batches in the landing table now, with their rows. */
+export async function writerLandedSeqs(): Promise<{ seq: number; rows: number }[]> {
+  return (await lanes())[MOVER_SLOT]!.query(LandedSeqsSql, {});
 }
 
 /** Close the writer's lanes (tests that reopen the store, shutdown). */

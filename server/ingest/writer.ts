@@ -5,7 +5,15 @@ import { metrics, onScrape, writerCommitted } from '../observability/metrics';
 import { restoreInProgress, RESTORE_RETRY_AFTER_SEC } from '../store/maintenance';
 import { ingestConfig } from './config';
 import { dt64, ROW_COLUMNS, withReceivedAt } from './rows';
-import { closeWriterStore, WRITER_SLOTS, writerInsert, writerQuery } from './writer-store';
+import {
+  closeWriterStore,
+  WRITER_SLOTS,
+  writerInsert,
+  writerLand,
+  writerLandedSeqs,
+  writerMoveLanded,
+  writerQuery,
+} from './writer-store';
 import { processSlot } from '../core/rate-limit';
 import { ForgottenIds } from './seen-filter';
 
@@ -19,6 +27,14 @@ import { ForgottenIds } from './seen-filter';
  * that an unfinished insert carries waits for it), so two copies of a report in concurrent requests are
  * seen by the same serialized check: one is stored, the other answered as a duplicate. Up to two
  * inserts run at once, so the next batch is checked while the previous one commits.
+ *
+ * Landing under load (SWARMDECK_INGEST_LANDING=auto): while another insert or a move is under way, a batch
+ * goes into `ingest_landing` instead — no views, one part, ≈ a fifth of an insert's cost — and is answered
+ * once that insert returned (durable). A mover on a lane of its own takes every landed batch into
+ * telemetry_raw in one large statement (the views' cost is mostly per statement) and drops their
+ * partitions. Landed ids stay in the exact memory until moved (landing stops at half its size), so
+ * duplicates of them are caught as before; a starting writer, and one that lost track after a failed
+ * landing, first moves whatever the landing table holds, leaving out ids telemetry_raw already has.
  */
 
 export interface WriteResult {
@@ -53,6 +69,8 @@ const MAX_ACTIVE = WRITER_SLOTS;
 
 interface Prepared {
   slot: number;
+  /** landing sequence of this batch (it goes into ingest_landing), or 0 (straight into telemetry_raw) */
+  seq: number;
   now: number;
   taken: Set<string>;
   out: string[];
@@ -79,8 +97,19 @@ class Writer {
   /** ids evicted from `recent`, approximately (Bloom filters): an id they do not know needs no look-up */
   private readonly forgotten = new ForgottenIds(ingestConfig().SWARMDECK_INGEST_SEEN_FILTER_IDS);
   private readonly recentMax = ingestConfig().SWARMDECK_INGEST_SEEN_MEMORY_IDS;
-  /** batches committed (for tests and the benchmark) */
+  /** batches visible in telemetry_raw and its views: direct inserts and moves (tests, the Swarms summary) */
   commits = 0;
+  /** landed batches not moved yet, oldest first */
+  private landed: { seq: number; rows: number }[] = [];
+  private landedCount = 0;
+  private moving = false;
+  private moveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the next move leaves out ids telemetry_raw has (a move failed and may have committed) */
+  private moveGuarded = false;
+  /** what the landing table holds is not all known (a start, a failed landing, a restore) */
+  private needsRecovery = true;
+  private recovering: Promise<void> | undefined;
+  private lastSeq = 0;
   /**
    * Every id this process committed with a received time after `horizon` is in `recent` or in
    * `forgotten` (ids leave `recent` by eviction into `forgotten`, and leave `forgotten` only when a whole
@@ -103,10 +132,35 @@ class Writer {
     ms: 0,
   };
   /** where a batch's time goes (ingest:stats prints it; the benchmark reads it) */
-  readonly spans = { batches: 0, rows: 0, lookups: 0, lookupMs: 0, lookedUpIds: 0, insertMs: 0 };
+  readonly spans = {
+    batches: 0,
+    rows: 0,
+    lookups: 0,
+    lookupMs: 0,
+    lookedUpIds: 0,
+    insertMs: 0,
+    landed: 0,
+    moves: 0,
+    movedRows: 0,
+    moveMs: 0,
+  };
 
   get pendingRows(): number {
     return this.queuedRows;
+  }
+
+  /** reports acknowledged but not yet in telemetry_raw (landed, waiting for a move) */
+  get landedRows(): number {
+    return this.landedCount;
+  }
+
+  /** Would a batch of `rows` land now (rather than go straight into telemetry_raw), beside `others` inserts? */
+  private landing(rows: number, others: number): boolean {
+    const mode = ingestConfig().SWARMDECK_INGEST_LANDING;
+    if (mode === 'off') return false;
+    // landed ids must stay in the exact memory until moved (the store's index does not have them yet)
+    if (this.landedCount + rows > this.recentMax / 2) return false;
+    return mode === 'always' || others > 0 || this.moving || this.landed.length > 0;
   }
 
   submit(ids: string[], lines: string[]): Promise<WriteResult> {
@@ -156,7 +210,13 @@ class Writer {
         // A second insert only for a real backlog. Each insert pays ≈ 0.45 s here for the parts of its ~20
         // target tables whatever its size (measured: 3k-row inserts 5k rows/s, 30k-row ones 24k rows/s),
         // so rows that wait for the running insert and go in one larger one beat two small inserts.
-        if (this.active > 0 && this.queuedRows < 2 * ingestConfig().SWARMDECK_INGEST_FLUSH_ROWS) break;
+        // A landing batch is cheap, so it starts whenever a lane is free.
+        if (
+          this.active > 0 &&
+          this.queuedRows < 2 * ingestConfig().SWARMDECK_INGEST_FLUSH_ROWS &&
+          !this.landing(this.queuedRows, this.active)
+        )
+          break;
         const batch = this.takeBatch();
         if (batch.length === 0) break;
         this.active++;
@@ -202,6 +262,7 @@ class Writer {
   }
 
   private async prepare(batch: Pending[], slot: number): Promise<Prepared> {
+    if (this.needsRecovery) await this.recoverLanded();
     const now = Date.now();
     const unknown = new Set<string>();
     for (const p of batch) for (const id of p.ids) if (!this.seenRecently(id, now)) unknown.add(id);
@@ -229,6 +290,10 @@ class Writer {
     const received = dt64(now);
     const taken = new Set<string>();
     const out: string[] = [];
+    let rows = 0;
+    for (const p of batch) rows += p.ids.length;
+    // this batch is counted in `active` already
+    const seq = this.landing(rows, this.active - 1) ? this.nextSeq() : 0;
     const results: WriteResult[] = batch.map((p) => {
       let accepted = 0;
       let duplicates = 0;
@@ -239,30 +304,39 @@ class Writer {
           continue;
         }
         taken.add(id);
-        out.push(withReceivedAt(p.lines[i]!, received));
+        const row = withReceivedAt(p.lines[i]!, received);
+        out.push(seq === 0 ? row : `[${seq},${row.slice(1)}`);
         accepted++;
       }
       return { accepted, duplicates };
     });
     for (const id of taken) this.inflight.add(id);
-    return { slot, now, taken, out, results };
+    return { slot, seq, now, taken, out, results };
   }
 
-  private async commit(batch: Pending[], { slot, now, taken, out, results }: Prepared): Promise<void> {
+  /** Landing sequence numbers grow across restarts (microseconds of the clock, or one more than the last). */
+  private nextSeq(): number {
+    this.lastSeq = Math.max(this.lastSeq + 1, Date.now() * 1000);
+    return this.lastSeq;
+  }
+
+  private async commit(batch: Pending[], { slot, seq, now, taken, out, results }: Prepared): Promise<void> {
     try {
       const rows = out.length;
       const t0 = performance.now();
       if (out.length > 0) {
         out.push('');
-        await writerInsert(
-          ROW_COLUMNS,
-          Buffer.from(out.join('\n')),
-          slot,
-          ingestConfig().SWARMDECK_INGEST_INSERT_THREADS,
-        );
+        const data = Buffer.from(out.join('\n'));
+        if (seq > 0) await writerLand(ROW_COLUMNS, data, slot);
+        else await writerInsert(ROW_COLUMNS, data, slot, ingestConfig().SWARMDECK_INGEST_INSERT_THREADS);
       }
       this.remember(taken, now);
-      this.commits++;
+      if (seq > 0 && rows > 0) {
+        this.landed.push({ seq, rows });
+        this.landedCount += rows;
+        this.spans.landed++;
+        this.kickMover();
+      } else this.commits++;
       this.spans.batches++;
       this.spans.rows += rows;
       this.spans.insertMs += performance.now() - t0;
@@ -277,6 +351,8 @@ class Writer {
       // the insert may have reached some tables (and ingest_report_ids) before it failed: let the
       // look-up cover this batch's received time, so a retry is answered from the store
       this.horizon = Math.max(this.horizon, now);
+      // a landing that failed may still have left its part: move whatever the table holds before the next batch
+      if (seq > 0) this.needsRecovery = true;
       metrics().writerFailures.inc();
       fail(batch, err);
     } finally {
@@ -285,6 +361,108 @@ class Writer {
       this.active--;
       if (this.queue.length > 0) this.schedule();
     }
+  }
+
+  private kickMover(delayMs = ingestConfig().SWARMDECK_INGEST_MOVE_LINGER_MS): void {
+    if (this.moving || this.moveTimer || this.landed.length === 0) return;
+    this.moveTimer = setTimeout(() => {
+      this.moveTimer = undefined;
+      void this.move();
+    }, delayMs);
+  }
+
+  /** Landed batches (oldest first, up to SWARMDECK_INGEST_MOVE_ROWS reports) into telemetry_raw in one statement. */
+  private async move(): Promise<void> {
+    if (this.moving || this.landed.length === 0 || this.recovering) return;
+    this.moving = true;
+    const epoch = this.epoch;
+    const max = ingestConfig().SWARMDECK_INGEST_MOVE_ROWS;
+    const take: { seq: number; rows: number }[] = [];
+    let rows = 0;
+    for (const l of this.landed) {
+      if (take.length > 0 && rows + l.rows > max) break;
+      take.push(l);
+      rows += l.rows;
+    }
+    let retryMs = 0;
+    try {
+      const t = performance.now();
+      const guarded = this.moveGuarded;
+      await writerMoveLanded(
+        ROW_COLUMNS,
+        take.map((l) => l.seq),
+        guarded,
+      );
+      if (epoch !== this.epoch) return; // a restore replaced the tables meanwhile: this state is gone
+      this.moveGuarded = false;
+      this.forgetLanded(take);
+      this.commits++;
+      this.spans.moves++;
+      this.spans.movedRows += rows;
+      this.spans.moveMs += performance.now() - t;
+    } catch (err) {
+      // it may have committed before failing: the retry leaves out what telemetry_raw already has
+      this.moveGuarded = true;
+      retryMs = 1000;
+      metrics().writerFailures.inc();
+      logger().warn(
+        { err: (err as Error).message, batches: take.length, rows },
+        'moving landed reports into telemetry_raw failed; retrying in 1 s (they stay in ingest_landing)',
+      );
+    } finally {
+      this.moving = false;
+      this.kickMover(retryMs || undefined);
+    }
+  }
+
+  private forgetLanded(moved: readonly { seq: number }[]): void {
+    const gone = new Set(moved.map((l) => l.seq));
+    const kept = this.landed.filter((l) => !gone.has(l.seq));
+    this.landed = kept;
+    this.landedCount = kept.reduce((n, l) => n + l.rows, 0);
+  }
+
+  /**
+   * Moves everything the landing table holds into telemetry_raw, leaving out ids already there (a move
+   * that committed before its partitions were dropped): at a start (what a killed process acknowledged),
+   * after a failed landing, after a restore. Before it ends no batch is decided, so no landed id is
+   * looked up in an index that does not have it yet.
+   */
+  recoverLanded(): Promise<void> {
+    this.recovering ??= (async () => {
+      try {
+        while (this.moving) await new Promise((r) => setTimeout(r, 20));
+        this.moving = true;
+        const epoch = this.epoch;
+        const found = await writerLandedSeqs();
+        const max = ingestConfig().SWARMDECK_INGEST_MOVE_ROWS;
+        for (let i = 0; i < found.length;) {
+          const part: typeof found = [];
+          let rows = 0;
+          while (i < found.length && (part.length === 0 || rows + found[i]!.rows <= max)) {
+            rows += found[i]!.rows;
+            part.push(found[i++]!);
+          }
+          await writerMoveLanded(
+            ROW_COLUMNS,
+            part.map((l) => l.seq),
+            true,
+          );
+          if (epoch !== this.epoch) return;
+          this.forgetLanded(part);
+          this.commits++;
+          this.spans.moves++;
+          this.spans.movedRows += rows;
+        }
+        for (const l of found) this.lastSeq = Math.max(this.lastSeq, l.seq);
+        if (epoch === this.epoch) this.needsRecovery = false;
+      } finally {
+        this.moving = false;
+        this.recovering = undefined;
+        this.kickMover();
+      }
+    })();
+    return this.recovering;
   }
 
   /**
@@ -318,6 +496,10 @@ class Writer {
   /** Forget the in-memory cache (tests: prove the persistent index alone answers). */
   forgetCache(): void {
     this.epoch++;
+    // what was landed is the landing table's to tell (a restore replaced it): read it again before the next batch
+    this.landed = [];
+    this.landedCount = 0;
+    this.needsRecovery = true;
     this.recent.clear();
     this.forgotten.clear();
     this.horizon = Math.max(this.horizon, Date.now());
@@ -392,7 +574,10 @@ export function ingestWriter(): Writer {
   return holder.value;
 }
 
-onScrape('ingest-writer', () => metrics().writerQueueRows.set(ingestWriter().pendingRows));
+onScrape('ingest-writer', () => {
+  metrics().writerQueueRows.set(ingestWriter().pendingRows);
+  metrics().writerLandedRows.set(ingestWriter().landedRows);
+});
 
 /** Drop the writer (tests that close and reopen the store in one process). */
 export async function resetIngestWriter(): Promise<void> {

@@ -57,6 +57,11 @@ function create() {
       help: 'Reports waiting for the ingestion writer.',
       registers: r,
     }),
+    writerLandedRows: new Gauge({
+      name: 'swarmdeck_ingest_writer_landed_rows',
+      help: 'Reports acknowledged into the landing table and not yet moved into telemetry_raw (not yet on the dashboards).',
+      registers: r,
+    }),
     writerBatchRows: new Histogram({
       name: 'swarmdeck_ingest_writer_batch_rows',
       help: 'Rows in one writer INSERT (group commit).',

@@ -147,8 +147,9 @@ export function pruneBackups(keep: number): string[] {
 
 async function waitForWriter(maxMs: number): Promise<void> {
   const until = Date.now() + maxMs;
-  // Requests already handed to the writer finish (and are answered) before the tables go.
-  while (ingestWriter().pendingRows > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  // Requests already handed to the writer finish (and are answered), and what they landed is moved, before the tables go.
+  while ((ingestWriter().pendingRows > 0 || ingestWriter().landedRows > 0) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 200));
 }
 

@@ -66,7 +66,7 @@ describe('a 200 is durable', () => {
   });
 });
 
-async function writerStats(url: string, dataDir: string): Promise<string> {
+async function writerStats(url: string, dataDir: string, line = 'writer:'): Promise<string> {
   const { token } = JSON.parse(fs.readFileSync(path.join(dataDir, '.swarmdeck-server.json'), 'utf8')) as {
     token: string;
   };
@@ -77,7 +77,7 @@ async function writerStats(url: string, dataDir: string): Promise<string> {
   });
   expect(res.status).toBe(200);
   const { lines } = (await res.json()) as { lines: string[] };
-  return lines.find((l) => l.startsWith('writer:')) ?? '';
+  return lines.find((l) => l.startsWith(line)) ?? '';
 }
 
 describe('a 200 from the fastest path is durable', () => {
@@ -132,6 +132,80 @@ describe('a 200 from the fastest path is durable', () => {
         N,
       );
       expect(ids!.n).toBe(2400);
+    } finally {
+      await closeStore();
+    }
+  });
+});
+
+describe('a 200 from the landing path is durable', () => {
+  it('keeps reports acknowledged once landed (before any move) through kill -9; the restart moves them into every figure once', async () => {
+    // every batch lands, and no move starts for ten minutes: the kill comes between the answers and the move
+    const landEnv = {
+      SWARMDECK_INGEST_KEY: KEY,
+      SWARMDECK_INGEST_IP_RATE: '0',
+      SWARMDECK_INGEST_LANDING: 'always',
+      SWARMDECK_INGEST_MOVE_LINGER_MS: '600000',
+    };
+    const app = await startApp({ env: landEnv });
+    const stamp = Date.now().toString(36);
+    const cdn = (b: number, i: number) => 10 + ((b * 1000 + i) % 13);
+    const batches = Array.from({ length: 3 }, (_, b) =>
+      Array.from({ length: 700 }, (_, i) =>
+        exampleReport({
+          reportId: `land-${stamp}-${b}-${i}`,
+          deviceClass: 'set_top_box',
+          bytes: { cdn: cdn(b, i), p2pDown: 500, p2pUp: 200 },
+        }),
+      ),
+    );
+    for (const r of await Promise.all(batches.map((b) => post(app.url, b)))) {
+      expect(r).toEqual({ status: 200, body: expect.objectContaining({ accepted: 700, duplicates: 0 }) });
+    }
+    expect(await writerStats(app.url, app.dataDir, 'landing:')).toMatch(
+      /^landing: [1-3] batches landed, 0 moves .*, 2100 rows waiting$/,
+    );
+    await app.kill9();
+
+    // restarted with the defaults: its start-up moves what was landed, then the retries are duplicates
+    const env = { SWARMDECK_INGEST_KEY: KEY, SWARMDECK_INGEST_IP_RATE: '0' };
+    const again = await startApp({ env, dataDir: app.dataDir });
+    try {
+      for (const b of batches) {
+        const retry = await post(again.url, b);
+        expect(retry).toEqual({ status: 200, body: expect.objectContaining({ accepted: 0, duplicates: 700 }) });
+      }
+    } finally {
+      await again.stop();
+    }
+
+    process.env.SWARMDECK_DATA_DIR = app.dataDir;
+    delete process.env.CLICKHOUSE_URL;
+    resetEnvCache();
+    try {
+      const sumCdn = batches.reduce((s, b, bi) => s + b.reduce((t, _, i) => t + cdn(bi, i), 0), 0);
+      const F = z.object({
+        raw: z.coerce.number(),
+        cdn: z.coerce.number(),
+        flows: z.coerce.number(),
+        ids: z.coerce.number(),
+        dash: z.coerce.number(),
+        dashCdn: z.coerce.number(),
+        landed: z.coerce.number(),
+      });
+      const [f] = await query(
+        `SELECT
+           (SELECT count() FROM telemetry_raw WHERE startsWith(report_id, 'land-')) AS raw,
+           (SELECT sum(bytes_cdn) FROM telemetry_raw WHERE startsWith(report_id, 'land-')) AS cdn,
+           (SELECT count() FROM telemetry_flows WHERE startsWith(report_id, 'land-')) AS flows,
+           (SELECT uniqExact(report_id) FROM ingest_report_ids WHERE startsWith(report_id, 'land-')) AS ids,
+           (SELECT sum(reports) FROM dash_totals_1m WHERE device_class = 'set_top_box') AS dash,
+           (SELECT sum(bytes_cdn) FROM dash_totals_1m WHERE device_class = 'set_top_box') AS dashCdn,
+           (SELECT count() FROM ingest_landing) AS landed`,
+        {},
+        F,
+      );
+      expect(f).toEqual({ raw: 2100, cdn: sumCdn, flows: 2100 * 2, ids: 2100, dash: 2100, dashCdn: sumCdn, landed: 0 });
     } finally {
       await closeStore();
     }

@@ -6,6 +6,7 @@ import { NoParams, statement } from './store';
 export const RAW_TABLE = 'telemetry_raw';
 export const FLOWS_TABLE = 'telemetry_flows';
 export const REPORT_IDS_TABLE = 'ingest_report_ids';
+export const LANDING_TABLE = 'ingest_landing';
 export const KEYS_TABLE = 'ingest_keys';
 
 /** telemetry_raw's columns (server/ingest/rows.ts serializes in this order, received_at moved last). */
@@ -160,7 +161,7 @@ FROM telemetry_raw WHERE ts >= now() - INTERVAL 1 HOUR GROUP BY minute ORDER BY 
 );
 
 /** ingest:stats — rows of one of the ingestion tables (a fixed name from INGEST_TABLES, never input). */
-export const INGEST_TABLES = ['telemetry_raw', 'telemetry_flows', 'ingest_report_ids'] as const;
+export const INGEST_TABLES = ['telemetry_raw', 'telemetry_flows', 'ingest_report_ids', 'ingest_landing'] as const;
 export const tableRowCountSql = (table: (typeof INGEST_TABLES)[number]) => `SELECT count() AS n FROM ${table}`;
 export const CountRow = z.object({ n: z.coerce.number() });
 
@@ -199,3 +200,41 @@ export const ReceivedSinceSql = statement(
 /** The raw and flows tables' TTL (DDL takes no bound parameters: `days` is a validated integer). */
 export const rawTtlSql = (table: typeof RAW_TABLE | typeof FLOWS_TABLE, days: number) =>
   `ALTER TABLE ${table} MODIFY TTL toDateTime(ts) + INTERVAL ${Math.trunc(days)} DAY`;
+
+/*
+ * Landing under load (migration 0120, server/ingest/writer.ts). These statements run on the writer's own
+ * lanes WITHOUT bound parameters: embedded chdb runs every bound-parameter statement of the process through
+ * one chain, so a move of a second or more would hold every console query behind it. The only values are
+ * landing sequence numbers the writer made itself, checked to be safe non-negative integers here.
+ */
+function seqList(seqs: readonly number[]): string {
+  if (seqs.length === 0) throw new Error('no landed batches');
+  for (const s of seqs) if (!Number.isSafeInteger(s) || s < 0) throw new Error(`not a landing sequence: ${s}`);
+  return seqs.join(', ');
+}
+
+/** Landed batches into telemetry_raw (and so every view), in one statement. `guarded`: leave out report ids
+ * telemetry_raw already holds — after a failed move or a restart, when a move may have committed before its
+ * batches' partitions were dropped. */
+export function moveLandedSql(columns: readonly string[], seqs: readonly number[], guarded: boolean): string {
+  const cols = columns.join(', ');
+  const list = seqList(seqs);
+  const guard = guarded
+    ? ` AND report_id NOT IN (SELECT report_id FROM ${RAW_TABLE} WHERE ts >= (SELECT min(ts) FROM ${LANDING_TABLE} WHERE land_seq IN (${list})) AND ts <= (SELECT max(ts) FROM ${LANDING_TABLE} WHERE land_seq IN (${list})))`
+    : '';
+  return `INSERT INTO ${RAW_TABLE} (${cols}) SELECT ${cols} FROM ${LANDING_TABLE} WHERE land_seq IN (${list})${guard}`;
+}
+
+/** Drop moved batches (each landing insert is its own partition: dropping one is a file operation). */
+export function dropLandedSql(seqs: readonly number[]): string {
+  seqList(seqs);
+  return `ALTER TABLE ${LANDING_TABLE} ${seqs.map((s) => `DROP PARTITION ${s}`).join(', ')}`;
+}
+
+/** Batches in the landing table (a writer starting, or one that lost track after a failed landing). */
+export const LandedSeqsRow = z.object({ seq: z.coerce.number(), rows: z.coerce.number() });
+export const LandedSeqsSql = statement(
+  `SELECT land_seq AS seq, count() AS rows FROM ${LANDING_TABLE} GROUP BY land_seq ORDER BY land_seq`,
+  NoParams,
+  LandedSeqsRow,
+);
