@@ -74,6 +74,8 @@ interface Server {
   peakMiB(): number;
   /** CPU seconds the server used so far: the whole process (engine threads included) and its main thread */
   cpu(): { process: number; main: number };
+  /** CPU seconds by thread name (the engine's pools, libuv, V8's helpers) */
+  threads(): Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,27 @@ function procCpuSeconds(file: string): number {
   const stat = fs.readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of each thread of `pid`, summed by thread name (digits dropped: "QueryPipelineEx", "libuv-worker" …). */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name =
+        tid === String(pid)
+          ? 'main thread'
+          : stat
+              .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+              .replace(/[\d:]+$/, '')
+              .trim();
+      out.set(name, (out.get(name) ?? 0) + procCpuSeconds(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
 }
 
 /** CPU time of this process (the load generator, later the engine of the ceiling), in seconds. */
@@ -129,6 +152,7 @@ async function startServer(dataDir: string, cpuProf?: string): Promise<Server> {
       const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
     },
+    threads: () => threadCpu(child.pid!),
     cpu: () => ({
       process: procCpuSeconds(`/proc/${child.pid}/stat`),
       main: procCpuSeconds(`/proc/${child.pid}/task/${child.pid}/stat`),
@@ -251,14 +275,20 @@ async function main() {
   let empty: LoadResult;
   let peakEmpty: number;
   let emptyCpu = { process: 0, main: 0, client: 0 };
+  const emptyThreads = new Map<string, number>();
   try {
     // warm-up (first compile of the route, IP database already loaded at start)
     await post(server.url, take());
 
     const cpu0 = server.cpu();
+    const threads0 = server.threads();
     const self0 = selfCpu();
     empty = await fullLoad(server.url, take);
     const cpu1 = server.cpu();
+    for (const [name, sec] of server.threads()) {
+      const d = sec - (threads0.get(name) ?? 0);
+      if (d > 0) emptyThreads.set(name, d);
+    }
     emptyCpu = {
       process: cpu1.process - cpu0.process,
       main: cpu1.main - cpu0.main,
@@ -309,6 +339,13 @@ async function main() {
     log(`  ack time p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms (${lat.length} requests)`);
     log(`  store: ${stats.join(', ')}`);
     const us = (sec: number) => ((sec * 1e6) / Math.max(1, empty.accepted)).toFixed(1);
+    log(
+      `  CPU by thread: ${[...emptyThreads]
+        .sort((a, b) => b[1] - a[1])
+        .filter(([, sec]) => sec >= 0.05)
+        .map(([name, sec]) => `${name} ${sec.toFixed(1)} s (${us(sec)} µs)`)
+        .join(', ')}`,
+    );
     log(
       `  CPU: server ${emptyCpu.process.toFixed(1)} s = ${(emptyCpu.process / empty.seconds).toFixed(2)} cores (${us(emptyCpu.process)} µs a report; its main thread ${emptyCpu.main.toFixed(1)} s = ${us(emptyCpu.main)} µs a report), load generator ${emptyCpu.client.toFixed(1)} s (${us(emptyCpu.client)} µs a report), of ${os.cpus().length} cores × ${empty.seconds.toFixed(1)} s`,
     );

@@ -18,7 +18,7 @@ export const IngestEnv = z.object({
   /** threads one INSERT may use (0 = the engine's default); fewer leave cores to console queries */
   SWARMDECK_INGEST_INSERT_THREADS: z.coerce.number().int().min(0).max(64).default(0),
   /** report ids of the last 24 h the writer remembers exactly (≈ 100 B each) … */
-  SWARMDECK_INGEST_SEEN_MEMORY_IDS: z.coerce.number().int().min(1).max(50_000_000).default(200_000),
+  SWARMDECK_INGEST_SEEN_MEMORY_IDS: z.coerce.number().int().min(1).max(50_000_000).default(400_000),
   /** … and approximately after that (Bloom filters, 20 bits each), before it must ask the store for every id */
   SWARMDECK_INGEST_SEEN_FILTER_IDS: z.coerce.number().int().min(0).max(1_000_000_000).default(32_000_000),
   /**
@@ -30,8 +30,10 @@ export const IngestEnv = z.object({
   SWARMDECK_INGEST_LANDING: z.enum(['auto', 'off', 'always']).default('auto'),
   /** most landed reports one move takes into telemetry_raw */
   SWARMDECK_INGEST_MOVE_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(400_000),
-  /** how long landed batches gather before a move starts (ms) */
-  SWARMDECK_INGEST_MOVE_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(100),
+  /** a move starts once the oldest landed batch has waited this long (ms) … */
+  SWARMDECK_INGEST_MOVE_LINGER_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /** … or once this many reports are landed (the views cost mostly per statement: larger moves are cheaper) */
+  SWARMDECK_INGEST_MOVE_MIN_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
 });
 export type IngestConfig = z.infer<typeof IngestEnv>;
 

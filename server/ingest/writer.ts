@@ -100,7 +100,7 @@ class Writer {
   /** batches visible in telemetry_raw and its views: direct inserts and moves (tests, the Swarms summary) */
   commits = 0;
   /** landed batches not moved yet, oldest first */
-  private landed: { seq: number; rows: number }[] = [];
+  private landed: { seq: number; rows: number; at: number }[] = [];
   private landedCount = 0;
   private moving = false;
   private moveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -332,7 +332,7 @@ class Writer {
       }
       this.remember(taken, now);
       if (seq > 0 && rows > 0) {
-        this.landed.push({ seq, rows });
+        this.landed.push({ seq, rows, at: performance.now() });
         this.landedCount += rows;
         this.spans.landed++;
         this.kickMover();
@@ -363,8 +363,22 @@ class Writer {
     }
   }
 
-  private kickMover(delayMs = ingestConfig().SWARMDECK_INGEST_MOVE_LINGER_MS): void {
-    if (this.moving || this.moveTimer || this.landed.length === 0) return;
+  /**
+   * A move starts when the oldest landed batch has waited SWARMDECK_INGEST_MOVE_LINGER_MS, or at once when
+   * SWARMDECK_INGEST_MOVE_MIN_ROWS are landed (or after `retryMs`, following a failure).
+   */
+  private kickMover(retryMs?: number): void {
+    if (this.moving || this.landed.length === 0) return;
+    const cfg = ingestConfig();
+    const delayMs =
+      retryMs ??
+      (this.landedCount >= cfg.SWARMDECK_INGEST_MOVE_MIN_ROWS
+        ? 0
+        : Math.max(0, this.landed[0]!.at + cfg.SWARMDECK_INGEST_MOVE_LINGER_MS - performance.now()));
+    if (this.moveTimer) {
+      if (delayMs > 0) return;
+      clearTimeout(this.moveTimer);
+    }
     this.moveTimer = setTimeout(() => {
       this.moveTimer = undefined;
       void this.move();
