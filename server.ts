@@ -9,6 +9,7 @@ import next from 'next';
 import { env } from './server/env';
 import { checkEnvironment } from './server/env-check';
 import { closeStore, dataDir, storeMode } from './server/clickhouse/client';
+import { ingestWriter } from './server/ingest/writer';
 import { stampPeer } from './server/net/peer';
 import {
   ADMIN_PATH,
@@ -92,6 +93,10 @@ async function main() {
     // a separate process ends this one if it is still alive 15 s from now. Nothing acknowledged is at
     // stake: a report is acknowledged only once its insert committed.
     armExitWatchdog(15_000);
+    // what was acknowledged into the landing table goes into telemetry_raw now (else the next start moves it)
+    await ingestWriter()
+      .flushLanded(4_000)
+      .catch(() => {});
     await Promise.race([closeStore().catch(() => {}), new Promise((r) => setTimeout(r, 5_000).unref())]);
     process.exit(0);
   };

@@ -4,6 +4,7 @@
  * command runs inside that server through its loopback admin path.
  */
 import { closeStore, dataDir, store, storeMode, StoreError } from '../server/clickhouse/client';
+import { ingestWriter } from '../server/ingest/writer';
 import { migrate } from '../server/clickhouse/migrate';
 import { checkEnvironment } from '../server/env-check';
 import { ADMIN_PATH, readServerHandle } from '../server/cli/admin-endpoint';
@@ -97,6 +98,8 @@ async function main() {
 }
 
 main()
+  // a command that ingested (demo:backfill) leaves nothing in the landing table for the next start
+  .then(() => ingestWriter().flushLanded())
   .then(() => closeStore())
   .catch(async (err) => {
     console.error(err instanceof CliUsageError ? `${err.message}\n\n${usage()}` : `error: ${(err as Error).message}`);

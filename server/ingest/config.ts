@@ -19,7 +19,7 @@ export const IngestEnv = z.object({
   SWARMDECK_INGEST_INSERT_THREADS: z.coerce.number().int().min(0).max(64).default(0),
   /** report ids of the last 24 h the writer remembers exactly (≈ 100 B each) … */
   SWARMDECK_INGEST_SEEN_MEMORY_IDS: z.coerce.number().int().min(1).max(50_000_000).default(400_000),
-  /** … and approximately after that (Bloom filters, 20 bits each), before it must ask the store for every id */
+  /** … and approximately after that (Bloom filters, 28 bits each), before it must ask the store for every id */
   SWARMDECK_INGEST_SEEN_FILTER_IDS: z.coerce.number().int().min(0).max(1_000_000_000).default(32_000_000),
   /**
    * Landing under load: `auto` acknowledges a batch once it is in the landing table (durable, no views) while

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { openLane, store, type StoreLane } from '../clickhouse/client';
-import { dropLandedSql, LANDING_TABLE, LandedSeqsSql, moveLandedSql, RAW_TABLE } from '../clickhouse/queries/ingest';
+import {
+  dropLandedSql,
+  LANDING_TABLE,
+  LandedSeqsSql,
+  LandingTableExistsSql,
+  moveLandedSql,
+  RAW_TABLE,
+} from '../clickhouse/queries/ingest';
 import type { Statement } from '../clickhouse/queries/store';
 import { processSlot } from '../core/rate-limit';
 
@@ -81,9 +88,12 @@ export async function writerMoveLanded(
   await lane.command(dropLandedSql(seqs));
 }
 
-/** The batches in the landing table now, with their rows. */
-export async function writerLandedSeqs(): Promise<{ seq: number; rows: number }[]> {
-  return (await lanes())[MOVER_SLOT]!.query(LandedSeqsSql, {});
+/** The batches in the landing table now, with their rows; null when the store has no landing table. */
+export async function writerLandedSeqs(): Promise<{ seq: number; rows: number }[] | null> {
+  const lane = (await lanes())[MOVER_SLOT]!;
+  const [t] = await lane.query(LandingTableExistsSql, {});
+  if (!t || t.n === 0) return null;
+  return lane.query(LandedSeqsSql, {});
 }
 
 /** Close the writer's lanes (tests that reopen the store, shutdown). */

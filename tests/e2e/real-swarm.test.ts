@@ -12,6 +12,7 @@ import * as telemetry from '@/app/api/v1/telemetry/route';
 import type { RolloutRule } from '@/lib/rollout/rule';
 import { query } from '@/server/clickhouse/client';
 import { resetIngestConfig } from '@/server/ingest/config';
+import { ingestWriter } from '@/server/ingest/writer';
 import { createIngestKey } from '@/server/ingest/keys';
 import { approveRequest, proposeChange, type Actor } from '@/server/rollout/service';
 import { refreshSnapshot, resetSnapshot } from '@/server/rollout/snapshot';
@@ -343,6 +344,9 @@ describe('a real P2P swarm in Chromium, reported through the packed SDK', () => 
     const sum = (k: keyof Own) => final.reduce((s, f) => s + f.own[k], 0);
     expect(sum('p2pDown')).toBeGreaterThan(0);
     expect(sum('p2pUp')).toBeGreaterThan(0);
+    // every report was answered 200; what the writer landed under the pages' concurrent sends reaches
+    // telemetry_raw with its move (README: Landing under load) — moved now rather than after the linger
+    await ingestWriter().flushLanded();
     const [t] = await query(
       `SELECT sum(bytes_cdn) AS cdn, sum(bytes_p2p_down) AS down, sum(bytes_p2p_up) AS up, uniqExact(session_id) AS sessions, count() AS reports
        FROM telemetry_raw WHERE content_id = {c:String}`,

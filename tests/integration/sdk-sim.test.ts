@@ -11,6 +11,7 @@ import { runLive } from '@/sim/live';
 import type { Tally } from '@/sim/tally';
 import { query } from '@/server/clickhouse/client';
 import { resetIngestConfig } from '@/server/ingest/config';
+import { ingestWriter } from '@/server/ingest/writer';
 import { approveRequest, proposeChange, type Actor } from '@/server/rollout/service';
 import { refreshSnapshot, resetSnapshot } from '@/server/rollout/snapshot';
 import { serveRoutes, type RouteModule } from '../helpers/http';
@@ -79,6 +80,9 @@ beforeAll(async () => {
     seed: 11,
     log: (l) => logs.push(l) && process.env.SIM_DEBUG && console.log(new Date().toISOString().slice(11, 19), l),
   });
+  // every report was answered 200; those the writer landed under this concurrent load reach telemetry_raw
+  // with their move (README: Landing under load) — moved now rather than after the linger
+  await ingestWriter().flushLanded();
 }, 180_000);
 
 afterAll(async () => {

@@ -231,6 +231,13 @@ export function dropLandedSql(seqs: readonly number[]): string {
   return `ALTER TABLE ${LANDING_TABLE} ${seqs.map((s) => `DROP PARTITION ${s}`).join(', ')}`;
 }
 
+/** Is there a landing table (a store migrated up to 0120)? */
+export const LandingTableExistsSql = statement(
+  `SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = '${LANDING_TABLE}'`,
+  NoParams,
+  CountRow,
+);
+
 /** Batches in the landing table (a writer starting, or one that lost track after a failed landing). */
 export const LandedSeqsRow = z.object({ seq: z.coerce.number(), rows: z.coerce.number() });
 export const LandedSeqsSql = statement(
