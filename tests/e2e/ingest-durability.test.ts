@@ -10,6 +10,18 @@ import { startApp } from '../helpers/app';
 
 const KEY = 'durability-key-0123456789';
 
+/** Open the store a stopped (or killed) server left, in this process, for `read`; closed after. */
+async function readStoreOf(dataDir: string, read: () => Promise<void>): Promise<void> {
+  process.env.SWARMDECK_DATA_DIR = dataDir;
+  delete process.env.CLICKHOUSE_URL;
+  resetEnvCache();
+  try {
+    await read();
+  } finally {
+    await closeStore();
+  }
+}
+
 async function post(url: string, reports: unknown[]) {
   const res = await fetch(`${url}/api/v1/telemetry`, {
     method: 'POST',
@@ -43,10 +55,7 @@ describe('a 200 is durable', () => {
       await again.stop();
     }
 
-    process.env.SWARMDECK_DATA_DIR = app.dataDir;
-    delete process.env.CLICKHOUSE_URL;
-    resetEnvCache();
-    try {
+    await readStoreOf(app.dataDir, async () => {
       const N = z.object({ n: z.coerce.number(), cdn: z.coerce.number() });
       const [raw] = await query(
         "SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE startsWith(report_id, 'kill9-')",
@@ -60,9 +69,7 @@ describe('a 200 is durable', () => {
         N,
       );
       expect(flows!.n).toBe(8000);
-    } finally {
-      await closeStore();
-    }
+    });
   });
 });
 
@@ -109,10 +116,7 @@ describe('a 200 from the fastest path is durable', () => {
       await again.stop();
     }
 
-    process.env.SWARMDECK_DATA_DIR = app.dataDir;
-    delete process.env.CLICKHOUSE_URL;
-    resetEnvCache();
-    try {
+    await readStoreOf(app.dataDir, async () => {
       const N = z.object({ n: z.coerce.number(), cdn: z.coerce.number() });
       const [raw] = await query(
         "SELECT count() AS n, sum(bytes_cdn) AS cdn FROM telemetry_raw WHERE startsWith(report_id, 'fast-')",
@@ -132,9 +136,7 @@ describe('a 200 from the fastest path is durable', () => {
         N,
       );
       expect(ids!.n).toBe(2400);
-    } finally {
-      await closeStore();
-    }
+    });
   });
 });
 
@@ -179,10 +181,7 @@ describe('a 200 from the landing path is durable', () => {
       await again.stop();
     }
 
-    process.env.SWARMDECK_DATA_DIR = app.dataDir;
-    delete process.env.CLICKHOUSE_URL;
-    resetEnvCache();
-    try {
+    await readStoreOf(app.dataDir, async () => {
       const sumCdn = batches.reduce((s, b, bi) => s + b.reduce((t, _, i) => t + cdn(bi, i), 0), 0);
       const F = z.object({
         raw: z.coerce.number(),
@@ -206,8 +205,6 @@ describe('a 200 from the landing path is durable', () => {
         F,
       );
       expect(f).toEqual({ raw: 2100, cdn: sumCdn, flows: 2100 * 2, ids: 2100, dash: 2100, dashCdn: sumCdn, landed: 0 });
-    } finally {
-      await closeStore();
-    }
+    });
   });
 });
