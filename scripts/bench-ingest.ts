@@ -175,25 +175,33 @@ async function adminStats(url: string, dataDir: string, q: 'counts' | 'offload' 
   return ((await res.json()) as { lines: string[] }).lines;
 }
 
-/** Polls until no acknowledged report waits in the landing table for its move (or `maxMs` passes). */
-async function waitForLanding(url: string, dataDir: string, maxMs: number): Promise<void> {
+/** Asks `ingest:stats <q>` every `everyMs` until `done` holds for its lines or `maxMs` passes; the last lines. */
+async function pollStats(
+  url: string,
+  dataDir: string,
+  q: 'counts' | 'merges',
+  done: (lines: string[]) => boolean,
+  maxMs: number,
+  everyMs: number,
+): Promise<string[]> {
   const end = Date.now() + maxMs;
   for (;;) {
-    const line = (await adminStats(url, dataDir, 'counts')).find((l) => l.startsWith('landing:')) ?? '';
-    if (/, 0 rows waiting$/.test(line) || !line || Date.now() >= end) return;
-    await new Promise((r) => setTimeout(r, 200));
+    const lines = await adminStats(url, dataDir, q);
+    if (done(lines) || Date.now() >= end) return lines;
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
-/** Polls the engine's running merges until none is left or `maxMs` passes; the merges still running. */
+/** Until no acknowledged report waits in the landing table for its move (or `maxMs` passes). */
+async function waitForLanding(url: string, dataDir: string, maxMs: number): Promise<void> {
+  const waiting = (lines: string[]) => lines.find((l) => l.startsWith('landing:')) ?? '';
+  await pollStats(url, dataDir, 'counts', (ls) => !waiting(ls) || /, 0 rows waiting$/.test(waiting(ls)), maxMs, 200);
+}
+
+/** Until the engine runs no merge (or `maxMs` passes); the merges still running. */
 async function waitForMerges(url: string, dataDir: string, maxMs: number): Promise<number> {
-  const end = Date.now() + maxMs;
-  for (;;) {
-    const [line] = await adminStats(url, dataDir, 'merges');
-    const n = Number(/merges: (\d+)/.exec(line ?? '')?.[1] ?? NaN);
-    if (n === 0 || Date.now() >= end) return n;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const running = (lines: string[]) => Number(/merges: (\d+)/.exec(lines[0] ?? '')?.[1] ?? NaN);
+  return running(await pollStats(url, dataDir, 'merges', (ls) => running(ls) === 0, maxMs, 500));
 }
 
 async function timeQueries(url: string, dataDir: string, untilMs: number, minCount: number): Promise<number[]> {

@@ -101,7 +101,6 @@ class Writer {
   commits = 0;
   /** landed batches not moved yet, oldest first */
   private landed: { seq: number; rows: number; at: number }[] = [];
-  private landedCount = 0;
   private moving = false;
   private moveTimer: ReturnType<typeof setTimeout> | undefined;
   /** the next move leaves out ids telemetry_raw has (a move failed and may have committed) */
@@ -153,7 +152,7 @@ class Writer {
 
   /** reports acknowledged but not yet in telemetry_raw (landed, waiting for a move) */
   get landedRows(): number {
-    return this.landedCount;
+    return this.landed.reduce((n, l) => n + l.rows, 0);
   }
 
   /** Would a batch of `rows` land now (rather than go straight into telemetry_raw), beside `others` inserts? */
@@ -161,7 +160,7 @@ class Writer {
     const mode = ingestConfig().SWARMDECK_INGEST_LANDING;
     if (mode === 'off' || !this.landingTable) return false;
     // landed ids must stay in the exact memory until moved (the store's index does not have them yet)
-    if (this.landedCount + rows > this.recentMax / 2) return false;
+    if (this.landedRows + rows > this.recentMax / 2) return false;
     return mode === 'always' || others > 0 || this.moving || this.landed.length > 0;
   }
 
@@ -335,7 +334,6 @@ class Writer {
       this.remember(taken, now);
       if (seq > 0 && rows > 0) {
         this.landed.push({ seq, rows, at: performance.now() });
-        this.landedCount += rows;
         this.spans.landed++;
         this.kickMover();
       } else this.commits++;
@@ -374,7 +372,7 @@ class Writer {
     const cfg = ingestConfig();
     const delayMs =
       retryMs ??
-      (this.landedCount >= cfg.SWARMDECK_INGEST_MOVE_MIN_ROWS
+      (this.landedRows >= cfg.SWARMDECK_INGEST_MOVE_MIN_ROWS
         ? 0
         : Math.max(0, this.landed[0]!.at + cfg.SWARMDECK_INGEST_MOVE_LINGER_MS - performance.now()));
     if (this.moveTimer) {
@@ -391,44 +389,44 @@ class Writer {
   private async move(): Promise<void> {
     if (this.moving || this.landed.length === 0 || this.recovering) return;
     this.moving = true;
-    const epoch = this.epoch;
-    const max = ingestConfig().SWARMDECK_INGEST_MOVE_ROWS;
-    const take: { seq: number; rows: number }[] = [];
-    let rows = 0;
-    for (const l of this.landed) {
-      if (take.length > 0 && rows + l.rows > max) break;
-      take.push(l);
-      rows += l.rows;
-    }
-    let retryMs = 0;
+    const take = firstUpTo(this.landed, ingestConfig().SWARMDECK_INGEST_MOVE_ROWS);
+    let retryMs: number | undefined;
     try {
-      const t = performance.now();
-      const guarded = this.moveGuarded;
-      await writerMoveLanded(
-        ROW_COLUMNS,
-        take.map((l) => l.seq),
-        guarded,
-      );
-      if (epoch !== this.epoch) return; // a restore replaced the tables meanwhile: this state is gone
-      this.moveGuarded = false;
-      this.forgetLanded(take);
-      this.commits++;
-      this.spans.moves++;
-      this.spans.movedRows += rows;
-      this.spans.moveMs += performance.now() - t;
+      if (await this.moveBatches(take, this.moveGuarded, this.epoch)) this.moveGuarded = false;
     } catch (err) {
       // it may have committed before failing: the retry leaves out what telemetry_raw already has
       this.moveGuarded = true;
       retryMs = 1000;
       metrics().writerFailures.inc();
       logger().warn(
-        { err: (err as Error).message, batches: take.length, rows },
+        { err: (err as Error).message, batches: take.length, rows: take.reduce((n, l) => n + l.rows, 0) },
         'moving landed reports into telemetry_raw failed; retrying in 1 s (they stay in ingest_landing)',
       );
     } finally {
       this.moving = false;
-      this.kickMover(retryMs || undefined);
+      this.kickMover(retryMs);
     }
+  }
+
+  /**
+   * One move statement (and the drop of the moved partitions) for `batches`, then the bookkeeping — unless
+   * a restore replaced the tables meanwhile (`epoch` is no longer the writer's): false then.
+   */
+  private async moveBatches(batches: readonly { seq: number; rows: number }[], guarded: boolean, epoch: number) {
+    const t = performance.now();
+    await writerMoveLanded(
+      ROW_COLUMNS,
+      batches.map((l) => l.seq),
+      guarded,
+    );
+    if (epoch !== this.epoch) return false;
+    const gone = new Set(batches.map((l) => l.seq));
+    this.landed = this.landed.filter((l) => !gone.has(l.seq));
+    this.commits++;
+    this.spans.moves++;
+    this.spans.movedRows += batches.reduce((n, l) => n + l.rows, 0);
+    this.spans.moveMs += performance.now() - t;
+    return true;
   }
 
   /**
@@ -447,13 +445,6 @@ class Writer {
     }
   }
 
-  private forgetLanded(moved: readonly { seq: number }[]): void {
-    const gone = new Set(moved.map((l) => l.seq));
-    const kept = this.landed.filter((l) => !gone.has(l.seq));
-    this.landed = kept;
-    this.landedCount = kept.reduce((n, l) => n + l.rows, 0);
-  }
-
   /**
    * Moves everything the landing table holds into telemetry_raw, leaving out ids already there (a move
    * that committed before its partitions were dropped): at a start (what a killed process acknowledged),
@@ -470,26 +461,13 @@ class Writer {
         // a store not migrated to 0120 (a test of an older schema's upgrade): no landing, every batch direct
         this.landingTable = listed !== null;
         const found = listed ?? [];
+        for (const l of found) this.lastSeq = Math.max(this.lastSeq, l.seq);
         const max = ingestConfig().SWARMDECK_INGEST_MOVE_ROWS;
         for (let i = 0; i < found.length;) {
-          const part: typeof found = [];
-          let rows = 0;
-          while (i < found.length && (part.length === 0 || rows + found[i]!.rows <= max)) {
-            rows += found[i]!.rows;
-            part.push(found[i++]!);
-          }
-          await writerMoveLanded(
-            ROW_COLUMNS,
-            part.map((l) => l.seq),
-            true,
-          );
-          if (epoch !== this.epoch) return;
-          this.forgetLanded(part);
-          this.commits++;
-          this.spans.moves++;
-          this.spans.movedRows += rows;
+          const part = firstUpTo(found.slice(i), max);
+          if (!(await this.moveBatches(part, true, epoch))) return;
+          i += part.length;
         }
-        for (const l of found) this.lastSeq = Math.max(this.lastSeq, l.seq);
         if (epoch === this.epoch) this.needsRecovery = false;
       } finally {
         this.moving = false;
@@ -533,7 +511,6 @@ class Writer {
     this.epoch++;
     // what was landed is the landing table's to tell (a restore replaced it): read it again before the next batch
     this.landed = [];
-    this.landedCount = 0;
     this.needsRecovery = true;
     this.recent.clear();
     this.forgotten.clear();
@@ -599,6 +576,18 @@ class Writer {
       await lane?.close().catch(() => {});
     }
   }
+}
+
+/** The leading batches of `batches` with at most `maxRows` reports in all (at least one). */
+function firstUpTo<T extends { rows: number }>(batches: readonly T[], maxRows: number): T[] {
+  const out: T[] = [];
+  let rows = 0;
+  for (const b of batches) {
+    if (out.length > 0 && rows + b.rows > maxRows) break;
+    out.push(b);
+    rows += b.rows;
+  }
+  return out;
 }
 
 const holder = processSlot<Writer>('ingest.writer');

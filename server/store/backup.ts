@@ -146,10 +146,11 @@ export function pruneBackups(keep: number): string[] {
 }
 
 async function waitForWriter(maxMs: number): Promise<void> {
-  const until = Date.now() + maxMs;
-  // Requests already handed to the writer finish (and are answered), and what they landed is moved, before the tables go.
-  while ((ingestWriter().pendingRows > 0 || ingestWriter().landedRows > 0) && Date.now() < until)
-    await new Promise((r) => setTimeout(r, 50));
+  // Requests already handed to the writer finish (and are answered), and what they landed is moved, before
+  // the tables go; past `maxMs` the restore goes on regardless, as before.
+  await ingestWriter()
+    .flushLanded(maxMs)
+    .catch(() => {});
   await new Promise((r) => setTimeout(r, 200));
 }
 
